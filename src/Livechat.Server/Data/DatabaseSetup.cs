@@ -1,0 +1,57 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Livechat.Server.Data;
+
+public static class DatabaseSetup
+{
+    public const string DefaultSqlite = "Data Source=livechat.db";
+
+    public static bool IsPostgres(IConfiguration config) =>
+        string.Equals(config["Database:Provider"], "Postgres", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"Database:Provider" = Sqlite (default) | Postgres; "ConnectionStrings:Livechat" = the connection string.</summary>
+    public static IServiceCollection AddLivechatDb(this IServiceCollection services, IConfiguration config)
+    {
+        var connection = config.GetConnectionString("Livechat");
+        if (IsPostgres(config))
+        {
+            connection ??= "Host=localhost;Database=livechat;Username=postgres";
+            return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>(o => o.UseNpgsql(connection));
+        }
+        var sqlite = SqliteConnectionString(connection ?? DefaultSqlite);
+        return services.AddDbContextPool<LivechatDb, SqliteLivechatDb>(o => o
+            .UseSqlite(sqlite)
+            .AddInterceptors(new SqlitePragmas()));
+    }
+
+    /// <summary>A busy timeout long enough for concurrent writers to wait for each other instead of failing.</summary>
+    static string SqliteConnectionString(string connection) =>
+        new SqliteConnectionStringBuilder(connection) { DefaultTimeout = 30, Pooling = true }.ToString();
+
+    /// <summary>Applies the migrations of the configured provider, switching SQLite to WAL first.</summary>
+    public static async Task MigrateAsync(this LivechatDb db, CancellationToken ct = default)
+    {
+        if (!db.IsPostgres)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await db.Database.CloseConnectionAsync();
+        }
+        await db.Database.MigrateAsync(ct);
+    }
+}
+
+/// <summary>Design-time factories so that dotnet-ef needs no running host.</summary>
+public sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteLivechatDb>
+{
+    public SqliteLivechatDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteLivechatDb>().UseSqlite(DatabaseSetup.DefaultSqlite).Options);
+}
+
+public sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresLivechatDb>
+{
+    public PostgresLivechatDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresLivechatDb>().UseNpgsql("Host=localhost;Database=livechat").Options);
+}

@@ -1,0 +1,40 @@
+using Livechat.Server.Auth;
+using Livechat.Server.Roles;
+using Livechat.Server.Settings;
+using Livechat.Server.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Livechat.Server.Data;
+
+/// <summary>The one DbContext. Entity configuration lives next to each entity.</summary>
+public class LivechatDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<LoginToken> LoginTokens => Set<LoginToken>();
+    public DbSet<LoginAttempt> LoginAttempts => Set<LoginAttempt>();
+    public DbSet<Role> Roles => Set<Role>();
+    public DbSet<Permission> Permissions => Set<Permission>();
+    public DbSet<Setting> Settings => Set<Setting>();
+
+    public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(LivechatDb).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite hands dates back without a kind; every date in this server is UTC.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+/// <summary>Target of <c>dotnet ef migrations add --context SqliteLivechatDb</c>.</summary>
+public sealed class SqliteLivechatDb(DbContextOptions<SqliteLivechatDb> options) : LivechatDb(options);
+
+/// <summary>Target of <c>dotnet ef migrations add --context PostgresLivechatDb</c>.</summary>
+public sealed class PostgresLivechatDb(DbContextOptions<PostgresLivechatDb> options) : LivechatDb(options);

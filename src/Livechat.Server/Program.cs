@@ -1,0 +1,42 @@
+using Livechat.Server.Auth;
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Roles;
+using Livechat.Server.Server;
+using Livechat.Server.Settings;
+using Livechat.Server.Users;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.WebHost.UseLivechatAddress(builder.Configuration);
+builder.Services.AddLivechatDb(builder.Configuration);
+builder.Services.AddRocketChatAuthentication();
+builder.Services.AddLivechatJson();
+builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<SettingsStore>();
+builder.Services.AddSingleton<RocketChatRateLimiter>();
+builder.Services.AddScoped<LoginGuard>();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler(_ => { });
+app.UseRocketChatHeaders();
+app.UseAuthentication();
+app.UseAuthorization();              // 401, then the route permission's 403
+app.UseRocketChatRateLimiter();      // 429 after both, so api-bypass-rate-limit can be checked
+
+app.MapOpenApi();
+app.MapScalarApiReference("/docs");
+app.MapServer();
+app.MapAuth();
+app.MapUsers();
+app.MapRoles();
+app.MapSettings();
+app.MapFallbackToNotFoundEnvelope();
+
+await app.MigrateAndSeedAsync();
+await app.RunAsync();

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Livechat.Server.Settings;
+
+public enum SettingType { Boolean, Int, Number, String, Select }
+
+public sealed record SettingDefinition(string Id, SettingType Type, JsonNode Default, IReadOnlyList<string>? Values = null)
+{
+    /// <summary>Whether a JSON value fits this setting's type (our server rejects mismatches with 400).</summary>
+    public bool Accepts(JsonNode? value) => (Type, value?.GetValueKind()) switch
+    {
+        (SettingType.Boolean, JsonValueKind.True or JsonValueKind.False) => true,
+        (SettingType.Int, JsonValueKind.Number) => value!.GetValue<double>() is var d && Math.Floor(d) == d && Math.Abs(d) <= int.MaxValue,
+        (SettingType.Number, JsonValueKind.Number) => true,
+        (SettingType.String, JsonValueKind.String) => true,
+        (SettingType.Select, JsonValueKind.String) => Values!.Contains(value!.GetValue<string>()),
+        _ => false,
+    };
+}
+
+/// <summary>Every setting the server knows, with its type and default (livechat-endpoints §1.6).</summary>
+public static class SettingDefinitions
+{
+    public static readonly IReadOnlyList<SettingDefinition> All =
+    [
+        Bool("Livechat_enabled", true),
+        new("Livechat_Routing_Method", SettingType.Select, "Auto_Selection", ["Auto_Selection", "Manual_Selection"]),
+        Bool("Livechat_accept_chats_with_no_agents", false),
+        Bool("Livechat_enabled_when_agent_idle", true),
+        Int("Livechat_guest_count", 1),
+        Bool("Livechat_Allow_collect_and_store_HTTP_header_informations", false),
+        Bool("Omnichannel_allow_visitors_to_close_conversation", true),
+        Bool("Livechat_request_comment_when_closing_conversation", true),
+        Bool("Omnichannel_allow_force_close_conversations", false),
+        Bool("Livechat_enable_message_character_limit", false),
+        Int("Livechat_message_character_limit", 0),
+        Bool("Livechat_show_agent_info", true),
+        new("Livechat_Require_Contact_Verification", SettingType.Select, "never", ["never", "once", "always"]),
+        Bool("Omnichannel_enable_department_removal", false),
+        Bool("Livechat_allow_manual_on_hold", false),
+        Str("Livechat_webhookUrl", ""),
+        Str("Livechat_secret_token", ""),
+        Int("Livechat_http_timeout", 5000),
+        Bool("Message_Read_Receipt_Enabled", false),
+        Bool("API_Enable_Rate_Limiter", true),
+        Bool("API_Enable_Rate_Limiter_Dev", true),
+        Int("API_Enable_Rate_Limiter_Limit_Calls_Default", 10),
+        Int("API_Enable_Rate_Limiter_Limit_Time_Default", 60000),
+        Int("API_Default_Count", 50),
+        Int("API_Upper_Count_Limit", 100),
+        Bool("API_Allow_Infinite_Count", true),
+        Bool("API_Enable_CORS", false),
+        Str("API_CORS_Origin", "*"),
+        Bool("Block_Multiple_Failed_Logins_Enabled", true),
+        Bool("Block_Multiple_Failed_Logins_By_User", true),
+        Int("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 10),
+        new("Block_Multiple_Failed_Logins_Time_To_Unblock_By_User_In_Minutes", SettingType.Number, 5),
+        Bool("Block_Multiple_Failed_Logins_By_Ip", true),
+        Int("Block_Multiple_Failed_Logins_Attempts_Until_Block_By_Ip", 50),
+        new("Block_Multiple_Failed_Logins_Time_To_Unblock_By_Ip_In_Minutes", SettingType.Number, 5),
+        Str("Block_Multiple_Failed_Logins_Ip_Whitelist", ""),
+        Bool("Livechat_webhook_on_room_updated", false),
+    ];
+
+    public static readonly IReadOnlyDictionary<string, SettingDefinition> ById = All.ToDictionary(s => s.Id);
+
+    static SettingDefinition Bool(string id, bool value) => new(id, SettingType.Boolean, value);
+    static SettingDefinition Int(string id, int value) => new(id, SettingType.Int, value);
+    static SettingDefinition Str(string id, string value) => new(id, SettingType.String, value);
+}

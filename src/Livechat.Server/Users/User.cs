@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Livechat.Server.Users;
+
+/// <summary>A Rocket.Chat user: admins, agents, managers. Visitors are a separate entity.</summary>
+public sealed class User
+{
+    public required string Id { get; init; }
+    public required string Username { get; set; }
+
+    /// <summary>Lower-cased username: usernames are unique case-insensitively.</summary>
+    public required string UsernameKey { get; set; }
+
+    public string? Name { get; set; }
+
+    /// <summary>The one address (trimmed, lower-cased); Rocket.Chat's <c>emails[0].address</c>.</summary>
+    public string? Email { get; set; }
+
+    public bool EmailVerified { get; set; }
+    public string Type { get; set; } = "user";
+    public string Status { get; set; } = "offline";
+    public string? StatusLivechat { get; set; }
+    public bool Active { get; set; } = true;
+    public List<string> Roles { get; set; } = [];
+
+    /// <summary>PasswordHasher hash of the hex SHA-256 digest of the password (Meteor's client-side digest).</summary>
+    public string? PasswordHash { get; set; }
+
+    public int? MaxNumberSimultaneousChat { get; set; }
+
+    /// <summary>Rocket.Chat's <c>lastRoutingTime</c>: when routing last assigned this agent a room.</summary>
+    public DateTime? LastRoutingTime { get; set; }
+
+    public int UtcOffset { get; set; }
+    public required DateTime CreatedAt { get; init; }
+    public required DateTime UpdatedAt { get; set; }
+}
+
+sealed class UserConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> b)
+    {
+        b.ToTable("users");
+        b.HasKey(u => u.Id);
+        b.HasIndex(u => u.UsernameKey).IsUnique();
+        b.HasIndex(u => u.Email).IsUnique();
+        b.HasIndex(u => u.StatusLivechat);
+    }
+}

@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.WebHost.UseLivechatAddress(builder.Configuration);
 builder.Services.AddLivechatDb(builder.Configuration);
+builder.Services.AddHostedService<Seeding>();
 builder.Services.AddRocketChatAuthentication();
 builder.Services.AddLivechatJson();
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
@@ -38,5 +39,4 @@ app.MapRoles();
 app.MapSettings();
 app.MapFallbackToNotFoundEnvelope();
 
-await app.MigrateAndSeedAsync();
 await app.RunAsync();

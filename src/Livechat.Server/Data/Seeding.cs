@@ -7,19 +7,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Data;
 
-public static class Seeding
+/// <summary>
+/// Migrates, then seeds what a first start needs: roles, permissions, settings and the admin. It runs as the first
+/// hosted service, so the server only starts listening (and <c>/api/info</c> only answers) once it is done.
+/// </summary>
+public sealed class Seeding(IServiceScopeFactory scopes, IConfiguration config, TimeProvider time) : IHostedService
 {
-    /// <summary>Migrates, then seeds what a first start needs: roles, permissions, settings and the admin.</summary>
-    public static async Task MigrateAndSeedAsync(this WebApplication app)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LivechatDb>();
-        var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().UtcNow();
-        await db.MigrateAsync();
+        var now = time.UtcNow();
+        await db.MigrateAsync(cancellationToken);
         await SeedRolesAsync(db, now);
-        await SettingsStore.SeedAsync(db, app.Configuration, now, CancellationToken.None);
-        await SeedAdminAsync(db, app.Configuration, now);
+        await SettingsStore.SeedAsync(db, config, now, cancellationToken);
+        await SeedAdminAsync(db, config, now);
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     static async Task SeedRolesAsync(LivechatDb db, DateTime now)
     {

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Livechat.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real server pipeline on a real database, shared by the tests of one class. Each factory gets a database of its
+/// own; tests isolate themselves by creating uniquely named data.
+/// </summary>
+public abstract class LivechatServerFactory : WebApplicationFactory<Program>
+{
+    public const string AdminUsername = "admin";
+    public const string AdminPassword = "admin-test-password";
+
+    public abstract string Provider { get; }
+
+    protected abstract string ConnectionString { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Provider);
+        builder.UseSetting("ConnectionStrings:Livechat", ConnectionString);
+        builder.UseSetting("ADMIN_USERNAME", AdminUsername);
+        builder.UseSetting("ADMIN_PASS", AdminPassword);
+        builder.UseSetting("ADMIN_EMAIL", "admin@example.com");
+        // Rocket.Chat switches the limiter off in its test mode; the rate-limit tests switch it back on.
+        builder.UseSetting("Settings:API_Enable_Rate_Limiter", "false");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    public ApiClient Anonymous() => new(CreateClient());
+}
+
+/// <summary>A temporary SQLite file in WAL mode, as in production, deleted on dispose.</summary>
+public sealed class SqliteServerFactory : LivechatServerFactory
+{
+    readonly string _path = Path.Combine(Path.GetTempPath(), $"livechat-test-{Guid.NewGuid():N}.db");
+
+    public override string Provider => "Sqlite";
+
+    protected override string ConnectionString => $"Data Source={_path}";
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(_path + suffix);
+        }
+    }
+}
+
+/// <summary>A fresh database on the shared test PostgreSQL server, dropped on dispose.</summary>
+public sealed class PostgresServerFactory : LivechatServerFactory
+{
+    readonly string _database = $"livechat_test_{Guid.NewGuid():N}";
+    readonly Lazy<string> _connection;
+
+    public PostgresServerFactory() => _connection = new(() => PostgresServer.CreateDatabase(_database));
+
+    public override string Provider => "Postgres";
+
+    protected override string ConnectionString => _connection.Value;
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (_connection.IsValueCreated)
+        {
+            PostgresServer.DropDatabase(_database);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Livechat.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The PostgreSQL server the test run uses: the one named by <c>LIVECHAT_TEST_POSTGRES</c> (a connection string), or
+/// else a private instance started from Debian's binaries (<c>/usr/lib/postgresql/*/bin</c>) in a temporary folder on
+/// a free loopback port, as the <c>postgres</c> user when running as root, and removed when the test run ends.
+/// </summary>
+public static class PostgresServer
+{
+    static readonly Lazy<string> AdminConnection = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static string CreateDatabase(string name)
+    {
+        using (var connection = new NpgsqlConnection(AdminConnection.Value))
+        {
+            connection.Open();
+            using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            command.ExecuteNonQuery();
+        }
+        return new NpgsqlConnectionStringBuilder(AdminConnection.Value) { Database = name, MaxPoolSize = 40 }.ToString();
+    }
+
+    public static void DropDatabase(string name)
+    {
+        NpgsqlConnection.ClearAllPools();
+        using var connection = new NpgsqlConnection(AdminConnection.Value);
+        connection.Open();
+        using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        command.ExecuteNonQuery();
+    }
+
+    static string Start()
+    {
+        if (Environment.GetEnvironmentVariable("LIVECHAT_TEST_POSTGRES") is { Length: > 0 } given)
+        {
+            return given;
+        }
+        var bin = Directory.GetDirectories("/usr/lib/postgresql").OrderDescending()
+            .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
+            ?? throw new InvalidOperationException("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin: install the postgresql package, or set LIVECHAT_TEST_POSTGRES.");
+        var dir = Path.Combine(Path.GetTempPath(), $"livechat-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        var asRoot = Environment.UserName == "root";
+        if (asRoot)
+        {
+            Run("chown", $"postgres {dir}", asRoot: false);
+        }
+        var port = FreePort();
+        Run(Path.Combine(bin, "initdb"), $"-D {dir}/data -U postgres --auth=trust -E UTF8 --no-sync", asRoot);
+        try
+        {
+            Run(Path.Combine(bin, "pg_ctl"),
+                $"-D {dir}/data -l {dir}/log -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start",
+                asRoot);
+        }
+        catch (InvalidOperationException e) when (File.Exists($"{dir}/log"))
+        {
+            throw new InvalidOperationException($"{e.Message}\n{File.ReadAllText($"{dir}/log")}", e);
+        }
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(bin, dir, asRoot);
+        return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true";
+    }
+
+    static void Stop(string bin, string dir, bool asRoot)
+    {
+        try
+        {
+            Run(Path.Combine(bin, "pg_ctl"), $"-D {dir}/data -m immediate -w stop", asRoot);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    static void Run(string file, string arguments, bool asRoot)
+    {
+        var start = asRoot
+            ? new ProcessStartInfo("runuser", $"-u postgres -- {file} {arguments}")
+            : new ProcessStartInfo(file, arguments);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = "/tmp";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {output.Result}{error.Result}");
+        }
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

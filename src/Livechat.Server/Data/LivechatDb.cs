@@ -1,7 +1,15 @@
 using Livechat.Server.Auth;
+using Livechat.Server.CustomFields;
+using Livechat.Server.Departments;
+using Livechat.Server.Messages;
+using Livechat.Server.Priorities;
 using Livechat.Server.Roles;
+using Livechat.Server.Rooms;
 using Livechat.Server.Settings;
+using Livechat.Server.Slas;
+using Livechat.Server.Tags;
 using Livechat.Server.Users;
+using Livechat.Server.Visitors;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -16,6 +24,16 @@ public class LivechatDb(DbContextOptions options) : DbContext(options)
     public DbSet<Role> Roles => Set<Role>();
     public DbSet<Permission> Permissions => Set<Permission>();
     public DbSet<Setting> Settings => Set<Setting>();
+    public DbSet<Visitor> Visitors => Set<Visitor>();
+    public DbSet<LivechatRoom> Rooms => Set<LivechatRoom>();
+    public DbSet<Inquiry> Inquiries => Set<Inquiry>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<Department> Departments => Set<Department>();
+    public DbSet<DepartmentAgent> DepartmentAgents => Set<DepartmentAgent>();
+    public DbSet<Tag> Tags => Set<Tag>();
+    public DbSet<Priority> Priorities => Set<Priority>();
+    public DbSet<Sla> Slas => Set<Sla>();
+    public DbSet<CustomField> CustomFields => Set<CustomField>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 

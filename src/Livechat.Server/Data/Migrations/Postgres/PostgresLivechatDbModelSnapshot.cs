@@ -91,6 +91,238 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.ToTable("login_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.CustomFields.CustomField", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DefaultValue")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Options")
+                        .HasColumnType("text");
+
+                    b.Property<bool?>("Public")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Regexp")
+                        .HasColumnType("text");
+
+                    b.Property<bool?>("Required")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool?>("Searchable")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Scope");
+
+                    b.ToTable("custom_fields", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Departments.Department", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Archived")
+                        .HasColumnType("boolean");
+
+                    b.PrimitiveCollection<List<string>>("ChatClosingTags")
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<List<string>>("DepartmentsAllowedToForward")
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("FallbackForwardDepartment")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("NumAgents")
+                        .HasColumnType("integer");
+
+                    b.Property<bool?>("RequestTagBeforeClosingChat")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ShowOnOfflineForm")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ShowOnRegistration")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.ToTable("departments", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Departments.DepartmentAgent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("DepartmentEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("DepartmentId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentId");
+
+                    b.HasIndex("DepartmentId", "AgentId")
+                        .IsUnique();
+
+                    b.ToTable("department_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Messages.Message", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Alias")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("Groupable")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Msg")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PriorityData")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Rid")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SlaData")
+                        .HasColumnType("text");
+
+                    b.Property<string>("T")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Token")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("Unread")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserDisplayName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Rid", "Ts");
+
+                    b.HasIndex("Rid", "UpdatedAt");
+
+                    b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Priorities.Priority", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Dirty")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("I18n")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NameKey")
+                        .HasColumnType("text");
+
+                    b.Property<int>("SortItem")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SortItem")
+                        .IsUnique();
+
+                    b.ToTable("priorities", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.Roles.Permission", b =>
                 {
                     b.Property<string>("Id")
@@ -141,6 +373,245 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.ToTable("roles", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.Rooms.Inquiry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Department")
+                        .HasColumnType("text");
+
+                    b.Property<int>("EstimatedWaitingTimeQueue")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PriorityId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("PriorityWeight")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Rid")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SlaId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SourceDestination")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SourceType")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("TakenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("VisitorId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitorStatus")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitorToken")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitorUsername")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Rid")
+                        .IsUnique();
+
+                    b.HasIndex("SlaId");
+
+                    b.HasIndex("Status", "Department");
+
+                    b.ToTable("inquiries", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Rooms.LivechatRoom", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<double?>("ChatDuration")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClosedById")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ClosedByUsername")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Closer")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CrmData")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DepartmentId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("EstimatedWaitingTimeQueue")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("FirstResponseTs")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Fname")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("LastMessage")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LivechatData")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("Lm")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Msgs")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Open")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("PriorityId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("PriorityWeight")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ResponseById")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResponseByUsername")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("ResponseLastMessageTs")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ServedById")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("ServedByTs")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ServedByUsername")
+                        .HasColumnType("text");
+
+                    b.Property<double?>("ServiceTimeDuration")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("SlaId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Sms")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SourceDestination")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SourceType")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Topic")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("UsersCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("VisitorId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("VisitorLastMessageTs")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("VisitorStatus")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitorToken")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitorUsername")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("WaitingResponse")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClosedAt");
+
+                    b.HasIndex("PriorityId");
+
+                    b.HasIndex("SlaId");
+
+                    b.HasIndex("Ts");
+
+                    b.HasIndex("DepartmentId", "Ts");
+
+                    b.HasIndex("Open", "ServedById");
+
+                    b.HasIndex("ServedById", "Ts");
+
+                    b.HasIndex("VisitorId", "Open");
+
+                    b.ToTable("rooms", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.Settings.Setting", b =>
                 {
                     b.Property<string>("Id")
@@ -156,6 +627,63 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("settings", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Slas.Sla", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text");
+
+                    b.Property<int>("DueTimeInMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("slas", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Tags.Tag", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("Departments")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique();
+
+                    b.ToTable("tags", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Users.User", b =>
@@ -227,6 +755,75 @@ namespace Livechat.Server.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Visitors.Visitor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Department")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Host")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Ip")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LastChatId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("LastChatTs")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LivechatData")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserAgent")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Email");
+
+                    b.HasIndex("Phone");
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.HasIndex("Ts");
+
+                    b.HasIndex("Username");
+
+                    b.ToTable("visitors", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Auth.LoginToken", b =>

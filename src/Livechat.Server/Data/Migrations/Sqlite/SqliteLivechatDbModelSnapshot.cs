@@ -83,6 +83,238 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.ToTable("login_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.CustomFields.CustomField", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefaultValue")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Options")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("Public")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Regexp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("Required")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("Searchable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Scope");
+
+                    b.ToTable("custom_fields", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Departments.Department", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Archived")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("ChatClosingTags")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("DepartmentsAllowedToForward")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FallbackForwardDepartment")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NumAgents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("RequestTagBeforeClosingChat")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShowOnOfflineForm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShowOnRegistration")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.ToTable("departments", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Departments.DepartmentAgent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DepartmentEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DepartmentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentId");
+
+                    b.HasIndex("DepartmentId", "AgentId")
+                        .IsUnique();
+
+                    b.ToTable("department_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Messages.Message", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Alias")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("Groupable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Msg")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PriorityData")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rid")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SlaData")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("T")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Token")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("Unread")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserDisplayName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Rid", "Ts");
+
+                    b.HasIndex("Rid", "UpdatedAt");
+
+                    b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Priorities.Priority", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Dirty")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("I18n")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SortItem")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SortItem")
+                        .IsUnique();
+
+                    b.ToTable("priorities", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.Roles.Permission", b =>
                 {
                     b.Property<string>("Id")
@@ -133,6 +365,245 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.ToTable("roles", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.Rooms.Inquiry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Department")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EstimatedWaitingTimeQueue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PriorityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PriorityWeight")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("QueuedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rid")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SlaId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceDestination")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("TakenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorStatus")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorToken")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorUsername")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Rid")
+                        .IsUnique();
+
+                    b.HasIndex("SlaId");
+
+                    b.HasIndex("Status", "Department");
+
+                    b.ToTable("inquiries", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Rooms.LivechatRoom", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("ChatDuration")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosedByUsername")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Closer")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CrmData")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DepartmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EstimatedWaitingTimeQueue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("FirstResponseTs")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fname")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastMessage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LivechatData")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("Lm")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Msgs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Open")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PriorityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PriorityWeight")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("QueuedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseByUsername")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResponseLastMessageTs")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ServedByTs")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServedByUsername")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("ServiceTimeDuration")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("SlaId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sms")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceDestination")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Topic")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UsersCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VisitorId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("VisitorLastMessageTs")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorStatus")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorToken")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorUsername")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("WaitingResponse")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClosedAt");
+
+                    b.HasIndex("PriorityId");
+
+                    b.HasIndex("SlaId");
+
+                    b.HasIndex("Ts");
+
+                    b.HasIndex("DepartmentId", "Ts");
+
+                    b.HasIndex("Open", "ServedById");
+
+                    b.HasIndex("ServedById", "Ts");
+
+                    b.HasIndex("VisitorId", "Open");
+
+                    b.ToTable("rooms", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.Settings.Setting", b =>
                 {
                     b.Property<string>("Id")
@@ -148,6 +619,63 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("settings", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Slas.Sla", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DueTimeInMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("slas", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Tags.Tag", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Departments")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique();
+
+                    b.ToTable("tags", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Users.User", b =>
@@ -219,6 +747,75 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Visitors.Visitor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Department")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ip")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastChatId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastChatTs")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LivechatData")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserAgent")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Email");
+
+                    b.HasIndex("Phone");
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.HasIndex("Ts");
+
+                    b.HasIndex("Username");
+
+                    b.ToTable("visitors", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Auth.LoginToken", b =>

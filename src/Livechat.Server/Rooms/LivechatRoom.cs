@@ -1,0 +1,88 @@
+using Livechat.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Livechat.Server.Rooms;
+
+/// <summary>A livechat room (type <c>l</c>); nested Rocket.Chat objects (<c>v</c>, <c>servedBy</c>…) are flattened into columns.</summary>
+public sealed class LivechatRoom
+{
+    public const int NoPriorityWeight = 99;
+    public const int NoSlaWaitingTime = 9999999;
+
+    public required string Id { get; init; }
+    public required string Fname { get; set; }
+    public int Msgs { get; set; }
+    public int UsersCount { get; set; } = 1;
+    public required DateTime Ts { get; init; }
+    public DateTime? Lm { get; set; }
+    public required DateTime UpdatedAt { get; set; }
+    public bool Open { get; set; } = true;
+    public bool WaitingResponse { get; set; } = true;
+
+    public required string VisitorId { get; set; }
+    public required string VisitorUsername { get; set; }
+    public required string VisitorToken { get; set; }
+    public string VisitorStatus { get; set; } = "online";
+    public DateTime? VisitorLastMessageTs { get; set; }
+
+    public string? ServedById { get; set; }
+    public string? ServedByUsername { get; set; }
+    public DateTime? ServedByTs { get; set; }
+
+    public string? DepartmentId { get; set; }
+    public string SourceType { get; set; } = "api";
+    public string? SourceDestination { get; set; }
+    public DateTime? QueuedAt { get; set; }
+
+    public string? ResponseById { get; set; }
+    public string? ResponseByUsername { get; set; }
+    public DateTime? FirstResponseTs { get; set; }
+    public DateTime? ResponseLastMessageTs { get; set; }
+
+    /// <summary>The last message's wire form, as JSON text.</summary>
+    public string? LastMessage { get; set; }
+
+    public string? Topic { get; set; }
+    public List<string>? Tags { get; set; }
+    public Dictionary<string, string>? LivechatData { get; set; }
+    public string? PriorityId { get; set; }
+    public int PriorityWeight { get; set; } = NoPriorityWeight;
+    public string? SlaId { get; set; }
+    public int EstimatedWaitingTimeQueue { get; set; } = NoSlaWaitingTime;
+
+    /// <summary>SMS rooms only, as JSON text (never created by this server's endpoints).</summary>
+    public string? Sms { get; set; }
+
+    public DateTime? ClosedAt { get; set; }
+    public string? ClosedById { get; set; }
+    public string? ClosedByUsername { get; set; }
+    public string? Closer { get; set; }
+    public double? ChatDuration { get; set; }
+    public double? ServiceTimeDuration { get; set; }
+
+    /// <summary>What the CRM webhook answered, as JSON text.</summary>
+    public string? CrmData { get; set; }
+
+    /// <summary>Optimistic-concurrency version (<c>_version</c>), changed by every committed write.</summary>
+    public int Version { get; set; } = 1;
+}
+
+sealed class LivechatRoomConfiguration : IEntityTypeConfiguration<LivechatRoom>
+{
+    public void Configure(EntityTypeBuilder<LivechatRoom> b)
+    {
+        b.ToTable("rooms");
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Version).IsConcurrencyToken();
+        b.Property(r => r.LivechatData).HasJsonConversion();
+        b.HasIndex(r => new { r.VisitorId, r.Open });
+        b.HasIndex(r => new { r.Open, r.ServedById });
+        b.HasIndex(r => new { r.ServedById, r.Ts });
+        b.HasIndex(r => new { r.DepartmentId, r.Ts });
+        b.HasIndex(r => r.Ts);
+        b.HasIndex(r => r.ClosedAt);
+        b.HasIndex(r => r.SlaId);
+        b.HasIndex(r => r.PriorityId);
+    }
+}

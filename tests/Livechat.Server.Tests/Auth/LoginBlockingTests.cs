@@ -1,0 +1,141 @@
+using Livechat.Server.Tests.Infrastructure;
+
+namespace Livechat.Server.Tests.Auth;
+
+/// <summary>Rocket.Chat's Block_Multiple_Failed_Logins_* rules. Each test uses its own client IP (X-Real-IP).</summary>
+public abstract class LoginBlockingTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory
+{
+    const string BlockedUser = """{"success":false,"status":"error","error":"error-login-blocked-for-user","message":"Login has been temporarily blocked For User"}""";
+    const string BlockedIp = """{"success":false,"status":"error","error":"error-login-blocked-for-ip","message":"Login has been temporarily blocked For IP"}""";
+
+    [Fact]
+    public async Task UserIsBlockedAfterTooManyFailuresAndResumeStillWorks()
+    {
+        var admin = await factory.AdminAsync();
+        var user = await factory.CreateUserAsync();
+        await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 2);
+        try
+        {
+            await LoginFromAsync("10.1.0.1", user.Username, "wrong");
+            await LoginFromAsync("10.1.0.2", user.Username, "wrong");
+
+            (await LoginFromAsync("10.1.0.3", user.Username, user.Password)).Is(401, BlockedUser);
+            (await factory.Anonymous().PostAsync("login", new { resume = user.Api.Token })).Ok();
+        }
+        finally
+        {
+            await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 10);
+        }
+    }
+
+    [Fact]
+    public async Task SuccessfulLoginStartsTheUserCountAfresh()
+    {
+        var admin = await factory.AdminAsync();
+        var user = await factory.CreateUserAsync();
+        await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 2);
+        try
+        {
+            await LoginFromAsync("10.2.0.1", user.Username, "wrong");
+            (await LoginFromAsync("10.2.0.1", user.Username, user.Password)).Ok();
+            await LoginFromAsync("10.2.0.1", user.Username, "wrong");
+
+            (await LoginFromAsync("10.2.0.1", user.Username, user.Password)).Ok();
+        }
+        finally
+        {
+            await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 10);
+        }
+    }
+
+    [Fact]
+    public async Task IpIsBlockedBeforeTheUserAndWhitelistedIpsAreNot()
+    {
+        var admin = await factory.AdminAsync();
+        var user = await factory.CreateUserAsync();
+        await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_By_Ip", 3);
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                (await LoginFromAsync("10.3.0.1", TestUsers.Unique("nobody"), "x"))
+                    .Is(401, """{"success":false,"status":"error","error":"Unauthorized","message":"Unauthorized"}""");
+            }
+
+            (await LoginFromAsync("10.3.0.1", user.Username, user.Password)).Is(401, BlockedIp);
+            (await LoginFromAsync("10.3.0.2", user.Username, user.Password)).Ok();
+
+            await SetAsync(admin, "Block_Multiple_Failed_Logins_Ip_Whitelist", "10.9.9.9, 10.3.0.1");
+            (await LoginFromAsync("10.3.0.1", user.Username, user.Password)).Ok();
+        }
+        finally
+        {
+            await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_By_Ip", 50);
+            await SetAsync(admin, "Block_Multiple_Failed_Logins_Ip_Whitelist", "");
+        }
+    }
+
+    [Fact]
+    public async Task BlockEndsAfterTheUnblockTime()
+    {
+        var admin = await factory.AdminAsync();
+        var user = await factory.CreateUserAsync();
+        await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 1);
+        await SetAsync(admin, "Block_Multiple_Failed_Logins_Time_To_Unblock_By_User_In_Minutes", 0.02);
+        try
+        {
+            await LoginFromAsync("10.4.0.1", user.Username, "wrong");
+            (await LoginFromAsync("10.4.0.1", user.Username, user.Password)).Is(401, BlockedUser);
+
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+            (await LoginFromAsync("10.4.0.1", user.Username, user.Password)).Ok();
+        }
+        finally
+        {
+            await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 10);
+            await SetAsync(admin, "Block_Multiple_Failed_Logins_Time_To_Unblock_By_User_In_Minutes", 5);
+        }
+    }
+
+    [Fact]
+    public async Task DisabledBlockingNeverBlocks()
+    {
+        var admin = await factory.AdminAsync();
+        var user = await factory.CreateUserAsync();
+        await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 1);
+        await SetAsync(admin, "Block_Multiple_Failed_Logins_Enabled", false);
+        try
+        {
+            await LoginFromAsync("10.5.0.1", user.Username, "wrong");
+            await LoginFromAsync("10.5.0.1", user.Username, "wrong");
+
+            (await LoginFromAsync("10.5.0.1", user.Username, user.Password)).Ok();
+        }
+        finally
+        {
+            await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 10);
+            await SetAsync(admin, "Block_Multiple_Failed_Logins_Enabled", true);
+        }
+    }
+
+    Task<Reply> LoginFromAsync(string ip, string user, string password)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/login")
+        {
+            Content = JsonContent(new { user, password }),
+        };
+        request.Headers.Add("X-Real-IP", ip);
+        return factory.Anonymous().SendAsync(request);
+    }
+
+    static StringContent JsonContent(object body) =>
+        new(System.Text.Json.JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+
+    static async Task SetAsync(ApiClient admin, string id, object value) =>
+        (await admin.PostAsync($"settings/{id}", new { value })).Is(200, """{"success":true}""");
+}
+
+public sealed class LoginBlockingSqliteTests(SqliteServerFactory factory) : LoginBlockingTests<SqliteServerFactory>(factory);
+
+public sealed class LoginBlockingPostgresTests(PostgresServerFactory factory) : LoginBlockingTests<PostgresServerFactory>(factory);

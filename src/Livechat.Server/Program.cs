@@ -5,6 +5,7 @@ using Livechat.Server.Roles;
 using Livechat.Server.Server;
 using Livechat.Server.Settings;
 using Livechat.Server.Users;
+using Livechat.Server.Webhooks;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +21,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<SettingsStore>();
 builder.Services.AddSingleton<RocketChatRateLimiter>();
 builder.Services.AddScoped<LoginGuard>();
+builder.Services.AddWebhookOutbox();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();

@@ -10,6 +10,7 @@ using Livechat.Server.Slas;
 using Livechat.Server.Tags;
 using Livechat.Server.Users;
 using Livechat.Server.Visitors;
+using Livechat.Server.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -34,6 +35,7 @@ public class LivechatDb(DbContextOptions options) : DbContext(options)
     public DbSet<Priority> Priorities => Set<Priority>();
     public DbSet<Sla> Slas => Set<Sla>();
     public DbSet<CustomField> CustomFields => Set<CustomField>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 

@@ -87,14 +87,21 @@ public sealed class ObjectSchema(IReadOnlyList<(string Name, Schema Schema)> pro
     public IReadOnlyList<string> Required { get; init; } = [];
     public bool AdditionalProperties { get; init; }
 
-    public ObjectSchema Requires(params string[] names) => new(Properties)
-    {
-        Required = names, AdditionalProperties = AdditionalProperties, Nullable = Nullable,
-    };
+    /// <summary>When set, additional properties are allowed and each value must pass this schema (in key order).</summary>
+    public Schema? AdditionalValues { get; init; }
 
-    public ObjectSchema AllowingAdditional() => new(Properties)
+    public ObjectSchema Requires(params string[] names) => Copy(names, AdditionalProperties, AdditionalValues, Nullable);
+
+    public ObjectSchema AllowingAdditional() => Copy(Required, true, AdditionalValues, Nullable);
+
+    public ObjectSchema OrNull() => Copy(Required, AdditionalProperties, AdditionalValues, true);
+
+    /// <summary>An object of arbitrary keys whose values all pass <paramref name="values"/>.</summary>
+    public static ObjectSchema MapOf(Schema values) => new([]) { AdditionalProperties = true, AdditionalValues = values };
+
+    ObjectSchema Copy(IReadOnlyList<string> required, bool additional, Schema? values, bool nullable) => new(Properties)
     {
-        Required = Required, AdditionalProperties = true, Nullable = Nullable,
+        Required = required, AdditionalProperties = additional, AdditionalValues = values, Nullable = nullable,
     };
 
     public override JsonNode? Check(JsonNode? value, out string? error)
@@ -129,7 +136,12 @@ public sealed class ObjectSchema(IReadOnlyList<(string Name, Schema Schema)> pro
         foreach (var (key, node) in obj)
         {
             var declared = Properties.FirstOrDefault(p => p.Name == key).Schema;
-            if (declared is null)
+            if (declared is null && AdditionalValues is not null)
+            {
+                result[key] = AdditionalValues.Check(node, out error);
+                if (error is not null) return null;
+            }
+            else if (declared is null)
             {
                 result[key] = node?.DeepClone();
             }
@@ -237,6 +249,8 @@ public sealed class BooleanSchema : Schema
 
 public sealed class ArraySchema(Schema items) : Schema
 {
+    public ArraySchema OrNull() => new(items) { Nullable = true };
+
     public override JsonNode? Check(JsonNode? value, out string? error)
     {
         error = null;

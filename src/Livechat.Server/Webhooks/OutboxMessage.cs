@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Livechat.Server.Webhooks;
+
+/// <summary>
+/// A webhook call waiting for delivery (transactional outbox): written in the same transaction as the change it
+/// reports, delivered after commit by <see cref="WebhookWorker"/>, kept with its last error when given up.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public required string Id { get; init; }
+
+    /// <summary>The event, e.g. <c>LivechatEdit</c>.</summary>
+    public required string Type { get; init; }
+
+    public string? RoomId { get; init; }
+
+    /// <summary>The JSON body to POST.</summary>
+    public required string Payload { get; init; }
+
+    public required DateTime CreatedAt { get; init; }
+    public int Attempts { get; set; }
+    public required DateTime NextAttemptAt { get; set; }
+
+    /// <summary>A worker owns the row until then (several server processes may share one database).</summary>
+    public DateTime? LockedUntil { get; set; }
+
+    public OutboxStatus Status { get; set; } = OutboxStatus.Pending;
+    public string? LastError { get; set; }
+    public DateTime? DeliveredAt { get; set; }
+}
+
+public enum OutboxStatus { Pending = 0, Delivered = 1, Failed = 2 }
+
+sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.ToTable("webhook_outbox");
+        b.HasKey(m => m.Id);
+        b.HasIndex(m => new { m.Status, m.NextAttemptAt });
+    }
+}

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Text;
+using System.Threading.Channels;
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Settings;
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Webhooks;
+
+/// <summary>
+/// Delivers outbox rows to <c>Livechat_webhookUrl</c> (room-saveInfo §8): URL and token read at delivery time, timeout
+/// <c>Livechat_http_timeout</c>, retries after 4 × that timeout for network errors, 408, 429 and 5xx, at most
+/// <see cref="MaxAttempts"/> attempts. A 200 answer's text becomes the room's <c>crmData</c>.
+/// </summary>
+public sealed partial class WebhookWorker(
+    IServiceScopeFactory scopes, IHttpClientFactory httpClients, SettingsStore settings, TimeProvider time,
+    ILogger<WebhookWorker> logger) : BackgroundService
+{
+    public const int MaxAttempts = 10;
+    static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Called after a commit that wrote outbox rows, so delivery starts without waiting for the next poll.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await DeliverNextAsync(stoppingToken))
+                {
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogWorkerError(logger, e);
+            }
+            using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            delay.CancelAfter(PollInterval);
+            try
+            {
+                await _wake.Reader.ReadAsync(delay.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    /// <summary>Claims one due row and delivers it; false when nothing is due.</summary>
+    async Task<bool> DeliverNextAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LivechatDb>();
+        var now = time.UtcNow();
+        var candidate = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
+            .OrderBy(m => m.NextAttemptAt)
+            .Select(m => new { m.Id, m.LockedUntil })
+            .FirstOrDefaultAsync(ct);
+        if (candidate is null) return false;
+
+        // Claim by compare-and-set, so two server processes never deliver the same row at once.
+        var until = now + Lease;
+        var claimed = await db.OutboxMessages
+            .Where(m => m.Id == candidate.Id && m.Status == OutboxStatus.Pending && m.LockedUntil == candidate.LockedUntil)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, until), ct);
+        if (claimed == 0) return true;
+
+        var message = await db.OutboxMessages.SingleAsync(m => m.Id == candidate.Id, ct);
+        var url = await settings.GetStringAsync("Livechat_webhookUrl", ct);
+        if (url.Length == 0)
+        {
+            db.OutboxMessages.Remove(message);
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        var timeoutMs = Math.Max(1, await settings.GetIntAsync("Livechat_http_timeout", ct));
+        var (delivered, retry, error, body) = await SendAsync(url, message.Payload, timeoutMs, ct);
+
+        message.Attempts++;
+        message.LockedUntil = null;
+        message.LastError = error;
+        if (delivered)
+        {
+            message.Status = OutboxStatus.Delivered;
+            message.DeliveredAt = time.UtcNow();
+            if (message.RoomId is { } roomId)
+            {
+                var at = time.UtcNow();
+                await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.CrmData, body)
+                    .SetProperty(r => r.UpdatedAt, at)
+                    .SetProperty(r => r.Version, r => r.Version + 1), ct);
+            }
+        }
+        else if (retry && message.Attempts < MaxAttempts)
+        {
+            message.NextAttemptAt = time.UtcNow().AddMilliseconds(4.0 * timeoutMs);
+        }
+        else
+        {
+            message.Status = OutboxStatus.Failed;
+        }
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    async Task<(bool Delivered, bool Retry, string? Error, string? Body)> SendAsync(string url, string payload, int timeoutMs, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(timeoutMs);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
+        };
+        request.Content.Headers.ContentType!.CharSet = null;
+        var secret = await settings.GetStringAsync("Livechat_secret_token", ct);
+        if (secret.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("X-RocketChat-Livechat-Token", secret);
+        }
+        try
+        {
+            using var response = await httpClients.CreateClient(nameof(WebhookWorker)).SendAsync(request, timeout.Token);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return (true, false, null, await response.Content.ReadAsStringAsync(timeout.Token));
+            }
+            var status = (int)response.StatusCode;
+            var retry = status is 408 or 429 || status >= 500;
+            return (false, retry, $"HTTP {status}", null);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (false, true, $"timeout after {timeoutMs} ms", null);
+        }
+        catch (HttpRequestException e)
+        {
+            return (false, true, e.Message, null);
+        }
+        catch (InvalidOperationException e)
+        {
+            // An unusable URL (not absolute, unsupported scheme) will not get better by retrying.
+            return (false, false, e.Message, null);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook delivery loop failed; retrying at the next poll")]
+    static partial void LogWorkerError(ILogger logger, Exception exception);
+}
+
+public static class WebhookSetup
+{
+    public static IServiceCollection AddWebhookOutbox(this IServiceCollection services)
+    {
+        services.AddHttpClient(nameof(WebhookWorker), c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<WebhookWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookWorker>());
+        return services;
+    }
+}

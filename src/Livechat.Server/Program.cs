@@ -27,6 +27,7 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 
 app.UseExceptionHandler(_ => { });
+app.UseDbRoundTripsHeader();        // off unless Diagnostics:DbRoundTripsHeader=true (tests pin round trips per request)
 app.UseRocketChatHeaders();
 app.UseAuthentication();
 app.UseAuthorization();              // 401, then the route permission's 403

@@ -18,12 +18,14 @@ public static class DatabaseSetup
         if (IsPostgres(config))
         {
             connection ??= "Host=localhost;Database=livechat;Username=postgres";
-            return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>(o => o.UseNpgsql(connection));
+            return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>(o => o
+                .UseNpgsql(connection)
+                .AddInterceptors(new DbRoundTrips.Interceptor()));
         }
         var sqlite = SqliteConnectionString(connection ?? DefaultSqlite);
         return services.AddDbContextPool<LivechatDb, SqliteLivechatDb>(o => o
             .UseSqlite(sqlite)
-            .AddInterceptors(new SqlitePragmas()));
+            .AddInterceptors(new SqlitePragmas(), new DbRoundTrips.Interceptor()));
     }
 
     /// <summary>A busy timeout long enough for concurrent writers to wait for each other instead of failing.</summary>

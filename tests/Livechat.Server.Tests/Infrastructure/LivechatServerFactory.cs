@@ -27,6 +27,7 @@ public abstract class LivechatServerFactory : WebApplicationFactory<Program>
         // Rocket.Chat switches the limiter off in its test mode; the rate-limit tests switch it back on.
         builder.UseSetting("Settings:API_Enable_Rate_Limiter", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Diagnostics:DbRoundTripsHeader", "true");
     }
 
     public ApiClient Anonymous() => new(CreateClient());

@@ -1,9 +1,12 @@
 using Livechat.Server.Auth;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Priorities;
 using Livechat.Server.Roles;
 using Livechat.Server.Server;
 using Livechat.Server.Settings;
+using Livechat.Server.Slas;
+using Livechat.Server.Tags;
 using Livechat.Server.Users;
 using Scalar.AspNetCore;
 
@@ -37,6 +40,9 @@ app.MapAuth();
 app.MapUsers();
 app.MapRoles();
 app.MapSettings();
+app.MapPriorities();
+app.MapSlas();
+app.MapTags();
 app.MapFallbackToNotFoundEnvelope();
 
 await app.RunAsync();

@@ -1,4 +1,5 @@
 using Livechat.Server.Auth;
+using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Priorities;
@@ -43,6 +44,7 @@ app.MapSettings();
 app.MapPriorities();
 app.MapSlas();
 app.MapTags();
+app.MapCustomFields();
 app.MapFallbackToNotFoundEnvelope();
 
 await app.RunAsync();

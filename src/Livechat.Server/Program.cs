@@ -2,6 +2,7 @@ using Livechat.Server.Auth;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Methods;
 using Livechat.Server.Priorities;
 using Livechat.Server.Roles;
 using Livechat.Server.Server;
@@ -45,6 +46,7 @@ app.MapPriorities();
 app.MapSlas();
 app.MapTags();
 app.MapCustomFields();
+app.MapMethods();
 app.MapFallbackToNotFoundEnvelope();
 
 await app.RunAsync();

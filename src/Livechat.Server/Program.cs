@@ -1,9 +1,14 @@
 using Livechat.Server.Auth;
+using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Methods;
+using Livechat.Server.Priorities;
 using Livechat.Server.Roles;
 using Livechat.Server.Server;
 using Livechat.Server.Settings;
+using Livechat.Server.Slas;
+using Livechat.Server.Tags;
 using Livechat.Server.Users;
 using Livechat.Server.Webhooks;
 using Scalar.AspNetCore;
@@ -40,6 +45,11 @@ app.MapAuth();
 app.MapUsers();
 app.MapRoles();
 app.MapSettings();
+app.MapPriorities();
+app.MapSlas();
+app.MapTags();
+app.MapCustomFields();
+app.MapMethods();
 app.MapFallbackToNotFoundEnvelope();
 
 await app.RunAsync();

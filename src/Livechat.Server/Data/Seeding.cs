@@ -1,5 +1,6 @@
 using Livechat.Server.Auth;
 using Livechat.Server.Http;
+using Livechat.Server.Priorities;
 using Livechat.Server.Roles;
 using Livechat.Server.Settings;
 using Livechat.Server.Users;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Livechat.Server.Data;
 
 /// <summary>
-/// Migrates, then seeds what a first start needs: roles, permissions, settings and the admin. It runs as the first
+/// Migrates, then seeds what a first start needs: roles, permissions, settings, the admin and the five priorities. It runs as the first
 /// hosted service, so the server only starts listening (and <c>/api/info</c> only answers) once it is done.
 /// </summary>
 public sealed class Seeding(IServiceScopeFactory scopes, IConfiguration config, TimeProvider time) : IHostedService
@@ -22,6 +23,7 @@ public sealed class Seeding(IServiceScopeFactory scopes, IConfiguration config, 
         await SeedRolesAsync(db, now);
         await SettingsStore.SeedAsync(db, config, now, cancellationToken);
         await SeedAdminAsync(db, config, now);
+        await PriorityEndpoints.SeedAsync(db, now, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Livechat.Server.CustomFields;
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Tags;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Livechat.Server.Methods;
+
+public sealed record MethodResponse(string Message) : ApiResponse;
+
+/// <summary>
+/// Meteor methods over REST, for older clients and Rocket.Chat's admin screens. A method's failure is still a 200
+/// whose EJSON result carries the Meteor.Error; only a broken envelope is a 400.
+/// </summary>
+public static class MethodEndpoints
+{
+    // POST method.call/:method       auth; each method checks its own permission
+    // POST method.callAnon/:method   none; every method offered here needs a user
+    public static IEndpointRouteBuilder MapMethods(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Methods");
+        group.MapPost("/method.call/{method}", Call).RequireRocketChatAuth();
+        group.MapPost("/method.callAnon/{method}", CallAnon);
+        return app;
+    }
+
+    sealed record Context(CurrentUser Caller, LivechatDb Db, PermissionStore Permissions, TimeProvider Time, CancellationToken Ct);
+
+    /// <summary>What a method answers: a result, or a Meteor.Error (<paramref name="Code"/> is a string or a number).</summary>
+    sealed record MethodOutcome(JsonNode? Result, JsonNode? Code = null, string? Reason = null)
+    {
+        public static MethodOutcome Fail(JsonNode code, string? reason) => new(null, code, reason);
+
+        public static MethodOutcome From(CatalogueError error) => Fail(error.Code, error.Reason);
+
+        // Meteor's check() failure.
+        public static readonly MethodOutcome MatchFailed = Fail(400, "Match failed");
+    }
+
+    static readonly Dictionary<string, (string Permission, Func<JsonArray, Context, Task<MethodOutcome>> Run)> Methods = new()
+    {
+        ["livechat:saveCustomField"] = (Permissions.ViewLivechatManager, SaveCustomField),
+        ["livechat:removeCustomField"] = (Permissions.ViewLivechatManager, RemoveCustomField),
+        ["livechat:saveTag"] = (Permissions.ManageLivechatTags, SaveTag),
+        ["livechat:removeTag"] = (Permissions.ManageLivechatTags, RemoveTag),
+    };
+
+    static readonly ObjectSchema EnvelopeSchema = Schema.Object(("message", Schema.String())).Requires("message");
+
+    static Task<Results<Ok<MethodResponse>, ApiError>> Call(
+        string method, JsonBody body, CurrentUser caller, LivechatDb db, PermissionStore permissions, TimeProvider time, CancellationToken ct) =>
+        DispatchAsync(method, body, new Context(caller, db, permissions, time, ct));
+
+    static Task<Results<Ok<MethodResponse>, ApiError>> CallAnon(string method, JsonBody body) => DispatchAsync(method, body, null);
+
+    static async Task<Results<Ok<MethodResponse>, ApiError>> DispatchAsync(string method, JsonBody body, Context? context)
+    {
+        var envelope = (JsonObject)EnvelopeSchema.Validate(body.Root)!;
+        JsonObject? message;
+        try
+        {
+            message = JsonNode.Parse((string)envelope["message"]!) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            message = null;
+        }
+        if (message?["method"] is not JsonValue name || name.GetValueKind() != JsonValueKind.String
+            || (message["params"] is { } p && p is not JsonArray))
+        {
+            return ApiError.Failure("Invalid method call message");
+        }
+        if ((string)name! != method)
+        {
+            return ApiError.Failure("Method name does not match the message");
+        }
+        var parameters = message["params"] as JsonArray ?? [];
+
+        MethodOutcome outcome;
+        if (context is null || !Methods.TryGetValue(method, out var entry))
+        {
+            // method.callAnon has no user, and every method here needs one: Rocket.Chat answers as for an unknown method.
+            outcome = MethodOutcome.Fail(404, $"Method '{method}' not found");
+        }
+        else if (!await context.Permissions.HasAsync(context.Caller, entry.Permission, context.Ct))
+        {
+            outcome = MethodOutcome.Fail("error-not-allowed", "Not allowed");
+        }
+        else
+        {
+            outcome = await entry.Run(parameters, context);
+        }
+        return TypedResults.Ok(new MethodResponse(Ejson.Stringify(Result(message["id"], outcome))));
+    }
+
+    static JsonObject Result(JsonNode? id, MethodOutcome outcome)
+    {
+        var result = new JsonObject { ["msg"] = "result" };
+        if (id is not null) result["id"] = id.DeepClone();
+        if (outcome.Code is null)
+        {
+            result["result"] = outcome.Result;
+            return result;
+        }
+        var code = outcome.Code.GetValueKind() == JsonValueKind.String ? (string)outcome.Code! : outcome.Code.ToJsonString();
+        var error = new JsonObject { ["isClientSafe"] = true, ["error"] = outcome.Code.DeepClone() };
+        if (outcome.Reason is not null) error["reason"] = outcome.Reason;
+        error["message"] = outcome.Reason is null ? $"[{code}]" : $"{outcome.Reason} [{code}]";
+        error["errorType"] = "Meteor.Error";
+        result["error"] = error;
+        return result;
+    }
+
+    /// <summary>The method's positional parameters as the named object the REST schema checks, or null on a check failure.</summary>
+    static JsonObject? Named(ObjectSchema schema, JsonArray parameters, params string[] names)
+    {
+        var named = new JsonObject();
+        for (var i = 0; i < names.Length && i < parameters.Count; i++)
+        {
+            named[names[i]] = parameters[i]?.DeepClone();
+        }
+        var coerced = schema.Check(named, out var error);
+        return error is null ? coerced as JsonObject : null;
+    }
+
+    static async Task<MethodOutcome> SaveCustomField(JsonArray parameters, Context c)
+    {
+        if (Named(CustomFieldCatalogue.SaveSchema, parameters, "customFieldId", "customFieldData") is not { } request)
+        {
+            return MethodOutcome.MatchFailed;
+        }
+        var saved = await CustomFieldCatalogue.SaveAsync(request, c.Db, c.Time, c.Ct);
+        return saved.Error is { } error ? MethodOutcome.From(error) : new(Ejson.ToNode(CustomFieldView.From(saved.Value!)));
+    }
+
+    static async Task<MethodOutcome> RemoveCustomField(JsonArray parameters, Context c)
+    {
+        if (parameters is not [JsonValue id, ..] || id.GetValueKind() != JsonValueKind.String) return MethodOutcome.MatchFailed;
+        var removed = await CustomFieldCatalogue.RemoveAsync((string)id!, c.Db, c.Ct);
+        return removed.Error is { } error ? MethodOutcome.From(error) : new(true);
+    }
+
+    static async Task<MethodOutcome> SaveTag(JsonArray parameters, Context c)
+    {
+        if (Named(TagCatalogue.SaveSchema, parameters, "_id", "tagData", "tagDepartments") is not { } request)
+        {
+            return MethodOutcome.MatchFailed;
+        }
+        var saved = await TagCatalogue.SaveAsync(request, c.Db, c.Time, c.Ct);
+        return saved.Error is { } error ? MethodOutcome.From(error) : new(Ejson.ToNode(TagView.Saved(saved.Value!)));
+    }
+
+    static async Task<MethodOutcome> RemoveTag(JsonArray parameters, Context c)
+    {
+        if (parameters is not [JsonValue id, ..] || id.GetValueKind() != JsonValueKind.String) return MethodOutcome.MatchFailed;
+        var removed = await TagCatalogue.RemoveAsync((string)id!, c.Db, c.Ct);
+        return removed.Error is { } error ? MethodOutcome.From(error) : new(true);
+    }
+}

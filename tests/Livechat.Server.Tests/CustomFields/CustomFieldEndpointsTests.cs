@@ -1,0 +1,198 @@
+using Livechat.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Tests.CustomFields;
+
+public abstract class CustomFieldEndpointsTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory
+{
+    async Task<string> SaveAsync(string field, string scope = "room", string? regexp = null, string? label = null)
+    {
+        var admin = await factory.AdminAsync();
+        (await admin.PostAsync("livechat/custom-fields.save", new
+        {
+            customFieldId = (string?)null,
+            customFieldData = new { field, label = label ?? $"Label {field}", scope, visibility = "visible", regexp },
+        })).Ok();
+        return field;
+    }
+
+    [Fact]
+    public async Task SavingANewFieldAnswersItAndGetAnswersIt()
+    {
+        var admin = await factory.AdminAsync();
+        var field = TestUsers.Unique("orderId");
+
+        var saved = await admin.PostAsync("livechat/custom-fields.save", $$"""
+            {"customFieldId":null,"customFieldData":{"field":"{{field}}","label":"Order id","scope":"room","visibility":"visible","type":"input",
+             "regexp":"^[A-Z]-\\d+$","required":false,"defaultValue":"","options":"","public":false,"searchable":true} }
+            """);
+
+        var updatedAt = saved.Json.GetProperty("customField").GetProperty("_updatedAt").GetString();
+        var json = $$"""{"_id":"{{field}}","label":"Order id","scope":"room","visibility":"visible","type":"input","regexp":"^[A-Z]-\\d+$","required":false,"defaultValue":"","options":"","public":false,"searchable":true,"_updatedAt":"{{updatedAt}}"}""";
+        saved.Is(200, $$"""{"customField":{{json}},"success":true}""");
+        (await admin.GetAsync($"livechat/custom-fields/{field}")).Is(200, $$"""{"customField":{{json}},"success":true}""");
+        (await admin.GetAsync("livechat/custom-fields/noSuchField")).Is(200, """{"customField":null,"success":true}""");
+    }
+
+    [Fact]
+    public async Task SavingWithAnIdReplacesEveryPropertyButTheId()
+    {
+        var admin = await factory.AdminAsync();
+        var field = await SaveAsync(TestUsers.Unique("tier"), regexp: "x");
+
+        var saved = await admin.PostAsync("livechat/custom-fields.save", new
+        {
+            customFieldId = field, customFieldData = new { field = "ignored", label = "Tier", scope = "visitor", visibility = "hidden" },
+        });
+
+        var updatedAt = saved.Json.GetProperty("customField").GetProperty("_updatedAt").GetString();
+        saved.Is(200, $$"""{"customField":{"_id":"{{field}}","label":"Tier","scope":"visitor","visibility":"hidden","_updatedAt":"{{updatedAt}}"},"success":true}""");
+        (await admin.GetAsync("livechat/custom-fields/ignored")).Is(200, """{"customField":null,"success":true}""");
+    }
+
+    [Theory]
+    [InlineData("""{"customFieldData":{"field":"bad name","label":"L","scope":"room","visibility":"visible"}}""", "Invalid custom field name. Use only letters, numbers, hyphens and underscores.")]
+    [InlineData("""{"customFieldId":"bad id!","customFieldData":{"field":"ok","label":"L","scope":"room","visibility":"visible"}}""", "Invalid custom field name. Use only letters, numbers, hyphens and underscores.")]
+    [InlineData("""{"customFieldId":"noSuchField","customFieldData":{"field":"ok","label":"L","scope":"room","visibility":"visible"}}""", "Custom Field Not found")]
+    [InlineData("""{"customFieldData":{"field":"okRegexp","label":"L","scope":"room","visibility":"visible","regexp":"(unclosed"}}""", "Invalid regexp")]
+    public async Task SavingAnInvalidFieldAnswersTheSpecError(string body, string error)
+    {
+        var admin = await factory.AdminAsync();
+
+        var reply = await admin.PostAsync("livechat/custom-fields.save", body);
+
+        reply.Is(400, $$"""{"success":false,"error":"{{error}}"}""");
+    }
+
+    [Theory]
+    [InlineData("""{}""", "must have required property 'customFieldData'")]
+    [InlineData("""{"customFieldData":{"label":"L","scope":"room","visibility":"visible"}}""", "must have required property 'field'")]
+    [InlineData("""{"customFieldData":{"field":"f","label":"L","scope":"chat","visibility":"visible"}}""", "must be equal to one of the allowed values")]
+    [InlineData("""{"customFieldData":{"field":"f","label":"L","scope":"room","visibility":"visible","color":1}}""", "must NOT have additional properties")]
+    public async Task SavingAnInvalidBodyAnswersInvalidParams(string body, string message)
+    {
+        var admin = await factory.AdminAsync();
+
+        var reply = await admin.PostAsync("livechat/custom-fields.save", body);
+
+        reply.Is(400, $$"""{"success":false,"error":"{{message}} [invalid-params]","errorType":"invalid-params"}""");
+    }
+
+    [Fact]
+    public async Task SavingAnExistingNameAnswersAlreadyExists()
+    {
+        var admin = await factory.AdminAsync();
+        var field = await SaveAsync(TestUsers.Unique("twice"));
+
+        var reply = await admin.PostAsync("livechat/custom-fields.save", new { customFieldData = new { field, label = "L", scope = "room", visibility = "visible" } });
+
+        reply.Is(400, """{"success":false,"error":"Custom Field already exists"}""");
+    }
+
+    [Fact]
+    public async Task ListingFieldsFiltersByTextPagesAndSorts()
+    {
+        var admin = await factory.AdminAsync();
+        var prefix = TestUsers.Unique("cf");
+        var a = await SaveAsync($"{prefix}a", label: "B label");
+        var b = await SaveAsync($"{prefix}b", label: "A label");
+        var c = await SaveAsync(TestUsers.Unique("zz"), label: $"Mentions {prefix.ToUpperInvariant()}");
+
+        var byLabel = await admin.GetAsync($"livechat/custom-fields?text={prefix}");
+        var paged = await admin.GetAsync($"livechat/custom-fields?text={prefix}&sort={{\"_id\":1}}&offset=1&count=1");
+
+        var fields = byLabel.Ok().Json.GetProperty("customFields");
+        Assert.Equal([b, a, c], fields.EnumerateArray().Select(f => f.GetProperty("_id").GetString()));
+        byLabel.Is(200, $$"""{"customFields":[{{fields[0].GetRawText()}},{{fields[1].GetRawText()}},{{fields[2].GetRawText()}}],"count":3,"offset":0,"total":3,"success":true}""");
+        paged.Is(200, $$"""{"customFields":[{{fields[0].GetRawText()}}],"count":1,"offset":1,"total":3,"success":true}""");
+    }
+
+    [Fact]
+    public async Task DeletingAFieldRemovesItAndAnUnknownOneAnswersNotFound()
+    {
+        var admin = await factory.AdminAsync();
+        var field = await SaveAsync(TestUsers.Unique("gone"));
+
+        var deleted = await admin.PostAsync("livechat/custom-fields.delete", new { customFieldId = field });
+        var again = await admin.PostAsync("livechat/custom-fields.delete", new { customFieldId = field });
+        var invalid = await admin.PostAsync("livechat/custom-fields.delete", new { });
+
+        deleted.Is(200, """{"success":true}""");
+        again.Is(400, """{"success":false,"error":"Custom field not found"}""");
+        invalid.Is(400, """{"success":false,"error":"must have required property 'customFieldId' [invalid-params]","errorType":"invalid-params"}""");
+        (await admin.GetAsync($"livechat/custom-fields/{field}")).Is(200, """{"customField":null,"success":true}""");
+    }
+
+    [Fact]
+    public async Task CustomFieldRoutesAnswer403WithoutThePermission()
+    {
+        var user = await factory.CreateUserAsync();
+        var agent = await factory.CreateUserAsync("user", "livechat-agent");
+
+        (await user.Api.GetAsync("livechat/custom-fields")).Is(403, TestData.Forbidden);
+        (await user.Api.GetAsync("livechat/custom-fields/x")).Is(403, TestData.Forbidden);
+        (await agent.Api.PostAsync("livechat/custom-fields.save", new { customFieldData = new { field = "x", label = "x", scope = "room", visibility = "visible" } }))
+            .Is(403, TestData.Forbidden);
+        (await agent.Api.PostAsync("livechat/custom-fields.delete", new { customFieldId = "x" })).Is(403, TestData.Forbidden);
+        (await agent.Api.GetAsync("livechat/custom-fields")).Ok();
+    }
+
+    // Visitors and rooms cannot be created over HTTP yet: they are arranged and asserted through the database.
+    [Fact]
+    public async Task VisitorCustomFieldSetsVisitorScopeOnTheVisitorAndRoomScopeOnOpenRoomsArrangedInTheDatabase()
+    {
+        var visitorField = await SaveAsync(TestUsers.Unique("tier"), "visitor");
+        var roomField = await SaveAsync(TestUsers.Unique("order"), "room", regexp: "^[A-Z]-\\d+$");
+        var visitor = await factory.InsertVisitorAsync();
+        var open = await factory.InsertRoomAsync(visitor);
+        var closed = await factory.InsertRoomAsync(visitor, open: false);
+        var widget = factory.Anonymous();
+
+        var one = await widget.PostAsync("livechat/custom.field", new { token = visitor.Token, key = visitorField, value = "gold", overwrite = true });
+        var many = await widget.PostAsync("livechat/custom.fields", new
+        {
+            token = visitor.Token,
+            customFields = new object[] { new { key = roomField, value = "A-17", overwrite = true }, new { key = visitorField, value = "silver", overwrite = false } },
+        });
+
+        one.Is(200, $$"""{"field":{"key":"{{visitorField}}","value":"gold","overwrite":true},"success":true}""");
+        many.Is(200, $$"""{"fields":[{"Key":"{{roomField}}","value":"A-17","overwrite":true},{"Key":"{{visitorField}}","value":"silver","overwrite":false}],"success":true}""");
+        var (storedVisitor, rooms) = await factory.WithDbAsync(async db => (
+            await db.Visitors.AsNoTracking().SingleAsync(v => v.Id == visitor.Id),
+            await db.Rooms.AsNoTracking().Where(r => r.VisitorId == visitor.Id).ToDictionaryAsync(r => r.Id)));
+        Assert.Equal(new Dictionary<string, string> { [visitorField] = "gold" }, storedVisitor.LivechatData);
+        Assert.Equal(new Dictionary<string, string> { [roomField] = "A-17" }, rooms[open.Id].LivechatData);
+        Assert.Null(rooms[closed.Id].LivechatData);
+    }
+
+    [Fact]
+    public async Task VisitorCustomFieldErrorsComeInTheSpecOrderAndNothingIsWritten()
+    {
+        var field = await SaveAsync(TestUsers.Unique("code"), "visitor", regexp: "^\\d+$", label: "Code label");
+        var visitor = await factory.InsertVisitorAsync();
+        var widget = factory.Anonymous();
+
+        var badToken = await widget.PostAsync("livechat/custom.field", new { token = "nope", key = "missing", value = "x", overwrite = true });
+        var unknown = await widget.PostAsync("livechat/custom.field", new { token = visitor.Token, key = "missing", value = "x", overwrite = true });
+        var invalid = await widget.PostAsync("livechat/custom.field", new { token = visitor.Token, key = field, value = "abc", overwrite = true });
+        var secondInvalid = await widget.PostAsync("livechat/custom.fields", new
+        {
+            token = visitor.Token,
+            customFields = new object[] { new { key = field, value = "12", overwrite = true }, new { key = field, value = "x", overwrite = true } },
+        });
+        var empty = await widget.PostAsync("livechat/custom.fields", new { token = visitor.Token, customFields = Array.Empty<object>() });
+        var missing = await widget.PostAsync("livechat/custom.field", new { token = visitor.Token, key = field, value = "1" });
+
+        badToken.Is(400, """{"success":false,"error":"invalid-token"}""");
+        unknown.Is(400, """{"success":false,"error":"invalid-custom-field"}""");
+        invalid.Is(400, $$"""{"success":false,"error":"Invalid value for {{field}} field"}""");
+        secondInvalid.Is(400, $$"""{"success":false,"error":"Invalid value for {{field}} field"}""");
+        empty.Is(400, """{"success":false,"error":"must NOT have fewer than 1 items [invalid-params]","errorType":"invalid-params"}""");
+        missing.Is(400, """{"success":false,"error":"must have required property 'overwrite' [invalid-params]","errorType":"invalid-params"}""");
+        Assert.Null((await factory.WithDbAsync(db => db.Visitors.AsNoTracking().SingleAsync(v => v.Id == visitor.Id))).LivechatData);
+    }
+}
+
+public sealed class CustomFieldEndpointsSqliteTests(SqliteServerFactory factory) : CustomFieldEndpointsTests<SqliteServerFactory>(factory);
+
+public sealed class CustomFieldEndpointsPostgresTests(PostgresServerFactory factory) : CustomFieldEndpointsTests<PostgresServerFactory>(factory);

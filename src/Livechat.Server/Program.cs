@@ -1,10 +1,14 @@
+using Livechat.Server.Agents;
 using Livechat.Server.Auth;
 using Livechat.Server.Data;
+using Livechat.Server.Messages;
 using Livechat.Server.Http;
 using Livechat.Server.Roles;
+using Livechat.Server.Rooms;
 using Livechat.Server.Server;
 using Livechat.Server.Settings;
 using Livechat.Server.Users;
+using Livechat.Server.Visitors;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -37,6 +41,12 @@ app.MapAuth();
 app.MapUsers();
 app.MapRoles();
 app.MapSettings();
+app.MapAgents();
+app.MapVisitors();
+app.MapRooms();
+app.MapRoomList();
+app.MapInquiries();
+app.MapMessages();
 app.MapFallbackToNotFoundEnvelope();
 
 await app.RunAsync();

@@ -612,6 +612,44 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.ToTable("rooms", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.Rooms.RoomField", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ValueLower")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("RoomId", "Key");
+
+                    b.HasIndex("Key", "ValueLower", "RoomId");
+
+                    b.ToTable("room_fields", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Rooms.RoomTag", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Tag")
+                        .HasColumnType("text");
+
+                    b.HasKey("RoomId", "Tag");
+
+                    b.HasIndex("Tag", "RoomId");
+
+                    b.ToTable("room_tags", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.Settings.Setting", b =>
                 {
                     b.Property<string>("Id")

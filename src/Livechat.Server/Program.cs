@@ -1,6 +1,7 @@
 using Livechat.Server.Agents;
 using Livechat.Server.Auth;
 using Livechat.Server.Data;
+using Livechat.Server.Departments;
 using Livechat.Server.Messages;
 using Livechat.Server.Http;
 using Livechat.Server.Roles;
@@ -47,6 +48,7 @@ app.MapRooms();
 app.MapRoomList();
 app.MapInquiries();
 app.MapMessages();
+app.MapDepartments();
 app.MapFallbackToNotFoundEnvelope();
 
 await app.RunAsync();

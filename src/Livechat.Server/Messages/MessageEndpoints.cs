@@ -47,8 +47,15 @@ public static class MessageEndpoints
         var now = time.UtcNow();
         var message = new Message
         {
-            Id = (string?)request["_id"] is { Length: > 0 } id ? id : Ids.NewId(), Rid = rid, Msg = msg, Ts = now, UpdatedAt = now,
-            UserId = visitor.Id, Username = visitor.Username, UserDisplayName = visitor.Name, Token = token,
+            Id = (string?)request["_id"] is { Length: > 0 } id ? id : Ids.NewId(),
+            Rid = rid,
+            Msg = msg,
+            Ts = now,
+            UpdatedAt = now,
+            UserId = visitor.Id,
+            Username = visitor.Username,
+            UserDisplayName = visitor.Name,
+            Token = token,
         };
         return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
     }
@@ -112,8 +119,15 @@ public static class MessageEndpoints
         var name = await db.Users.Where(u => u.Id == caller.Id).Select(u => u.Name).FirstOrDefaultAsync(ct);
         var message = new Message
         {
-            Id = (string?)request["_id"] is { Length: > 0 } id ? id : Ids.NewId(), Rid = rid, Msg = (string)request["msg"]!, Ts = now,
-            UpdatedAt = now, UserId = caller.Id, Username = caller.Username, UserDisplayName = name, Alias = (string?)request["alias"],
+            Id = (string?)request["_id"] is { Length: > 0 } id ? id : Ids.NewId(),
+            Rid = rid,
+            Msg = (string)request["msg"]!,
+            Ts = now,
+            UpdatedAt = now,
+            UserId = caller.Id,
+            Username = caller.Username,
+            UserDisplayName = name,
+            Alias = (string?)request["alias"],
         };
         return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
     }

@@ -47,8 +47,17 @@ public static class RoomMessages
     /// <summary>A system message (<c>t</c> set, <c>groupable: false</c>, <c>unread</c> when read receipts are on).</summary>
     public static Message System(LivechatRoom room, string type, string msg, string userId, string username, string? name,
         DateTime now, bool readReceipts) => new()
-    {
-        Id = Ids.NewId(), Rid = room.Id, Msg = msg, Ts = now, UpdatedAt = now, UserId = userId, Username = username,
-        UserDisplayName = name, T = type, Groupable = false, Unread = readReceipts ? true : null,
-    };
+        {
+            Id = Ids.NewId(),
+            Rid = room.Id,
+            Msg = msg,
+            Ts = now,
+            UpdatedAt = now,
+            UserId = userId,
+            Username = username,
+            UserDisplayName = name,
+            T = type,
+            Groupable = false,
+            Unread = readReceipts ? true : null,
+        };
 }

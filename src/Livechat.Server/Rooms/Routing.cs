@@ -69,15 +69,34 @@ public static class Routing
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var room = new LivechatRoom
         {
-            Id = Ids.NewId(), Fname = visitor.Name ?? visitor.Username, Ts = now, Lm = now, UpdatedAt = now,
-            VisitorId = visitor.Id, VisitorUsername = visitor.Username, VisitorToken = visitor.Token, VisitorStatus = "online",
-            DepartmentId = department, SourceType = source.Type, SourceDestination = source.Destination,
+            Id = Ids.NewId(),
+            Fname = visitor.Name ?? visitor.Username,
+            Ts = now,
+            Lm = now,
+            UpdatedAt = now,
+            VisitorId = visitor.Id,
+            VisitorUsername = visitor.Username,
+            VisitorToken = visitor.Token,
+            VisitorStatus = "online",
+            DepartmentId = department,
+            SourceType = source.Type,
+            SourceDestination = source.Destination,
         };
         var inquiry = new Inquiry
         {
-            Id = Ids.NewObjectId(), Rid = room.Id, Name = room.Fname, VisitorId = visitor.Id, VisitorUsername = visitor.Username,
-            VisitorToken = visitor.Token, VisitorStatus = visitor.Status, Department = department, Ts = now, QueuedAt = now, UpdatedAt = now,
-            SourceType = source.Type, SourceDestination = source.Destination,
+            Id = Ids.NewObjectId(),
+            Rid = room.Id,
+            Name = room.Fname,
+            VisitorId = visitor.Id,
+            VisitorUsername = visitor.Username,
+            VisitorToken = visitor.Token,
+            VisitorStatus = visitor.Status,
+            Department = department,
+            Ts = now,
+            QueuedAt = now,
+            UpdatedAt = now,
+            SourceType = source.Type,
+            SourceDestination = source.Destination,
         };
         db.Rooms.Add(room);
         db.Inquiries.Add(inquiry);

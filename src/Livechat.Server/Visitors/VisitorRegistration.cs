@@ -97,9 +97,11 @@ public sealed record VisitorRegistration(
         {
             visitor = new Visitor
             {
-                Id = r.Id ?? Ids.NewObjectId(), Token = r.Token,
+                Id = r.Id ?? Ids.NewObjectId(),
+                Token = r.Token,
                 Username = r.Username ?? $"guest-{await GuestCounter.NextAsync(db, now, ct)}",
-                Ts = now, UpdatedAt = now,
+                Ts = now,
+                UpdatedAt = now,
             };
             db.Visitors.Add(visitor);
         }

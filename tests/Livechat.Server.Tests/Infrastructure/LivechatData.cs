@@ -20,8 +20,11 @@ public static class LivechatData
         var admin = await factory.AdminAsync();
         var department = new Dictionary<string, object?>
         {
-            ["enabled"] = true, ["name"] = TestUsers.Unique("dep"), ["email"] = "dep@example.com",
-            ["showOnRegistration"] = true, ["showOnOfflineForm"] = true,
+            ["enabled"] = true,
+            ["name"] = TestUsers.Unique("dep"),
+            ["email"] = "dep@example.com",
+            ["showOnRegistration"] = true,
+            ["showOnOfflineForm"] = true,
         };
         if (extra is not null)
         {

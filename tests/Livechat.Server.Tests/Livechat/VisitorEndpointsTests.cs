@@ -115,7 +115,13 @@ public abstract class VisitorEndpointsTests<TFactory>(TFactory factory) : IClass
         var db = scope.ServiceProvider.GetRequiredService<global::Livechat.Server.Data.LivechatDb>();
         db.CustomFields.Add(new global::Livechat.Server.CustomFields.CustomField
         {
-            Id = key, Label = label, Scope = "visitor", Visibility = "visible", Regexp = regexp, Searchable = true, UpdatedAt = DateTime.UtcNow,
+            Id = key,
+            Label = label,
+            Scope = "visitor",
+            Visibility = "visible",
+            Regexp = regexp,
+            Searchable = true,
+            UpdatedAt = DateTime.UtcNow,
         });
         await db.SaveChangesAsync();
     }

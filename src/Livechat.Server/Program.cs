@@ -1,16 +1,21 @@
+using Livechat.Server.Agents;
 using Livechat.Server.Auth;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
+using Livechat.Server.Departments;
+using Livechat.Server.Messages;
 using Livechat.Server.Http;
 using Livechat.Server.Methods;
 using Livechat.Server.Priorities;
 using Livechat.Server.Roles;
+using Livechat.Server.Rooms;
 using Livechat.Server.Server;
 using Livechat.Server.Settings;
 using Livechat.Server.Slas;
 using Livechat.Server.Tags;
 using Livechat.Server.Users;
 using Livechat.Server.Webhooks;
+using Livechat.Server.Visitors;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -50,6 +55,13 @@ app.MapSlas();
 app.MapTags();
 app.MapCustomFields();
 app.MapMethods();
+app.MapAgents();
+app.MapVisitors();
+app.MapRooms();
+app.MapRoomList();
+app.MapInquiries();
+app.MapMessages();
+app.MapDepartments();
 app.MapFallbackToNotFoundEnvelope();
 
 await app.RunAsync();

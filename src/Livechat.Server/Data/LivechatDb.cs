@@ -28,6 +28,8 @@ public class LivechatDb(DbContextOptions options) : DbContext(options)
     public DbSet<Visitor> Visitors => Set<Visitor>();
     public DbSet<LivechatRoom> Rooms => Set<LivechatRoom>();
     public DbSet<Inquiry> Inquiries => Set<Inquiry>();
+    public DbSet<RoomTag> RoomTags => Set<RoomTag>();
+    public DbSet<RoomField> RoomFields => Set<RoomField>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<Department> Departments => Set<Department>();
     public DbSet<DepartmentAgent> DepartmentAgents => Set<DepartmentAgent>();

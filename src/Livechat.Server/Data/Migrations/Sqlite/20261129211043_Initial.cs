@@ -194,6 +194,32 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "room_fields",
+                columns: table => new
+                {
+                    RoomId = table.Column<string>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: false),
+                    ValueLower = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_room_fields", x => new { x.RoomId, x.Key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "room_tags",
+                columns: table => new
+                {
+                    RoomId = table.Column<string>(type: "TEXT", nullable: false),
+                    Tag = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_room_tags", x => new { x.RoomId, x.Tag });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "rooms",
                 columns: table => new
                 {
@@ -343,6 +369,27 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "webhook_outbox",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", nullable: false),
+                    RoomId = table.Column<string>(type: "TEXT", nullable: true),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", nullable: true),
+                    DeliveredAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_webhook_outbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "login_tokens",
                 columns: table => new
                 {
@@ -446,6 +493,16 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_room_fields_Key_ValueLower_RoomId",
+                table: "room_fields",
+                columns: new[] { "Key", "ValueLower", "RoomId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_room_tags_Tag_RoomId",
+                table: "room_tags",
+                columns: new[] { "Tag", "RoomId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_rooms_ClosedAt",
                 table: "rooms",
                 column: "ClosedAt");
@@ -539,6 +596,11 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                 name: "IX_visitors_Username",
                 table: "visitors",
                 column: "Username");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webhook_outbox_Status_NextAttemptAt",
+                table: "webhook_outbox",
+                columns: new[] { "Status", "NextAttemptAt" });
         }
 
         /// <inheritdoc />
@@ -575,6 +637,12 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                 name: "roles");
 
             migrationBuilder.DropTable(
+                name: "room_fields");
+
+            migrationBuilder.DropTable(
+                name: "room_tags");
+
+            migrationBuilder.DropTable(
                 name: "rooms");
 
             migrationBuilder.DropTable(
@@ -588,6 +656,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "visitors");
+
+            migrationBuilder.DropTable(
+                name: "webhook_outbox");
 
             migrationBuilder.DropTable(
                 name: "users");

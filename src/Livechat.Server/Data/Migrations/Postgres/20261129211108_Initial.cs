@@ -196,6 +196,32 @@ namespace Livechat.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "room_fields",
+                columns: table => new
+                {
+                    RoomId = table.Column<string>(type: "text", nullable: false),
+                    Key = table.Column<string>(type: "text", nullable: false),
+                    Value = table.Column<string>(type: "text", nullable: false),
+                    ValueLower = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_room_fields", x => new { x.RoomId, x.Key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "room_tags",
+                columns: table => new
+                {
+                    RoomId = table.Column<string>(type: "text", nullable: false),
+                    Tag = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_room_tags", x => new { x.RoomId, x.Tag });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "rooms",
                 columns: table => new
                 {
@@ -345,6 +371,27 @@ namespace Livechat.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "webhook_outbox",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    Type = table.Column<string>(type: "text", nullable: false),
+                    RoomId = table.Column<string>(type: "text", nullable: true),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    LastError = table.Column<string>(type: "text", nullable: true),
+                    DeliveredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_webhook_outbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "login_tokens",
                 columns: table => new
                 {
@@ -448,6 +495,16 @@ namespace Livechat.Server.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_room_fields_Key_ValueLower_RoomId",
+                table: "room_fields",
+                columns: new[] { "Key", "ValueLower", "RoomId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_room_tags_Tag_RoomId",
+                table: "room_tags",
+                columns: new[] { "Tag", "RoomId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_rooms_ClosedAt",
                 table: "rooms",
                 column: "ClosedAt");
@@ -541,6 +598,11 @@ namespace Livechat.Server.Data.Migrations.Postgres
                 name: "IX_visitors_Username",
                 table: "visitors",
                 column: "Username");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webhook_outbox_Status_NextAttemptAt",
+                table: "webhook_outbox",
+                columns: new[] { "Status", "NextAttemptAt" });
         }
 
         /// <inheritdoc />
@@ -577,6 +639,12 @@ namespace Livechat.Server.Data.Migrations.Postgres
                 name: "roles");
 
             migrationBuilder.DropTable(
+                name: "room_fields");
+
+            migrationBuilder.DropTable(
+                name: "room_tags");
+
+            migrationBuilder.DropTable(
                 name: "rooms");
 
             migrationBuilder.DropTable(
@@ -590,6 +658,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "visitors");
+
+            migrationBuilder.DropTable(
+                name: "webhook_outbox");
 
             migrationBuilder.DropTable(
                 name: "users");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Livechat.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLivechatDb))]
-    [Migration("20261129204342_Initial")]
+    [Migration("20261129211043_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -607,6 +607,44 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.ToTable("rooms", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.Rooms.RoomField", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ValueLower")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RoomId", "Key");
+
+                    b.HasIndex("Key", "ValueLower", "RoomId");
+
+                    b.ToTable("room_fields", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Rooms.RoomTag", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tag")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RoomId", "Tag");
+
+                    b.HasIndex("Tag", "RoomId");
+
+                    b.ToTable("room_tags", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.Settings.Setting", b =>
                 {
                     b.Property<string>("Id")
@@ -819,6 +857,50 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.HasIndex("Username");
 
                     b.ToTable("visitors", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Webhooks.OutboxMessage", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("webhook_outbox", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Auth.LoginToken", b =>

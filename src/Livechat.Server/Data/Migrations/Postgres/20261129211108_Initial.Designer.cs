@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Livechat.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLivechatDb))]
-    [Migration("20261129204358_Initial")]
+    [Migration("20261129211108_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -615,6 +615,44 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.ToTable("rooms", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.Rooms.RoomField", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ValueLower")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("RoomId", "Key");
+
+                    b.HasIndex("Key", "ValueLower", "RoomId");
+
+                    b.ToTable("room_fields", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Rooms.RoomTag", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Tag")
+                        .HasColumnType("text");
+
+                    b.HasKey("RoomId", "Tag");
+
+                    b.HasIndex("Tag", "RoomId");
+
+                    b.ToTable("room_tags", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.Settings.Setting", b =>
                 {
                     b.Property<string>("Id")
@@ -827,6 +865,50 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.HasIndex("Username");
 
                     b.ToTable("visitors", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Webhooks.OutboxMessage", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("webhook_outbox", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Auth.LoginToken", b =>

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Livechat.Server.Http;
+
+namespace Livechat.Server.Messages;
+
+public sealed record MessageUserView([property: JsonPropertyName("_id")] string Id, string Username, string? Name);
+
+/// <summary>The message document on the wire (livechat-endpoints §5.1); also stored as the room's <c>lastMessage</c>.</summary>
+public sealed record MessageView(
+    [property: JsonPropertyName("_id")] string Id,
+    string? T,
+    string Rid,
+    string Msg,
+    DateTime Ts,
+    MessageUserView U,
+    string? Token,
+    string? Alias,
+    bool? Groupable,
+    bool? Unread,
+    JsonNode? PriorityData,
+    JsonNode? SlaData,
+    IReadOnlyList<object>? Urls,
+    IReadOnlyList<object>? Mentions,
+    IReadOnlyList<object>? Channels,
+    [property: JsonPropertyName("_updatedAt")] DateTime UpdatedAt)
+{
+    public static MessageView From(Message m)
+    {
+        // Normal messages carry empty urls/mentions/channels; system messages do not.
+        var normal = m.T is null;
+        return new(m.Id, m.T, m.Rid, m.Msg, m.Ts, new MessageUserView(m.UserId, m.Username, m.UserDisplayName), m.Token, m.Alias,
+            m.Groupable, m.Unread, Parse(m.PriorityData), Parse(m.SlaData),
+            normal ? [] : null, normal ? [] : null, normal ? [] : null, m.UpdatedAt);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonSetup.Options);
+
+    static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
+}
+
+public sealed record DeletedMessageView([property: JsonPropertyName("_id")] string Id, [property: JsonPropertyName("_deletedAt")] DateTime DeletedAt);
+
+public sealed record SyncResult(IReadOnlyList<MessageView> Updated, IReadOnlyList<DeletedMessageView> Deleted);
+
+public sealed record MessageResponse(MessageView Message) : ApiResponse;
+public sealed record MessagesResponse(IReadOnlyList<MessageView> Messages) : ApiResponse;
+public sealed record SyncMessagesResponse(SyncResult Result) : ApiResponse;

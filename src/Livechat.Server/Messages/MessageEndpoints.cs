@@ -1,0 +1,163 @@
+using System.Text.Json.Nodes;
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Rooms;
+using Livechat.Server.Settings;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Messages;
+
+public static class MessageEndpoints
+{
+    // POST livechat/message                  none (visitor token)
+    // GET  livechat/messages.history/{rid}   none (visitor token)
+    // POST chat.sendMessage                  auth (serving agent)
+    // GET  chat.syncMessages                 auth (room access)
+    public static IEndpointRouteBuilder MapMessages(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Messages");
+        group.MapPost("/livechat/message", SendAsVisitor);
+        group.MapGet("/livechat/messages.history/{rid}", History);
+        group.MapPost("/chat.sendMessage", SendAsAgent).RequireRocketChatAuth();
+        group.MapGet("/chat.syncMessages", Sync).RequireRocketChatAuth();
+        return app;
+    }
+
+    static readonly ObjectSchema VisitorMessageSchema = Schema.Object(
+        ("token", Schema.String()), ("rid", Schema.String()), ("msg", Schema.String()), ("_id", Schema.String()),
+        ("agent", Schema.Object(("agentId", Schema.String()), ("username", Schema.String())).AllowingAdditional()))
+        .Requires("token", "rid", "msg");
+
+    static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsVisitor(JsonBody body, LivechatDb db, SettingsStore settings,
+        TimeProvider time, CancellationToken ct)
+    {
+        var request = (JsonObject)VisitorMessageSchema.Validate(body.Root)!;
+        var (token, rid, msg) = ((string)request["token"]!, (string)request["rid"]!, (string)request["msg"]!);
+        var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
+        if (visitor is null) return ApiError.Failure("invalid-token");
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
+        if (room is null) return ApiError.Failure("invalid-room");
+        if (!room.Open) return ApiError.Failure("room-closed");
+        if (await settings.GetBoolAsync("Livechat_enable_message_character_limit", ct)
+            && msg.Length > await settings.GetIntAsync("Livechat_message_character_limit", ct))
+        {
+            return ApiError.Failure("message-length-exceeds-character-limit");
+        }
+        var now = time.UtcNow();
+        var message = new Message
+        {
+            Id = (string?)request["_id"] is { Length: > 0 } id ? id : Ids.NewId(),
+            Rid = rid,
+            Msg = msg,
+            Ts = now,
+            UpdatedAt = now,
+            UserId = visitor.Id,
+            Username = visitor.Username,
+            UserDisplayName = visitor.Name,
+            Token = token,
+        };
+        return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
+    }
+
+    /// <summary>Saves an appended message with its room; a duplicate client id or a concurrent room write answers 400.</summary>
+    static async Task<ApiError?> SaveAsync(LivechatDb db, LivechatRoom room, Message message, CancellationToken ct)
+    {
+        if (await db.Messages.AnyAsync(m => m.Id == message.Id, ct)) return ApiError.Coded("error-duplicate-id", "Message id already exists");
+        RoomMessages.Append(db, room, message);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another write to the room won; the client retries as with any transient failure.
+            return ApiError.Coded("error-room-modified", "The room was modified, try again");
+        }
+    }
+
+    static async Task<Results<Ok<MessagesResponse>, ApiError>> History(string rid, HttpRequest http, LivechatDb db, CancellationToken ct)
+    {
+        var q = http.Query;
+        if (q["token"].ToString() is not { Length: > 0 } token)
+        {
+            return ApiError.Coded("error-token-param-not-provided", "The required \"token\" query param is missing.");
+        }
+        var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
+        if (visitor is null) return ApiError.Failure("invalid-token");
+        if (!await db.Rooms.AnyAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct)) return ApiError.Failure("invalid-room");
+
+        var messages = db.Messages.AsNoTracking().Where(m => m.Rid == rid && m.DeletedAt == null);
+        if (JsonSetup.ParseDate(q["ls"]) is { } after) messages = messages.Where(m => m.Ts > after);
+        if (JsonSetup.ParseDate(q["end"]) is { } before) messages = messages.Where(m => m.Ts < before);
+        if (q["searchText"].ToString() is { Length: > 0 } text)
+        {
+            var lower = text.ToLowerInvariant();
+            messages = messages.Where(m => m.Msg.ToLower().Contains(lower));
+        }
+        var limit = int.TryParse(q["limit"], out var l) && l > 0 ? l : 20;
+        var offset = int.TryParse(q["offset"], out var o) && o > 0 ? o : 0;
+        var page = await messages.OrderByDescending(m => m.Ts).ThenByDescending(m => m.Id).Skip(offset).Take(limit).ToListAsync(ct);
+        return TypedResults.Ok(new MessagesResponse(page.Select(MessageView.From).ToList()));
+    }
+
+    static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsAgent(JsonBody body, CurrentUser caller, LivechatDb db,
+        TimeProvider time, CancellationToken ct)
+    {
+        if (body.Object?["message"] is not JsonObject input)
+        {
+            return ApiError.Coded("error-invalid-params", "The 'message' parameter must be provided.");
+        }
+        var request = (JsonObject)MessageSchema.Validate(input)!;
+        var rid = (string)request["rid"]!;
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid, ct);
+        if (room is null) return ApiError.Coded("error-invalid-room");
+        if (!room.Open || room.ServedById != caller.Id) return ApiError.Coded("error-not-allowed");
+
+        var now = time.UtcNow();
+        var name = await db.Users.Where(u => u.Id == caller.Id).Select(u => u.Name).FirstOrDefaultAsync(ct);
+        var message = new Message
+        {
+            Id = (string?)request["_id"] is { Length: > 0 } id ? id : Ids.NewId(),
+            Rid = rid,
+            Msg = (string)request["msg"]!,
+            Ts = now,
+            UpdatedAt = now,
+            UserId = caller.Id,
+            Username = caller.Username,
+            UserDisplayName = name,
+            Alias = (string?)request["alias"],
+        };
+        return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
+    }
+
+    static readonly ObjectSchema MessageSchema = Schema.Object(
+        ("rid", Schema.String()), ("msg", Schema.String()), ("_id", Schema.String()), ("alias", Schema.String()))
+        .Requires("rid", "msg").AllowingAdditional();
+
+    static async Task<Results<Ok<SyncMessagesResponse>, ApiError>> Sync(HttpRequest http, CurrentUser caller, LivechatDb db,
+        PermissionStore permissions, CancellationToken ct)
+    {
+        var q = http.Query;
+        if (q["roomId"].ToString() is not { Length: > 0 } roomId) return ApiError.InvalidParams("must have required property 'roomId'");
+        if (q["lastUpdate"].ToString() is not { Length: > 0 } lastUpdateText)
+        {
+            return ApiError.Coded("error-param-required", "The \"type\" or \"lastUpdate\" parameters must be provided");
+        }
+        if (JsonSetup.ParseDate(lastUpdateText) is not { } lastUpdate)
+        {
+            return ApiError.Coded("error-lastUpdate-param-invalid", "The \"lastUpdate\" query parameter must be a valid date");
+        }
+        var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == roomId, ct);
+        if (room is null || !await RoomAccess.CanViewAsync(db, permissions, caller, room, ct))
+        {
+            return ApiError.Coded("error-not-allowed", "Not allowed");
+        }
+        var updated = await db.Messages.AsNoTracking().Where(m => m.Rid == roomId && m.DeletedAt == null && m.UpdatedAt > lastUpdate)
+            .OrderByDescending(m => m.Ts).ThenByDescending(m => m.Id).ToListAsync(ct);
+        var deleted = await db.Messages.AsNoTracking().Where(m => m.Rid == roomId && m.DeletedAt > lastUpdate)
+            .Select(m => new DeletedMessageView(m.Id, m.DeletedAt!.Value)).ToListAsync(ct);
+        return TypedResults.Ok(new SyncMessagesResponse(new SyncResult(updated.Select(MessageView.From).ToList(), deleted)));
+    }
+}

@@ -1,0 +1,63 @@
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Rooms;
+
+namespace Livechat.Server.Messages;
+
+/// <summary>
+/// The one way a message enters a room. <see cref="Append"/> adds the message and updates the tracked room's counters;
+/// the caller saves both in its own transaction, so message and room change together or not at all.
+/// </summary>
+public static class RoomMessages
+{
+    /// <summary>
+    /// Adds <paramref name="message"/> to <paramref name="room"/>: <c>msgs</c> +1, <c>lm</c> and <c>lastMessage</c>
+    /// (unless <paramref name="updatesLastMessage"/> is false, as for room.saveInfo's change-history messages). A visitor
+    /// message (<c>token</c> set) sets <c>v.lastMessageTs</c>; an agent message (no <c>t</c>, no token) removes
+    /// <c>waitingResponse</c> and sets <c>responseBy</c>.
+    /// </summary>
+    public static Message Append(LivechatDb db, LivechatRoom room, Message message, bool updatesLastMessage = true)
+    {
+        db.Messages.Add(message);
+        room.Msgs++;
+        if (updatesLastMessage)
+        {
+            room.Lm = message.Ts;
+            room.LastMessage = MessageView.From(message).ToJson();
+        }
+        if (message.T is null && message.Token is not null)
+        {
+            room.VisitorLastMessageTs = message.Ts;
+        }
+        else if (message.T is null)
+        {
+            room.WaitingResponse = false;
+            if (room.ResponseById is null)
+            {
+                room.FirstResponseTs = message.Ts;
+            }
+            room.ResponseById = message.UserId;
+            room.ResponseByUsername = message.Username;
+            room.ResponseLastMessageTs = message.Ts;
+        }
+        room.Touch(message.UpdatedAt);
+        return message;
+    }
+
+    /// <summary>A system message (<c>t</c> set, <c>groupable: false</c>, <c>unread</c> when read receipts are on).</summary>
+    public static Message System(LivechatRoom room, string type, string msg, string userId, string username, string? name,
+        DateTime now, bool readReceipts) => new()
+        {
+            Id = Ids.NewId(),
+            Rid = room.Id,
+            Msg = msg,
+            Ts = now,
+            UpdatedAt = now,
+            UserId = userId,
+            Username = username,
+            UserDisplayName = name,
+            T = type,
+            Groupable = false,
+            Unread = readReceipts ? true : null,
+        };
+}

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Settings;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Rooms;
+
+public static class InquiryEndpoints
+{
+    // GET  livechat/inquiries.queued   view-l-room
+    // POST livechat/inquiries.take     view-l-room
+    public static IEndpointRouteBuilder MapInquiries(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/livechat").WithTags("Queue");
+        group.MapGet("/inquiries.queued", Queued).RequirePermission(Permissions.ViewLRoom);
+        group.MapPost("/inquiries.take", Take).RequirePermission(Permissions.ViewLRoom);
+        return app;
+    }
+
+    static async Task<Ok<InquiriesResponse>> Queued(HttpRequest http, CurrentUser caller, LivechatDb db, SettingsStore settings,
+        CancellationToken ct)
+    {
+        var paging = await Paging.ReadAsync(http, settings, ct);
+        var department = http.Query["department"].ToString();
+        var mine = db.DepartmentAgents.Where(a => a.AgentId == caller.Id).Select(a => a.DepartmentId);
+        var query = db.Inquiries.AsNoTracking().Where(i => i.Status == "queued"
+            && (i.Department == null || mine.Contains(i.Department) || (department.Length > 0 && i.Department == department)));
+        var total = await query.CountAsync(ct);
+        var ordered = paging.Sort is [("ts", 1), ..] ? query.OrderBy(i => i.Ts) : query.OrderByDescending(i => i.Ts);
+        var inquiries = await paging.Apply(ordered.ThenBy(i => i.Id)).ToListAsync(ct);
+        return TypedResults.Ok(new InquiriesResponse(inquiries.Select(InquiryView.From).ToList(), inquiries.Count, paging.Offset, total));
+    }
+
+    static readonly ObjectSchema TakeSchema = Schema.Object(("inquiryId", Schema.String()), ("userId", Schema.String())).Requires("inquiryId");
+
+    static async Task<Results<Ok<SuccessResponse>, ApiError>> Take(JsonBody body, CurrentUser caller, LivechatDb db, TimeProvider time,
+        CancellationToken ct)
+    {
+        var request = (JsonObject)TakeSchema.Validate(body.Root)!;
+        var userId = (string?)request["userId"];
+        var agent = await db.Users.FirstOrDefaultAsync(u => u.Id == (userId ?? caller.Id), ct);
+        if (agent is null) return ApiError.Failure("The user is invalid");
+        var inquiryId = (string)request["inquiryId"]!;
+        var inquiry = await db.Inquiries.FirstOrDefaultAsync(i => i.Id == inquiryId, ct);
+        if (inquiry is null) return ApiError.Coded("error-not-found", "Inquiry not found");
+        if (inquiry.Status != "queued") return InquiryTaken();
+        if (!await Routing.AvailableAgents(db, null).AnyAsync(u => u.Id == agent.Id, ct))
+        {
+            return ApiError.Coded("error-agent-status-service-offline", "Agent status is offline or Omnichannel service is not active");
+        }
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == inquiry.Rid && r.Open, ct);
+        if (room is null) return ApiError.Coded("error-not-found", "Inquiry not found");
+
+        var now = time.UtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The queued → taken switch is one conditional statement, so two agents can never both take the inquiry.
+        var switched = await db.Inquiries.Where(i => i.Id == inquiryId && i.Status == "queued")
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, "taken").SetProperty(i => i.TakenAt, now).SetProperty(i => i.UpdatedAt, now), ct);
+        if (switched == 0) return InquiryTaken();
+        db.Entry(inquiry).State = EntityState.Detached;
+        Routing.Assign(room, null, agent, now);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return InquiryTaken();
+        }
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(SuccessResponse.Instance);
+    }
+
+    static ApiError InquiryTaken() => ApiError.Coded("error-inquiry-taken", "Inquiry already taken");
+}

@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Livechat.Server.Http;
+
+namespace Livechat.Server.Rooms;
+
+public sealed record RoomVisitorView(
+    [property: JsonPropertyName("_id")] string Id, string Username, string Token, string Status, DateTime? LastMessageTs);
+
+public sealed record ServedByView([property: JsonPropertyName("_id")] string Id, string Username, DateTime Ts);
+
+public sealed record SourceView(string Type, string? Destination);
+
+public sealed record ResponseByView(
+    [property: JsonPropertyName("_id")] string Id, string Username, DateTime FirstResponseTs, DateTime LastMessageTs);
+
+public sealed record ClosedByView([property: JsonPropertyName("_id")] string Id, string Username);
+
+public sealed record MetricsView(double ChatDuration, double? ServiceTimeDuration);
+
+public sealed record DepartmentRef([property: JsonPropertyName("_id")] string Id, string Name);
+
+/// <summary>
+/// The room document on the wire (livechat-endpoints §4.1). The one mapping from <see cref="LivechatRoom"/>: every
+/// endpoint that returns a room uses <see cref="From"/>. Absent fields are null and therefore omitted.
+/// </summary>
+public sealed record RoomView(
+    [property: JsonPropertyName("_id")] string Id,
+    string T,
+    string Fname,
+    int Msgs,
+    int UsersCount,
+    DateTime Ts,
+    DateTime? Lm,
+    [property: JsonPropertyName("_updatedAt")] DateTime UpdatedAt,
+    bool? Open,
+    bool Cl,
+    bool? WaitingResponse,
+    RoomVisitorView V,
+    ServedByView? ServedBy,
+    string? DepartmentId,
+    SourceView Source,
+    DateTime? QueuedAt,
+    ResponseByView? ResponseBy,
+    JsonNode? LastMessage,
+    string? Topic,
+    IReadOnlyList<string>? Tags,
+    IReadOnlyDictionary<string, string>? LivechatData,
+    string? PriorityId,
+    int PriorityWeight,
+    string? SlaId,
+    int EstimatedWaitingTimeQueue,
+    JsonNode? Sms,
+    DateTime? ClosedAt,
+    ClosedByView? ClosedBy,
+    string? Closer,
+    MetricsView? Metrics,
+    JsonNode? CrmData,
+    [property: JsonPropertyName("_version")] int Version)
+{
+    /// <summary><c>livechat/rooms</c> adds the department's id and name.</summary>
+    public DepartmentRef? Department { get; init; }
+
+    public static RoomView From(LivechatRoom r) => new(
+        r.Id, "l", r.Fname, r.Msgs, r.UsersCount, r.Ts, r.Lm, r.UpdatedAt,
+        r.Open ? true : null, false, r.WaitingResponse ? true : null,
+        new RoomVisitorView(r.VisitorId, r.VisitorUsername, r.VisitorToken, r.VisitorStatus, r.VisitorLastMessageTs),
+        r.ServedById is { } sid ? new ServedByView(sid, r.ServedByUsername ?? "", r.ServedByTs ?? r.Ts) : null,
+        r.DepartmentId,
+        new SourceView(r.SourceType, r.SourceDestination),
+        r.QueuedAt,
+        r.ResponseById is { } rid ? new ResponseByView(rid, r.ResponseByUsername ?? "", r.FirstResponseTs ?? r.Ts, r.ResponseLastMessageTs ?? r.Ts) : null,
+        Parse(r.LastMessage), r.Topic, r.Tags, r.LivechatData, r.PriorityId, r.PriorityWeight, r.SlaId, r.EstimatedWaitingTimeQueue,
+        Parse(r.Sms), r.ClosedAt,
+        r.ClosedById is { } cid ? new ClosedByView(cid, r.ClosedByUsername ?? "") : null,
+        r.Closer,
+        r.ChatDuration is { } d ? new MetricsView(d, r.ServiceTimeDuration) : null,
+        Parse(r.CrmData), r.Version);
+
+    static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
+}
+
+public sealed record InquiryVisitorView([property: JsonPropertyName("_id")] string Id, string Username, string Token, string Status);
+
+/// <summary>The inquiry (queue entry) on the wire, livechat-endpoints §4.2.</summary>
+public sealed record InquiryView(
+    [property: JsonPropertyName("_id")] string Id,
+    string Rid,
+    string Name,
+    string Message,
+    string Status,
+    InquiryVisitorView V,
+    string T,
+    string? Department,
+    DateTime Ts,
+    DateTime QueuedAt,
+    DateTime? TakenAt,
+    [property: JsonPropertyName("_updatedAt")] DateTime UpdatedAt,
+    string? PriorityId,
+    int PriorityWeight,
+    string? SlaId,
+    int EstimatedWaitingTimeQueue,
+    SourceView Source)
+{
+    public static InquiryView From(Inquiry i) => new(
+        i.Id, i.Rid, i.Name, i.Message, i.Status, new InquiryVisitorView(i.VisitorId, i.VisitorUsername, i.VisitorToken, i.VisitorStatus),
+        "l", i.Department, i.Ts, i.QueuedAt, i.TakenAt, i.UpdatedAt, i.PriorityId, i.PriorityWeight, i.SlaId,
+        i.EstimatedWaitingTimeQueue, new SourceView(i.SourceType, i.SourceDestination));
+}
+
+public sealed record LivechatRoomResponse(RoomView Room, bool NewRoom) : ApiResponse;
+public sealed record RoomResponse(RoomView Room) : ApiResponse;
+public sealed record RoomsResponse(IReadOnlyList<RoomView> Rooms, int Count, int Offset, int Total) : ApiResponse;
+public sealed record CloseResponse(string Rid, string Comment) : ApiResponse;
+public sealed record InquiriesResponse(IReadOnlyList<InquiryView> Inquiries, int Count, int Offset, int Total) : ApiResponse;
+
+public static class RoomWrites
+{
+    /// <summary>Every committed write to a room refreshes <c>_updatedAt</c> and changes <c>_version</c>.</summary>
+    public static void Touch(this LivechatRoom room, DateTime now)
+    {
+        room.UpdatedAt = now;
+        room.Version++;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Settings;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Rooms;
+
+public static class RoomEndpoints
+{
+    // GET  livechat/room              none (5 / 60 s)
+    // GET  rooms.info                 auth (+ room access)
+    // POST livechat/room.close        none (visitor token)
+    // POST livechat/room.closeByUser  close-livechat-room
+    public static IEndpointRouteBuilder MapRooms(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Rooms");
+        group.MapGet("/livechat/room", GetOrCreate).WithRocketChatRateLimit(5, 60000);
+        group.MapGet("/rooms.info", Info).RequireRocketChatAuth();
+        group.MapPost("/livechat/room.close", CloseByVisitor);
+        group.MapPost("/livechat/room.closeByUser", CloseByUser).RequirePermission(Permissions.CloseLivechatRoom);
+        return app;
+    }
+
+    static readonly string[] RoomQueryKeys = ["token", "rid", "agentId"];
+
+    static async Task<Results<Ok<LivechatRoomResponse>, ApiError>> GetOrCreate(HttpRequest http, LivechatDb db, SettingsStore settings,
+        TimeProvider time, CancellationToken ct)
+    {
+        // Meteor's check: unknown keys first, in the order given, then the missing required key.
+        var query = Schema.FromQuery(http.Query);
+        if (MeteorCheck.NoUnknownKeys(query, RoomQueryKeys) is { } unknown) return unknown;
+        if ((MeteorCheck.RequireString(query, "token") ?? MeteorCheck.MaybeString(query, "rid") ?? MeteorCheck.MaybeString(query, "agentId"))
+            is { } invalid)
+        {
+            return invalid;
+        }
+        var token = (string)query["token"]!;
+        var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == token, ct);
+        if (visitor is null) return ApiError.Failure("invalid-token");
+
+        if (MeteorCheck.StringOf(query, "rid") is { } rid)
+        {
+            var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id && r.Open, ct);
+            return room is null ? ApiError.Failure("invalid-room") : TypedResults.Ok(new LivechatRoomResponse(RoomView.From(room), false));
+        }
+        var open = await db.Rooms.AsNoTracking().Where(r => r.VisitorId == visitor.Id && r.Open).OrderByDescending(r => r.Ts).FirstOrDefaultAsync(ct);
+        if (open is not null) return TypedResults.Ok(new LivechatRoomResponse(RoomView.From(open), false));
+
+        if (!await settings.GetBoolAsync("Livechat_enabled", ct)) return ApiError.Coded("error-omnichannel-is-disabled");
+        var isWidget = http.Cookies["rc_room_type"] == "l" && http.Cookies["rc_is_widget"] == "t";
+        var source = isWidget ? ("widget", (string?)http.Host.ToString()) : ("api", null);
+        var created = await Routing.CreateRoomAsync(db, settings, visitor, MeteorCheck.StringOf(query, "agentId"), source, time.UtcNow(), ct);
+        return TypedResults.Ok(new LivechatRoomResponse(RoomView.From(created), true));
+    }
+
+    static async Task<Results<Ok<RoomResponse>, ApiError>> Info(HttpRequest http, CurrentUser caller, LivechatDb db,
+        PermissionStore permissions, CancellationToken ct)
+    {
+        var roomId = http.Query["roomId"].ToString();
+        var roomName = http.Query["roomName"].ToString();
+        if (roomId.Length == 0 && roomName.Length == 0)
+        {
+            return ApiError.Coded("error-roomid-param-not-provided", "The parameter \"roomId\" or \"roomName\" is required");
+        }
+        // Livechat rooms have no "name", so a roomName lookup never finds one.
+        var room = roomId.Length == 0 ? null : await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == roomId, ct);
+        if (room is null)
+        {
+            return ApiError.Coded("error-room-not-found", "The required \"roomId\" or \"roomName\" param provided does not match any channel");
+        }
+        if (!await RoomAccess.CanViewAsync(db, permissions, caller, room, ct)) return ApiError.Failure("not-allowed", "Not Allowed");
+        return TypedResults.Ok(new RoomResponse(RoomView.From(room)));
+    }
+
+    static readonly ObjectSchema CloseSchema = Schema.Object(("token", Schema.String()), ("rid", Schema.String())).Requires("token", "rid");
+
+    static async Task<Results<Ok<CloseResponse>, ApiError>> CloseByVisitor(JsonBody body, LivechatDb db, SettingsStore settings,
+        TimeProvider time, CancellationToken ct)
+    {
+        var request = (JsonObject)CloseSchema.Validate(body.Root)!;
+        var (token, rid) = ((string)request["token"]!, (string)request["rid"]!);
+        if (!await settings.GetBoolAsync("Omnichannel_allow_visitors_to_close_conversation", ct))
+        {
+            return ApiError.Failure("error-not-allowed-to-close-conversation");
+        }
+        var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
+        if (visitor is null) return ApiError.Failure("invalid-token");
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
+        if (room is null) return ApiError.Failure("invalid-room");
+        if (!room.Open) return ApiError.Failure("room-closed");
+
+        const string comment = "Closed by visitor";
+        var closed = await RoomClosing.CloseAsync(db, settings, room, "visitor", visitor.Id, visitor.Username, visitor.Name, comment, [],
+            time.UtcNow(), ct);
+        return closed ? TypedResults.Ok(new CloseResponse(rid, comment)) : ApiError.Failure("room-closed");
+    }
+
+    static readonly ObjectSchema CloseByUserSchema = Schema.Object(
+        ("rid", Schema.String()), ("comment", Schema.String()), ("tags", Schema.Array(Schema.String())),
+        ("generateTranscriptPdf", Schema.Boolean()), ("transcriptEmail", Schema.Any()), ("forceClose", Schema.Boolean()))
+        .Requires("rid");
+
+    static async Task<Results<Ok<SuccessResponse>, ApiError>> CloseByUser(JsonBody body, CurrentUser caller, LivechatDb db,
+        SettingsStore settings, PermissionStore permissions, TimeProvider time, CancellationToken ct)
+    {
+        var request = (JsonObject)CloseByUserSchema.Validate(body.Root)!;
+        var rid = (string)request["rid"]!;
+        var comment = (string?)request["comment"] ?? "";
+        var tags = request["tags"]?.AsArray().Select(t => (string)t!).ToList() ?? [];
+
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid, ct);
+        if (room is null) return ApiError.Failure("error-invalid-room");
+        if (!room.Open) return ApiError.Failure("error-room-already-closed");
+        if (room.ServedById != caller.Id && !await permissions.HasAsync(caller, Permissions.CloseOthersLivechatRoom, ct))
+        {
+            return ApiError.Failure("error-not-authorized");
+        }
+        if (await settings.GetBoolAsync("Livechat_request_comment_when_closing_conversation", ct) && comment.Trim().Length == 0)
+        {
+            return ApiError.Failure("error-comment-is-required");
+        }
+        if (room.DepartmentId is not null && (room.Tags is not { Count: > 0 }) && tags.Count == 0
+            && await db.Departments.AnyAsync(d => d.Id == room.DepartmentId && d.RequestTagBeforeClosingChat == true, ct))
+        {
+            return ApiError.Failure("error-tags-must-be-assigned-before-closing-chat");
+        }
+        var name = await db.Users.Where(u => u.Id == caller.Id).Select(u => u.Name).FirstOrDefaultAsync(ct);
+        var closed = await RoomClosing.CloseAsync(db, settings, room, "user", caller.Id, caller.Username, name, comment, tags, time.UtcNow(), ct);
+        return closed ? TypedResults.Ok(SuccessResponse.Instance) : ApiError.Failure("error-room-already-closed");
+    }
+}

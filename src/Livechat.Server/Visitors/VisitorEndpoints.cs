@@ -1,0 +1,196 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Livechat.Server.CustomFields;
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Messages;
+using Livechat.Server.Rooms;
+using Livechat.Server.Settings;
+using Livechat.Server.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Visitors;
+
+public static class VisitorEndpoints
+{
+    // POST   livechat/visitor            none (5 / 60 s)
+    // GET    livechat/visitor/{token}    none
+    // DELETE livechat/visitor/{token}    none (5 / 60 s)
+    // POST   livechat/visitor.status     none
+    // GET    livechat/visitors.info      view-l-room
+    // GET    livechat/visitors.search    view-l-room
+    public static IEndpointRouteBuilder MapVisitors(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/livechat").WithTags("Visitors");
+        group.MapPost("/visitor", Register).WithRocketChatRateLimit(5, 60000);
+        group.MapGet("/visitor/{token}", Get);
+        group.MapDelete("/visitor/{token}", Delete).WithRocketChatRateLimit(5, 60000);
+        group.MapPost("/visitor.status", SetStatus);
+        group.MapGet("/visitors.info", Info).RequirePermission(Permissions.ViewLRoom);
+        group.MapGet("/visitors.search", Search).RequirePermission(Permissions.ViewLRoom);
+        return app;
+    }
+
+    static readonly string[] VisitorStatuses = ["online", "away", "busy", "offline"];
+
+    static async Task<Results<Ok<VisitorResponse>, ApiError>> Register(
+        JsonBody body, HttpContext http, LivechatDb db, SettingsStore settings, TimeProvider time, CancellationToken ct)
+    {
+        if (body.Object is not { } root || !root.ContainsKey("visitor"))
+        {
+            return MeteorCheck.Error("Missing key 'visitor'");
+        }
+        if (MeteorCheck.NoUnknownKeys(root, ["visitor"]) is { } unknown) return unknown;
+        if (root["visitor"] is not JsonObject input)
+        {
+            return MeteorCheck.Error($"Expected object, got {MeteorCheck.TypeOf(root["visitor"])}", "visitor");
+        }
+        if (MeteorCheck.RequireString(input, "token", "visitor") is { } tokenError) return tokenError;
+        foreach (var key in new[] { "name", "email", "department", "phone", "username", "id" })
+        {
+            if (MeteorCheck.MaybeString(input, key, "visitor") is { } error) return error;
+        }
+        if (ParseCustomFields(input) is { Error: { } fieldsError }) return fieldsError;
+
+        var registration = await VisitorRegistration.ValidateAsync(input, db, ct);
+        if (registration.Error is { } invalid) return invalid;
+        if (await settings.GetBoolAsync("Livechat_Allow_collect_and_store_HTTP_header_informations", ct))
+        {
+            registration = registration with
+            {
+                UserAgent = http.Request.Headers.UserAgent.ToString(),
+                Ip = RateLimitingSetup.ClientIp(http),
+                Host = http.Request.Host.ToString(),
+            };
+        }
+        var visitor = await VisitorRegistration.SaveAsync(registration, db, settings, time, ct);
+        return TypedResults.Ok(new VisitorResponse(VisitorView.From(visitor)));
+    }
+
+    /// <summary>Checks the shape of <c>visitor.customFields</c>: <c>[{key: String, value: String, overwrite: Boolean}]</c>.</summary>
+    internal static (List<(string Key, string Value, bool Overwrite)>? Fields, ApiError? Error) ParseCustomFields(JsonObject input)
+    {
+        if (input["customFields"] is null) return (null, null);
+        if (input["customFields"] is not JsonArray array)
+        {
+            return (null, MeteorCheck.Error($"Expected array, got {MeteorCheck.TypeOf(input["customFields"])}", "visitor.customFields"));
+        }
+        var result = new List<(string, string, bool)>();
+        for (var i = 0; i < array.Count; i++)
+        {
+            var path = $"visitor.customFields[{i}]";
+            if (array[i] is not JsonObject entry) return (null, MeteorCheck.Error($"Expected object, got {MeteorCheck.TypeOf(array[i])}", path));
+            if ((MeteorCheck.RequireString(entry, "key", path) ?? MeteorCheck.RequireString(entry, "value", path)) is { } e) return (null, e);
+            if (!entry.TryGetPropertyValue("overwrite", out var overwrite)) return (null, MeteorCheck.Error("Missing key 'overwrite'", path));
+            if (overwrite?.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                return (null, MeteorCheck.Error($"Expected boolean, got {MeteorCheck.TypeOf(overwrite)}", $"{path}.overwrite"));
+            }
+            result.Add(((string)entry["key"]!, (string)entry["value"]!, overwrite.GetValue<bool>()));
+        }
+        return (result, null);
+    }
+
+    static async Task<Results<Ok<VisitorResponse>, ApiError>> Get(string token, LivechatDb db, CancellationToken ct)
+    {
+        var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
+        return visitor is null ? ApiError.Coded("invalid-token") : TypedResults.Ok(new VisitorResponse(VisitorView.From(visitor)));
+    }
+
+    static async Task<Results<Ok<DeletedVisitorResponse>, ApiError>> Delete(
+        string token, LivechatDb db, SettingsStore settings, TimeProvider time, CancellationToken ct)
+    {
+        var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
+        if (visitor is null) return ApiError.Coded("invalid-token");
+        if (!await settings.GetBoolAsync("Livechat_Allow_collect_and_store_HTTP_header_informations", ct)
+            && await db.Rooms.AnyAsync(r => r.VisitorId == visitor.Id && r.Open, ct))
+        {
+            return ApiError.Coded("visitor-has-open-rooms", "Cannot remove visitors with opened rooms");
+        }
+        // GDPR removal: the visitor and everything of theirs, together or not at all.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var rooms = db.Rooms.Where(r => r.VisitorId == visitor.Id).Select(r => r.Id);
+        await db.Messages.Where(m => rooms.Contains(m.Rid)).ExecuteDeleteAsync(ct);
+        await db.Inquiries.Where(i => rooms.Contains(i.Rid)).ExecuteDeleteAsync(ct);
+        await db.RoomTags.Where(t => rooms.Contains(t.RoomId)).ExecuteDeleteAsync(ct);
+        await db.RoomFields.Where(f => rooms.Contains(f.RoomId)).ExecuteDeleteAsync(ct);
+        await db.Rooms.Where(r => r.VisitorId == visitor.Id).ExecuteDeleteAsync(ct);
+        await db.Visitors.Where(v => v.Id == visitor.Id).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(new DeletedVisitorResponse(new DeletedVisitorView(visitor.Id, time.UtcNow())));
+    }
+
+    static async Task<Results<Ok<VisitorStatusResponse>, ApiError>> SetStatus(
+        JsonBody body, LivechatDb db, TimeProvider time, CancellationToken ct)
+    {
+        var input = body.Object ?? [];
+        if ((MeteorCheck.RequireString(input, "token") ?? MeteorCheck.RequireString(input, "status")) is { } error) return error;
+        var token = (string)input["token"]!;
+        var status = (string)input["status"]!;
+        if (!VisitorStatuses.Contains(status)) return ApiError.Failure("error-invalid-status");
+        var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == token, ct);
+        if (visitor is null) return ApiError.Coded("invalid-token");
+
+        var now = time.UtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        visitor.Status = status;
+        visitor.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        await db.Rooms.Where(r => r.VisitorId == visitor.Id && r.Open).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.VisitorStatus, status).SetProperty(r => r.UpdatedAt, now).SetProperty(r => r.Version, r => r.Version + 1), ct);
+        await db.Inquiries.Where(i => i.VisitorId == visitor.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.VisitorStatus, status).SetProperty(i => i.UpdatedAt, now), ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(new VisitorStatusResponse(token, status));
+    }
+
+    static async Task<Results<Ok<VisitorResponse>, ApiError>> Info(HttpRequest http, LivechatDb db, CancellationToken ct)
+    {
+        if (http.Query["visitorId"].ToString() is not { Length: > 0 } id && !http.Query.ContainsKey("visitorId"))
+        {
+            return ApiError.InvalidParams("must have required property 'visitorId'");
+        }
+        var visitorId = http.Query["visitorId"].ToString();
+        var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == visitorId, ct);
+        return visitor is null ? ApiError.Failure("visitor-not-found") : TypedResults.Ok(new VisitorResponse(VisitorView.From(visitor)));
+    }
+
+    static async Task<Ok<VisitorsSearchResponse>> Search(
+        HttpRequest http, LivechatDb db, SettingsStore settings, CancellationToken ct)
+    {
+        var paging = await Paging.ReadAsync(http, settings, ct);
+        var term = http.Query["term"].ToString();
+        var query = db.Visitors.AsNoTracking();
+        if (term.Length > 0)
+        {
+            var lower = term.ToLowerInvariant();
+            var byField = await VisitorsMatchingSearchableFieldsAsync(db, lower, ct);
+            query = query.Where(v => v.Email == lower || v.Phone == term
+                || (v.Name != null && v.Name.ToLower().Contains(lower)) || v.Username.ToLower().Contains(lower)
+                || byField.Contains(v.Id));
+        }
+        var total = await query.CountAsync(ct);
+        var ordered = paging.Sort is { Count: > 0 } sort && sort[0].Field is "name" or "username"
+            ? (sort[0].Field == "name"
+                ? (sort[0].Direction > 0 ? query.OrderBy(v => v.Name) : query.OrderByDescending(v => v.Name))
+                : (sort[0].Direction > 0 ? query.OrderBy(v => v.Username) : query.OrderByDescending(v => v.Username)))
+            : paging.Sort is [("ts", 1), ..] ? query.OrderBy(v => v.Ts) : query.OrderByDescending(v => v.Ts);
+        var visitors = await paging.Apply(ordered.ThenBy(v => v.Id)).ToListAsync(ct);
+        return TypedResults.Ok(new VisitorsSearchResponse(visitors.Select(VisitorSearchView.From).ToList(), visitors.Count, paging.Offset, total));
+    }
+
+    /// <summary>
+    /// Visitors whose value of a searchable visitor-scope custom field contains the term. Visitor livechatData is a JSON
+    /// text column, so this scan runs only when such a field exists.
+    /// </summary>
+    static async Task<List<string>> VisitorsMatchingSearchableFieldsAsync(LivechatDb db, string lower, CancellationToken ct)
+    {
+        var keys = await db.CustomFields.AsNoTracking().Where(f => f.Scope == "visitor" && f.Searchable == true).Select(f => f.Id).ToListAsync(ct);
+        if (keys.Count == 0) return [];
+        var candidates = await db.Visitors.AsNoTracking().Where(v => v.LivechatData != null)
+            .Select(v => new { v.Id, v.LivechatData }).ToListAsync(ct);
+        return candidates.Where(c => keys.Any(k => c.LivechatData!.TryGetValue(k, out var value)
+            && value.Contains(lower, StringComparison.OrdinalIgnoreCase))).Select(c => c.Id).ToList();
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using Livechat.Server.CustomFields;
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Settings;
+using Livechat.Server.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Visitors;
+
+/// <summary>A checked <c>POST livechat/visitor</c> request, ready to be written.</summary>
+public sealed record VisitorRegistration(
+    string Token, string? Id, string? Name, string? Email, string? Phone, string? Username, string? DepartmentId,
+    List<(string Key, string Value, bool Overwrite)>? CustomFields, ApiError? Error = null)
+{
+    public string? UserAgent { get; init; }
+    public string? Ip { get; init; }
+    public string? Host { get; init; }
+
+    /// <summary>Every check of Rocket.Chat's registerGuest, run before anything is written.</summary>
+    public static async Task<VisitorRegistration> ValidateAsync(JsonObject input, LivechatDb db, CancellationToken ct)
+    {
+        static VisitorRegistration Fail(ApiError e) => new("", null, null, null, null, null, null, null, e);
+        var token = (string)input["token"]!;
+        if (token.Trim().Length == 0) return Fail(ApiError.Coded("error-invalid-token", "Token cannot be empty"));
+
+        string? departmentId = null;
+        if (MeteorCheck.StringOf(input, "department") is { Length: > 0 } department)
+        {
+            departmentId = await db.Departments.AsNoTracking().Where(d => d.Id == department || d.Name == department)
+                .OrderBy(d => d.Id == department ? 0 : 1).Select(d => d.Id).FirstOrDefaultAsync(ct);
+            if (departmentId is null) return Fail(ApiError.Coded("error-invalid-department", "The provided department is invalid"));
+        }
+        var email = MeteorCheck.StringOf(input, "email")?.Trim().ToLowerInvariant();
+        if (email is { Length: > 0 } && !UserEndpoints.EmailPattern().IsMatch(email))
+        {
+            return Fail(ApiError.Coded("error-invalid-email", $"Invalid email {email}"));
+        }
+        var fields = VisitorEndpoints.ParseCustomFields(input).Fields;
+        if (fields is not null && await CheckCustomFieldsAsync(fields, db, ct) is { } fieldError) return Fail(fieldError);
+
+        return new VisitorRegistration(token, NonEmpty(MeteorCheck.StringOf(input, "id")), MeteorCheck.StringOf(input, "name"),
+            NonEmpty(email), NonEmpty(MeteorCheck.StringOf(input, "phone")?.Trim()), NonEmpty(MeteorCheck.StringOf(input, "username")),
+            departmentId, fields);
+    }
+
+    static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    static async Task<ApiError?> CheckCustomFieldsAsync(List<(string Key, string Value, bool Overwrite)> fields, LivechatDb db, CancellationToken ct)
+    {
+        var definitions = await db.CustomFields.AsNoTracking().Where(f => f.Scope == "visitor").ToListAsync(ct);
+        var keys = fields.Select(f => f.Key).ToHashSet();
+        var missing = definitions.Where(d => d.Required == true && !keys.Contains(d.Id)).Select(d => d.Id).ToList();
+        if (missing.Count > 0) return ApiError.Failure($"Missing required custom fields: {string.Join(", ", missing)}");
+        foreach (var (key, value, _) in fields)
+        {
+            if (definitions.FirstOrDefault(d => d.Id == key) is { } definition && !CustomFieldRules.Matches(definition.Regexp, value))
+            {
+                return ApiError.Failure($"Invalid value for {definition.Label} field");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Finds the visitor by token, then phone, then email, or creates one named <c>guest-N</c>; applies the fields, and
+    /// lets the visitor's open rooms and inquiries follow a name change. All in one transaction.
+    /// </summary>
+    public static async Task<Visitor> SaveAsync(VisitorRegistration r, LivechatDb db, SettingsStore settings, TimeProvider time, CancellationToken ct)
+    {
+        var visitorFields = r.CustomFields is null ? [] : await db.CustomFields.AsNoTracking()
+            .Where(f => f.Scope == "visitor").Select(f => f.Id).ToListAsync(ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var visitor = await SaveOnceAsync(r, visitorFields, db, settings, time, ct);
+                return visitor;
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                // A concurrent registration with the same token won the insert: run again, now as an update.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    static async Task<Visitor> SaveOnceAsync(VisitorRegistration r, List<string> visitorFields, LivechatDb db, SettingsStore settings,
+        TimeProvider time, CancellationToken ct)
+    {
+        var now = time.UtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == r.Token, ct)
+            ?? (r.Phone is null ? null : await db.Visitors.OrderBy(v => v.Ts).FirstOrDefaultAsync(v => v.Phone == r.Phone, ct))
+            ?? (r.Email is null ? null : await db.Visitors.OrderBy(v => v.Ts).FirstOrDefaultAsync(v => v.Email == r.Email, ct));
+        if (visitor is null)
+        {
+            visitor = new Visitor
+            {
+                Id = r.Id ?? Ids.NewObjectId(),
+                Token = r.Token,
+                Username = r.Username ?? $"guest-{await GuestCounter.NextAsync(db, now, ct)}",
+                Ts = now,
+                UpdatedAt = now,
+            };
+            db.Visitors.Add(visitor);
+        }
+        var renamed = r.Name is not null && r.Name != visitor.Name && db.Entry(visitor).State != EntityState.Added;
+        if (r.Name is not null) visitor.Name = r.Name;
+        if (r.Email is not null) visitor.Email = r.Email;
+        if (r.Phone is not null) visitor.Phone = r.Phone;
+        if (r.DepartmentId is not null) visitor.Department = r.DepartmentId;
+        if (r.UserAgent is not null) (visitor.UserAgent, visitor.Ip, visitor.Host) = (r.UserAgent, r.Ip, r.Host);
+        foreach (var (key, value, overwrite) in r.CustomFields ?? [])
+        {
+            if (!visitorFields.Contains(key)) continue;
+            var data = visitor.LivechatData is null ? [] : new Dictionary<string, string>(visitor.LivechatData);
+            if (overwrite || !data.ContainsKey(key)) data[key] = value;
+            visitor.LivechatData = data;
+        }
+        visitor.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        if (renamed)
+        {
+            var name = visitor.Name!;
+            await db.Rooms.Where(x => x.VisitorId == visitor.Id && x.Open).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.Fname, name).SetProperty(x => x.UpdatedAt, now).SetProperty(x => x.Version, x => x.Version + 1), ct);
+            await db.Inquiries.Where(i => i.VisitorId == visitor.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Name, name).SetProperty(i => i.UpdatedAt, now), ct);
+        }
+        await tx.CommitAsync(ct);
+        settings.Invalidate();
+        return visitor;
+    }
+}
+
+/// <summary>The <c>Livechat_guest_count</c> counter behind <c>guest-N</c> usernames.</summary>
+public static class GuestCounter
+{
+    /// <summary>
+    /// Increments the counter and returns the new value in one <c>UPDATE … RETURNING</c> statement (SQLite ≥ 3.35 and
+    /// PostgreSQL): the row lock (PostgreSQL) or the write lock (SQLite) serialises concurrent registrations, across
+    /// processes too, so no two visitors share a number. Run it inside the caller's transaction.
+    /// </summary>
+    public static async Task<long> NextAsync(LivechatDb db, DateTime now, CancellationToken ct)
+    {
+        var values = await db.Database.SqlQuery<string>($"""
+            UPDATE settings SET "Value" = CAST(CAST(CAST("Value" AS NUMERIC) AS BIGINT) + 1 AS TEXT), "UpdatedAt" = {now}
+            WHERE "Id" = 'Livechat_guest_count'
+            RETURNING "Value"
+            """).ToListAsync(ct);
+        return values.Count == 1 ? long.Parse(values[0], System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException("The Livechat_guest_count setting is missing.");
+    }
+}

@@ -1,0 +1,210 @@
+using Livechat.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Livechat.Server.Tests.Livechat;
+
+public abstract class VisitorEndpointsTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory
+{
+    [Fact]
+    public async Task RegisterVisitorCreatesGuestWithTrimmedLowerCaseEmail()
+    {
+        var token = TestUsers.Unique("tok");
+
+        var reply = await factory.Anonymous().PostAsync("livechat/visitor",
+            new { visitor = new { token, name = "Ann", email = "  Ann@Example.COM ", phone = " +1 555 " } });
+
+        var v = reply.Ok().Json.GetProperty("visitor");
+        Assert.StartsWith("guest-", v.Str("username"), StringComparison.Ordinal);
+        Assert.Equal(24, v.Str("_id").Length);
+        reply.Is(200, $$"""
+            {"visitor":{"_id":"{{v.Str("_id")}}","token":"{{token}}","username":"{{v.Str("username")}}","name":"Ann",
+            "visitorEmails":[{"address":"ann@example.com"}],"phone":[{"phoneNumber":"+1 555"}],"status":"online",
+            "ts":"{{v.Str("ts")}}","_updatedAt":"{{v.Str("_updatedAt")}}"},"success":true}
+            """);
+    }
+
+    [Fact]
+    public async Task RegisterVisitorTwiceReusesToken()
+    {
+        var (token, first) = await factory.CreateVisitorAsync();
+
+        var reply = (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token, name = "Renamed" } })).Ok();
+
+        var again = reply.Json.GetProperty("visitor");
+        Assert.Equal(first.Str("_id"), again.Str("_id"));
+        Assert.Equal("Renamed", again.Str("name"));
+    }
+
+    [Fact]
+    public async Task RegisterWithKnownPhoneKeepsTheExistingToken()
+    {
+        var phone = TestUsers.Unique("+49");
+        var token = TestUsers.Unique("tok");
+        (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token, phone } })).Ok();
+
+        var reply = (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token = TestUsers.Unique("other"), phone } })).Ok();
+
+        Assert.Equal(token, reply.Json.GetProperty("visitor").Str("token"));
+    }
+
+    [Fact]
+    public async Task RegisterWithKnownEmailUpdatesThatVisitor()
+    {
+        var email = $"{TestUsers.Unique("v")}@example.com";
+        var (token, _) = (TestUsers.Unique("tok"), 0);
+        var first = (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token, email } })).Ok();
+
+        var reply = (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token = TestUsers.Unique("x"), email = email.ToUpperInvariant() } })).Ok();
+
+        Assert.Equal(first.Json.GetProperty("visitor").Str("_id"), reply.Json.GetProperty("visitor").Str("_id"));
+    }
+
+    [Fact]
+    public async Task ConcurrentRegistrationsNeverShareAGuestNumber()
+    {
+        var tasks = Enumerable.Range(0, 12).Select(_ => factory.CreateVisitorAsync()).ToList();
+
+        var visitors = await Task.WhenAll(tasks);
+
+        var names = visitors.Select(v => v.Visitor.Str("username")).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.All(names, n => Assert.StartsWith("guest-", n, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RegisterValidationAnswersMeteorMatchErrors()
+    {
+        var api = factory.Anonymous();
+
+        (await api.PostAsync("livechat/visitor", new { })).Is(400, """{"success":false,"error":"Match error: Missing key 'visitor'"}""");
+        (await api.PostAsync("livechat/visitor", new { visitor = new { name = "x" } }))
+            .Is(400, """{"success":false,"error":"Match error: Missing key 'token' in field visitor"}""");
+        (await api.PostAsync("livechat/visitor", new { visitor = new { token = 5 } }))
+            .Is(400, """{"success":false,"error":"Match error: Expected string, got number in field visitor.token"}""");
+        (await api.PostAsync("livechat/visitor", new { visitor = new { token = "a" }, extra = 1 }))
+            .Is(400, """{"success":false,"error":"Match error: Unknown key in field extra"}""");
+        (await api.PostAsync("livechat/visitor", new { visitor = new { token = "  " } }))
+            .Is(400, """{"success":false,"error":"Token cannot be empty [error-invalid-token]","errorType":"error-invalid-token"}""");
+        (await api.PostAsync("livechat/visitor", new { visitor = new { token = "a", department = "nope" } }))
+            .Is(400, """{"success":false,"error":"The provided department is invalid [error-invalid-department]","errorType":"error-invalid-department"}""");
+        (await api.PostAsync("livechat/visitor", new { visitor = new { token = "a", email = " Bad " } }))
+            .Is(400, """{"success":false,"error":"Invalid email bad [error-invalid-email]","errorType":"error-invalid-email"}""");
+    }
+
+    [Fact]
+    public async Task RegisterAppliesVisitorCustomFieldsWithRegexp()
+    {
+        var key = TestUsers.Unique("cf");
+        await AddCustomFieldAsync(key, "Order", "^[A-Z]-\\d+$");
+        var token = TestUsers.Unique("tok");
+
+        var bad = await factory.Anonymous().PostAsync("livechat/visitor",
+            new { visitor = new { token, customFields = new[] { new { key, value = "x", overwrite = true } } } });
+        var good = await factory.Anonymous().PostAsync("livechat/visitor",
+            new { visitor = new { token, customFields = new[] { new { key, value = "A-17", overwrite = true }, new { key = "unknown", value = "z", overwrite = true } } } });
+
+        bad.Is(400, """{"success":false,"error":"Invalid value for Order field"}""");
+        Assert.Equal("""{"{{key}}":"A-17"}""".Replace("{{key}}", key, StringComparison.Ordinal),
+            good.Ok().Json.GetProperty("visitor").GetProperty("livechatData").GetRawText());
+    }
+
+    async Task AddCustomFieldAsync(string key, string label, string regexp)
+    {
+        // No custom-fields endpoint in this feature: the definition is written directly.
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<global::Livechat.Server.Data.LivechatDb>();
+        db.CustomFields.Add(new global::Livechat.Server.CustomFields.CustomField
+        {
+            Id = key,
+            Label = label,
+            Scope = "visitor",
+            Visibility = "visible",
+            Regexp = regexp,
+            Searchable = true,
+            UpdatedAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task GetVisitorByTokenAnswersDocumentOrInvalidToken()
+    {
+        var (token, visitor) = await factory.CreateVisitorAsync();
+
+        var found = await factory.Anonymous().GetAsync($"livechat/visitor/{token}");
+        var missing = await factory.Anonymous().GetAsync("livechat/visitor/nope");
+
+        Assert.Equal(visitor.Str("_id"), found.Ok().Json.GetProperty("visitor").Str("_id"));
+        missing.Is(400, """{"success":false,"error":"[invalid-token]","errorType":"invalid-token"}""");
+    }
+
+    [Fact]
+    public async Task DeleteVisitorWithOpenRoomIsRefusedThenRemovesAfterClose()
+    {
+        var (room, token, _, _) = await factory.CreateServedRoomAsync();
+
+        var refused = await factory.Anonymous().DeleteAsync($"livechat/visitor/{token}");
+        (await factory.Anonymous().PostAsync("livechat/room.close", new { token, rid = room.Str("_id") })).Ok();
+        var deleted = await factory.Anonymous().DeleteAsync($"livechat/visitor/{token}");
+
+        refused.Is(400, """{"success":false,"error":"Cannot remove visitors with opened rooms [visitor-has-open-rooms]","errorType":"visitor-has-open-rooms"}""");
+        var v = deleted.Ok().Json.GetProperty("visitor");
+        deleted.Is(200, $$"""{"visitor":{"_id":"{{room.GetProperty("v").Str("_id")}}","ts":"{{v.Str("ts")}}"},"success":true}""");
+        (await factory.Anonymous().GetAsync($"livechat/visitor/{token}")).Is(400, """{"success":false,"error":"[invalid-token]","errorType":"invalid-token"}""");
+        (await factory.Anonymous().DeleteAsync("livechat/visitor/nope")).Is(400, """{"success":false,"error":"[invalid-token]","errorType":"invalid-token"}""");
+    }
+
+    [Fact]
+    public async Task VisitorStatusUpdatesVisitorAndOpenRoom()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+
+        var reply = await factory.Anonymous().PostAsync("livechat/visitor.status", new { token, status = "away" });
+
+        reply.Is(200, $$"""{"token":"{{token}}","status":"away","success":true}""");
+        var info = (await agent.Api.GetAsync($"rooms.info?roomId={room.Str("_id")}")).Ok();
+        Assert.Equal("away", info.Json.GetProperty("room").GetProperty("v").Str("status"));
+        (await factory.Anonymous().PostAsync("livechat/visitor.status", new { token }))
+            .Is(400, """{"success":false,"error":"Match error: Missing key 'status'"}""");
+        (await factory.Anonymous().PostAsync("livechat/visitor.status", new { token, status = "sleepy" }))
+            .Is(400, """{"success":false,"error":"error-invalid-status"}""");
+        (await factory.Anonymous().PostAsync("livechat/visitor.status", new { token = "nope", status = "online" }))
+            .Is(400, """{"success":false,"error":"[invalid-token]","errorType":"invalid-token"}""");
+    }
+
+    [Fact]
+    public async Task VisitorsInfoNeedsViewLRoomAndAnswersTheVisitor()
+    {
+        var (_, visitor) = await factory.CreateVisitorAsync();
+        var admin = await factory.AdminAsync();
+        var plain = await factory.CreateUserAsync();
+
+        var reply = await admin.GetAsync($"livechat/visitors.info?visitorId={visitor.Str("_id")}");
+
+        Assert.Equal(visitor.GetRawText(), reply.Ok().Json.GetProperty("visitor").GetRawText());
+        (await admin.GetAsync("livechat/visitors.info")).Is(400,
+            """{"success":false,"error":"must have required property 'visitorId' [invalid-params]","errorType":"invalid-params"}""");
+        (await admin.GetAsync("livechat/visitors.info?visitorId=nope")).Is(400, """{"success":false,"error":"visitor-not-found"}""");
+        (await plain.Api.GetAsync("livechat/visitors.info?visitorId=x")).Is(403,
+            """{"success":false,"error":"User does not have the permissions required for this action [error-unauthorized]"}""");
+    }
+
+    [Fact]
+    public async Task VisitorsSearchMatchesNameCaseInsensitively()
+    {
+        var name = TestUsers.Unique("Zed");
+        var (_, visitor) = await factory.CreateVisitorAsync(name: name);
+        var admin = await factory.AdminAsync();
+
+        var reply = await admin.GetAsync($"livechat/visitors.search?term={name.ToUpperInvariant()}");
+
+        reply.Is(200, $$"""
+            {"visitors":[{"_id":"{{visitor.Str("_id")}}","username":"{{visitor.Str("username")}}","name":"{{name}}"}],
+            "count":1,"offset":0,"total":1,"success":true}
+            """);
+    }
+}
+
+public sealed class VisitorEndpointsSqliteTests(SqliteServerFactory factory) : VisitorEndpointsTests<SqliteServerFactory>(factory);
+
+public sealed class VisitorEndpointsPostgresTests(PostgresServerFactory factory) : VisitorEndpointsTests<PostgresServerFactory>(factory);

@@ -1,5 +1,6 @@
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Rooms;
 using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.CustomFields;
@@ -37,8 +38,8 @@ public static class VisitorCustomFields
             if (Set(room.LivechatData, roomEntries) is { } data)
             {
                 room.LivechatData = data;
-                room.UpdatedAt = now;
-                room.Version++;
+                room.Touch(now);
+                RoomIndex.Sync(db, room);
             }
         }
         var visitorEntries = entries.Where(e => definitions[e.Key].Scope != CustomFieldValues.RoomScope).ToList();

@@ -36,6 +36,9 @@ public sealed class ApiError : IResult, IStatusCodeHttpResult
     /// <summary>400 <c>{"success":false}</c>.</summary>
     public static ApiError BareFailure() => new(StatusCodes.Status400BadRequest, new JsonObject { ["success"] = false });
 
+    /// <summary>Field-level 403 (room.saveInfo's custom-field permission, D6).</summary>
+    public static ApiError NotAllowed() => With(StatusCodes.Status403Forbidden, "Not allowed [error-not-allowed]", "error-not-allowed");
+
     /// <summary>Handler-level 403 <c>unauthorized</c>.</summary>
     public static ApiError Forbidden() => With(StatusCodes.Status403Forbidden, "unauthorized");
 

@@ -61,7 +61,7 @@ public sealed class LivechatRoom
     public double? ChatDuration { get; set; }
     public double? ServiceTimeDuration { get; set; }
 
-    /// <summary>What the CRM webhook answered, as JSON text.</summary>
+    /// <summary>The text the CRM webhook last answered (Rocket.Chat stores the response body as text).</summary>
     public string? CrmData { get; set; }
 
     /// <summary>Optimistic-concurrency version (<c>_version</c>), changed by every committed write.</summary>

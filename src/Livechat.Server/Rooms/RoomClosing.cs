@@ -36,7 +36,7 @@ public static class RoomClosing
         room.Tags = tags.Count > 0 || room.Tags is not null ? tags : null;
         RoomMessages.Append(db, room,
             RoomMessages.System(room, "livechat-close", comment, closedById, closedByUsername, closedByName, now, readReceipts));
-        await RoomIndex.SyncAsync(db, room, ct);
+        RoomIndex.Sync(db, room);
         await db.Inquiries.Where(i => i.Rid == room.Id).ExecuteDeleteAsync(ct);
         try
         {

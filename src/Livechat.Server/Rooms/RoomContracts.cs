@@ -55,7 +55,7 @@ public sealed record RoomView(
     ClosedByView? ClosedBy,
     string? Closer,
     MetricsView? Metrics,
-    JsonNode? CrmData,
+    string? CrmData,
     [property: JsonPropertyName("_version")] int Version)
 {
     /// <summary><c>livechat/rooms</c> adds the department's id and name.</summary>
@@ -75,7 +75,7 @@ public sealed record RoomView(
         r.ClosedById is { } cid ? new ClosedByView(cid, r.ClosedByUsername ?? "") : null,
         r.Closer,
         r.ChatDuration is { } d ? new MetricsView(d, r.ServiceTimeDuration) : null,
-        Parse(r.CrmData), r.Version);
+        r.CrmData, r.Version);
 
     static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
 }

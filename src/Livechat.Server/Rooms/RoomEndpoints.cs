@@ -13,6 +13,7 @@ public static class RoomEndpoints
     // GET  rooms.info                 auth (+ room access)
     // POST livechat/room.close        none (visitor token)
     // POST livechat/room.closeByUser  close-livechat-room
+    // POST livechat/room.saveInfo     view-l-room (+ serving agent or save-others-livechat-room-info; see SaveInfo.cs)
     public static IEndpointRouteBuilder MapRooms(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1").WithTags("Rooms");
@@ -20,6 +21,7 @@ public static class RoomEndpoints
         group.MapGet("/rooms.info", Info).RequireRocketChatAuth();
         group.MapPost("/livechat/room.close", CloseByVisitor);
         group.MapPost("/livechat/room.closeByUser", CloseByUser).RequirePermission(Permissions.CloseLivechatRoom);
+        group.MapPost("/livechat/room.saveInfo", SaveInfo.HandleAsync).RequirePermission(Permissions.ViewLRoom);
         return app;
     }
 

@@ -22,24 +22,49 @@ public sealed class RoomField
 
 /// <summary>
 /// Keeps the room side tables in step with <see cref="LivechatRoom.Tags"/> and <see cref="LivechatRoom.LivechatData"/>.
-/// Every writer of a room's tags or livechatData calls <see cref="SyncAsync"/> in the same transaction as the room write.
-/// The room's own columns stay the source of the wire shape; these rows only serve the filters.
+/// Every writer of a room's tags or livechatData calls <see cref="Sync"/> before its <c>SaveChanges</c>: it compares the
+/// tracked room's original and current values and adds only the differing rows to the same save, so the side tables
+/// change in the same transaction and without extra round trips. The room's own columns stay the source of the wire
+/// shape; these rows only serve the filters.
 /// </summary>
 public static class RoomIndex
 {
-    public static async Task SyncAsync(LivechatDb db, LivechatRoom room, CancellationToken ct)
+    public static void Sync(LivechatDb db, LivechatRoom room)
     {
-        await db.RoomTags.Where(t => t.RoomId == room.Id).ExecuteDeleteAsync(ct);
-        await db.RoomFields.Where(f => f.RoomId == room.Id).ExecuteDeleteAsync(ct);
-        foreach (var tag in (room.Tags ?? []).Distinct(StringComparer.Ordinal))
+        var entry = db.Entry(room);
+        var added = entry.State == EntityState.Added;
+        var oldTags = added ? [] : entry.Property(r => r.Tags).OriginalValue ?? [];
+        var newTags = room.Tags ?? [];
+        foreach (var tag in oldTags.Except(newTags, StringComparer.Ordinal).Distinct(StringComparer.Ordinal))
+        {
+            db.RoomTags.Remove(new RoomTag { RoomId = room.Id, Tag = tag });
+        }
+        foreach (var tag in newTags.Except(oldTags, StringComparer.Ordinal).Distinct(StringComparer.Ordinal))
         {
             db.RoomTags.Add(new RoomTag { RoomId = room.Id, Tag = tag });
         }
-        foreach (var (key, value) in room.LivechatData ?? [])
+
+        var oldData = added ? [] : entry.Property(r => r.LivechatData).OriginalValue ?? [];
+        var newData = room.LivechatData ?? [];
+        foreach (var (key, _) in oldData.Where(kv => !newData.ContainsKey(kv.Key)))
         {
-            db.RoomFields.Add(new RoomField { RoomId = room.Id, Key = key, Value = value, ValueLower = value.ToLowerInvariant() });
+            db.RoomFields.Remove(Field(room.Id, key, ""));
+        }
+        foreach (var (key, value) in newData)
+        {
+            if (!oldData.TryGetValue(key, out var old))
+            {
+                db.RoomFields.Add(Field(room.Id, key, value));
+            }
+            else if (old != value)
+            {
+                db.RoomFields.Update(Field(room.Id, key, value));
+            }
         }
     }
+
+    static RoomField Field(string roomId, string key, string value) =>
+        new() { RoomId = roomId, Key = key, Value = value, ValueLower = value.ToLowerInvariant() };
 }
 
 sealed class RoomIndexConfiguration : IEntityTypeConfiguration<RoomTag>, IEntityTypeConfiguration<RoomField>

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Livechat.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Livechat.Server.Tests.Livechat;
 
@@ -48,13 +47,15 @@ public abstract class RoomListEndpointsTests<TFactory>(TFactory factory) : IClas
 
     async Task SetLivechatDataAsync(string rid, string key, string value)
     {
-        // room.saveInfo belongs to another feature: write the room and its side table the way it will.
-        using var scope = factory.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<global::Livechat.Server.Data.LivechatDb>();
-        var room = await db.Rooms.FindAsync(rid);
-        room!.LivechatData = new() { [key] = value };
-        await global::Livechat.Server.Rooms.RoomIndex.SyncAsync(db, room, CancellationToken.None);
-        await db.SaveChangesAsync();
+        var admin = await factory.AdminAsync();
+        // Defined once per database; a second definition of the same field answers "already exists", which is fine here.
+        await admin.PostAsync("livechat/custom-fields.save", new { customFieldData = new { field = key, label = key, scope = "room", visibility = "visible" } });
+        var room = (await admin.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
+        (await admin.PostAsync("livechat/room.saveInfo", new
+        {
+            guestData = new { _id = room.GetProperty("v").Str("_id") },
+            roomData = new Dictionary<string, object> { ["_id"] = rid, ["livechatData"] = new Dictionary<string, string> { [key] = value } },
+        })).Is(200, """{"success":true}""");
     }
 
     [Fact]

@@ -52,6 +52,11 @@ public static class SaveInfo
         {
             return ApiError.Forbidden();
         }
+        if (room.Sms is not null)
+        {
+            // P1: SMS rooms keep the phone number the SMS gateway knows.
+            request = request with { Phone = null };
+        }
         var check = await CheckAsync(request, room, caller, db, permissions, ct);
         if (check.Error is { } error)
         {
@@ -101,14 +106,10 @@ public static class SaveInfo
         public static implicit operator Checked(ApiError error) => new(error);
     }
 
-    /// <summary>Checks P1–P9 of room-saveInfo §4, in order, before anything is written.</summary>
+    /// <summary>Checks P2–P9 of room-saveInfo §4, in order, before anything is written.</summary>
     static async Task<Checked> CheckAsync(
         SaveInfoRequest request, LivechatRoom room, CurrentUser caller, LivechatDb db, PermissionStore permissions, CancellationToken ct)
     {
-        if (room.Sms is not null)
-        {
-            request = request with { Phone = null };
-        }
         if ((request.VisitorData is { Count: > 0 } || request.RoomData is { Count: > 0 })
             && !await permissions.HasAsync(caller, Permissions.EditLivechatRoomCustomfields, ct))
         {

@@ -423,6 +423,65 @@ public abstract class SaveInfoEndpointsTests<TFactory>(TFactory factory) : IClas
         return $$$"""{"guestData":{"_id":"{{{room.GetProperty("v").Str("_id")}}}"{{{guest1}}}},"roomData":{"_id":"{{{room.Str("_id")}}}"{{{room1}}}}}""";
     }
 
+    [Fact]
+    public async Task SmsRoomsDropTheGuestPhone()
+    {
+        var (room, _, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        // No endpoint creates SMS rooms; mark this one as Rocket.Chat's SMS integration would.
+        await factory.WithDbAsync(async db =>
+        {
+            var stored = await db.Rooms.FindAsync(rid);
+            stored!.Sms = """{"from":"+15550100"}""";
+            await db.SaveChangesAsync();
+        });
+
+        (await agent.Api.PostAsync("livechat/room.saveInfo", Body(room, new { }, new { phone = "+44 1", name = "Sms Person" }))).Is(200, Success);
+
+        var visitor = await VisitorAsync(room.GetProperty("v").Str("_id"));
+        Assert.False(visitor.TryGetProperty("phone", out _));
+        Assert.Equal("Sms Person", visitor.Str("name"));
+    }
+
+    [Fact]
+    public async Task RemovingAnAbsentPriorityOrSlaWritesNothing()
+    {
+        var (room, _, agent, _) = await factory.CreateServedRoomAsync();
+        var before = await RoomAsync(room.Str("_id"));
+
+        (await agent.Api.PostAsync("livechat/room.saveInfo", Body(room, new { priorityId = "", slaId = "" }))).Is(200, Success);
+
+        Assert.Equal(before.GetRawText(), (await RoomAsync(room.Str("_id"))).GetRawText());
+    }
+
+    [Fact]
+    public async Task QueuedInquiryMirrorsPriorityAndSla()
+    {
+        await factory.SetSettingAsync("Livechat_Routing_Method", "Manual_Selection");
+        JsonElement room;
+        try
+        {
+            var (token, _) = await factory.CreateVisitorAsync();
+            room = await factory.OpenRoomAsync(token);
+        }
+        finally
+        {
+            await factory.SetSettingAsync("Livechat_Routing_Method", "Auto_Selection");
+        }
+        var admin = await factory.AdminAsync();
+        var priority = (await admin.GetAsync("livechat/priorities")).Ok().Json.GetProperty("priorities")[0];
+        var (sla, minutes) = await CreateSlaAsync();
+
+        (await admin.PostAsync("livechat/room.saveInfo", Body(room, new { priorityId = priority.Str("_id"), slaId = sla }))).Is(200, Success);
+
+        var inquiry = (await admin.GetAsync("livechat/inquiries.queued?count=0")).Ok().Json.GetProperty("inquiries").EnumerateArray()
+            .Single(i => i.Str("rid") == room.Str("_id"));
+        Assert.Equal(priority.Str("_id"), inquiry.Str("priorityId"));
+        Assert.Equal(priority.GetProperty("sortItem").GetInt32(), inquiry.GetProperty("priorityWeight").GetInt32());
+        Assert.Equal(sla, inquiry.Str("slaId"));
+        Assert.Equal(minutes, inquiry.GetProperty("estimatedWaitingTimeQueue").GetInt32());
+    }
+
     readonly Dictionary<string, string> _slaNames = [];
 
     string SlaName(string id) => _slaNames[id];

@@ -2,6 +2,7 @@ using Livechat.Server.Agents;
 using Livechat.Server.Auth;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
+using Livechat.Server.Demo;
 using Livechat.Server.Departments;
 using Livechat.Server.Messages;
 using Livechat.Server.Http;
@@ -64,4 +65,9 @@ app.MapMessages();
 app.MapDepartments();
 app.MapFallbackToNotFoundEnvelope();
 
+if (DemoSeed.IsSeedCommand(args))
+{
+    return await DemoSeed.RunAsync(app, args);     // `seed --rooms N`: fill the database, then exit
+}
 await app.RunAsync();
+return 0;

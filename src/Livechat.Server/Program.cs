@@ -19,7 +19,8 @@ using Livechat.Server.Webhooks;
 using Livechat.Server.Visitors;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration defaults and static files ship next to the binaries, whatever directory the server starts in.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.WebHost.UseLivechatAddress(builder.Configuration);
 builder.Services.AddLivechatDb(builder.Configuration);

@@ -98,6 +98,7 @@ public static class DemoSeed
     static async Task SeedRoomsAsync(LivechatDb db, World world, int count)
     {
         const int chunk = 50_000;
+        var elapsed = Stopwatch.StartNew();
         for (var start = 0; start < count; start += chunk)
         {
             var size = Math.Min(chunk, count - start);
@@ -136,7 +137,7 @@ public static class DemoSeed
             await BulkInsert.InsertAsync(db, inquiries);
             await BulkInsert.InsertAsync(db, roomTags);
             await BulkInsert.InsertAsync(db, roomFields);
-            Console.WriteLine($"  {start + size} rooms");
+            Console.WriteLine($"  {start + size} rooms ({elapsed.Elapsed.TotalSeconds:F0} s)");
         }
     }
 

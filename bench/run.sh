@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The benchmark: publishes the server in Release, starts it on a fresh database, seeds N rooms, warms up, then
+# drives each endpoint with wrk (concurrency 32, fixed duration) and compares it with the ceiling (GET /api/info on the
+# same server). Prints a markdown table and records it in bench/RESULTS.md and bench/results.json.
+#
+#   bench/run.sh [--rooms N] [--postgres] [--duration SECONDS] [--connections C]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+ROOMS=10000; PROVIDER=Sqlite; DURATION=15; CONNECTIONS=32; PORT=3100
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rooms) ROOMS=$2; shift 2 ;;
+    --postgres) PROVIDER=Postgres; shift ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    *) echo "unknown option $1"; exit 2 ;;
+  esac
+done
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk…"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+fi
+
+WORK=$(mktemp -d /tmp/livechat-bench-XXXXXX)
+chmod 755 "$WORK"
+SERVER_PID=""; PG_BIN=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  if [ -n "$PG_BIN" ]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== publishing the server (Release)"
+dotnet publish src/Livechat.Server -c Release -o bench/out/server --nologo -v quiet >/dev/null
+
+if [ "$PROVIDER" = Postgres ]; then
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -x "$PG_BIN/initdb" ] || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1); }
+  PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  chown postgres "$WORK"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$WORK/pg" -U postgres --auth=trust -E UTF8 >/dev/null
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w \
+    -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c max_connections=200" start >/dev/null
+  export ConnectionStrings__Livechat="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=livechat;Max Auto Prepare=50"
+  runuser -u postgres -- "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" livechat
+else
+  export ConnectionStrings__Livechat="Data Source=$WORK/livechat.db"
+fi
+export Database__Provider=$PROVIDER ADMIN_USERNAME=admin ADMIN_PASS=bench-admin-pass ADMIN_EMAIL=admin@example.com
+export Settings__API_Enable_Rate_Limiter=false Settings__Block_Multiple_Failed_Logins_Enabled=false
+export Logging__LogLevel__Default=Warning ASPNETCORE_URLS="http://127.0.0.1:$PORT"
+
+echo "== seeding $ROOMS rooms ($PROVIDER)"
+SEED_START=$(date +%s.%N)
+(cd "$WORK" && dotnet "$ROOT/bench/out/server/Livechat.Server.dll" seed --rooms "$ROOMS" | tail -1)
+SEED_SECONDS=$(python3 -c "print(round($(date +%s.%N) - $SEED_START, 1))")
+
+echo "== starting the server"
+(cd "$WORK" && exec dotnet "$ROOT/bench/out/server/Livechat.Server.dll" >"$WORK/server.log" 2>&1) &
+SERVER_PID=$!
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/api/info" >/dev/null && break; sleep 0.5; done
+# the dotnet process itself (the subshell execs it)
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status"; }
+
+export BENCH_DATA="$WORK/data.lua" BENCH_LUA="$ROOT/bench/lua"
+python3 bench/prepare.py "http://127.0.0.1:$PORT" "$BENCH_DATA"
+
+run() { # name script seconds
+  wrk -t2 -c"$CONNECTIONS" -d"$3"s --latency -s "bench/lua/$2.lua" "http://127.0.0.1:$PORT" | grep '^BENCH ' | sed 's/^BENCH //'
+}
+
+echo "== warming up"
+for s in info saveinfo roominfo rooms-tag rooms-field login; do run "$s" "$s" 3 >/dev/null; done
+
+echo "== measuring ($DURATION s each, $CONNECTIONS connections)"
+RESULTS="$WORK/results.jsonl"
+for pair in "ceiling:info" "saveInfo:saveinfo" "rooms.info:roominfo" "rooms by tag:rooms-tag" "rooms by custom field:rooms-field" "login:login"; do
+  name=${pair%%:*}; script=${pair##*:}
+  line=$(run "$name" "$script" "$DURATION")
+  echo "{\"name\":\"$name\",\"rss_mb\":$(rss_mb),\"result\":$line}" >> "$RESULTS"
+  echo "   $name: $line"
+done
+
+python3 bench/report.py "$RESULTS" "$PROVIDER" "$ROOMS" "$SEED_SECONDS" "$CONNECTIONS" "$DURATION"

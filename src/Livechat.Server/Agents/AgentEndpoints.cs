@@ -85,7 +85,8 @@ public static class AgentEndpoints
 
     static readonly ObjectSchema AddSchema = Schema.Object(("username", Schema.String())).Requires("username");
 
-    static async Task<Results<Ok<AgentRefResponse>, ApiError>> Add(string type, JsonBody body, LivechatDb db, TimeProvider time, CancellationToken ct)
+    static async Task<Results<Ok<AgentRefResponse>, ApiError>> Add(
+        string type, JsonBody body, LivechatDb db, AuthCache authCache, TimeProvider time, CancellationToken ct)
     {
         if (RoleOf(type) is not { } role) return InvalidType();
         var request = (JsonObject)AddSchema.Validate(body.Root)!;
@@ -96,6 +97,7 @@ public static class AgentEndpoints
         if (role == AgentRole) user.StatusLivechat = "available";
         user.UpdatedAt = time.UtcNow();
         await db.SaveChangesAsync(ct);
+        authCache.Invalidate(user.Id);
         return TypedResults.Ok(new AgentRefResponse(new AgentRef(user.Id, user.Username)));
     }
 
@@ -107,7 +109,7 @@ public static class AgentEndpoints
     }
 
     static async Task<Results<Ok<SuccessResponse>, ApiError>> Remove(
-        string type, [FromRoute(Name = "_id")] string id, LivechatDb db, TimeProvider time, CancellationToken ct)
+        string type, [FromRoute(Name = "_id")] string id, LivechatDb db, AuthCache authCache, TimeProvider time, CancellationToken ct)
     {
         if (RoleOf(type) is not { } role) return InvalidType();
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
@@ -127,6 +129,7 @@ public static class AgentEndpoints
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        authCache.Invalidate(user.Id);
         return TypedResults.Ok(SuccessResponse.Instance);
     }
 

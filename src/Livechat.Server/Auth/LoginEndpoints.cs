@@ -94,9 +94,11 @@ public static class LoginEndpoints
         return TypedResults.Ok(new LoginResponse("success", new LoginData(user.Id, token, MeView.From(user, Origin(http)))));
     }
 
-    static async Task<Results<Ok<LogoutResponse>, ApiError>> Logout(CurrentUser caller, LivechatDb db, TimeProvider time, CancellationToken ct)
+    static async Task<Results<Ok<LogoutResponse>, ApiError>> Logout(
+        CurrentUser caller, LivechatDb db, AuthCache cache, TimeProvider time, CancellationToken ct)
     {
         await db.LoginTokens.Where(t => t.Id == caller.TokenId).ExecuteDeleteAsync(ct);
+        cache.Invalidate(caller.Id);
         if (!await db.LoginTokens.AnyAsync(t => t.UserId == caller.Id && t.Type == null, ct))
         {
             var now = time.UtcNow();
@@ -134,13 +136,14 @@ public static class LoginEndpoints
     }
 
     static async Task<Results<Ok<SuccessResponse>, ApiError>> RemoveToken(
-        JsonBody body, CurrentUser caller, LivechatDb db, PermissionStore permissions, CancellationToken ct)
+        JsonBody body, CurrentUser caller, LivechatDb db, PermissionStore permissions, AuthCache cache, CancellationToken ct)
     {
         var name = TokenName(body);
         if (name is null) return ApiError.Failure("The 'tokenName' param is required");
         if (!await permissions.HasAsync(caller, Permissions.CreatePersonalAccessTokens, ct)) return NotAuthorized();
         var removed = await db.LoginTokens
             .Where(t => t.UserId == caller.Id && t.Type == PersonalAccessToken && t.Name == name).ExecuteDeleteAsync(ct);
+        cache.Invalidate(caller.Id);
         return removed == 0
             ? ApiError.Coded("error-token-does-not-exists", "Token does not exist")
             : TypedResults.Ok(SuccessResponse.Instance);

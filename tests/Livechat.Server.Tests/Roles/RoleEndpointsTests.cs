@@ -93,6 +93,21 @@ public abstract class RoleEndpointsTests<TFactory>(TFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task RoleChangesApplyToTheVeryNextRequestOfALoggedInUser()
+    {
+        var admin = await factory.AdminAsync();
+        var user = await factory.CreateUserAsync();
+        var mine = $"livechat/rooms?agents[]={user.Id}";
+        (await user.Api.GetAsync(mine)).Is(403, """{"success":false,"error":"unauthorized"}""");
+
+        (await admin.PostAsync("livechat/users/agent", new { username = user.Username })).Ok();
+        (await user.Api.GetAsync(mine)).Ok();
+
+        (await admin.DeleteAsync($"livechat/users/agent/{user.Id}")).Ok();
+        (await user.Api.GetAsync(mine)).Is(403, """{"success":false,"error":"unauthorized"}""");
+    }
+
+    [Fact]
     public async Task PermissionsUpdateNeedsAccessPermissions()
     {
         var user = await factory.CreateUserAsync();

@@ -23,9 +23,10 @@ public static class DatabaseSetup
                 .AddInterceptors(new DbRoundTrips.Interceptor()));
         }
         var sqlite = SqliteConnectionString(connection ?? DefaultSqlite);
+        var gate = new SqliteWriteGate();   // one per database: its writers queue here instead of polling SQLite's lock
         return services.AddDbContextPool<LivechatDb, SqliteLivechatDb>(o => o
             .UseSqlite(sqlite)
-            .AddInterceptors(new SqlitePragmas(), new DbRoundTrips.Interceptor()));
+            .AddInterceptors(new SqlitePragmas(), gate, new DbRoundTrips.Interceptor()));
     }
 
     /// <summary>A busy timeout long enough for concurrent writers to wait for each other instead of failing.</summary>

@@ -1,5 +1,5 @@
 """Logs in as the admin and writes the sample data the wrk scripts use (rooms, visitors, tags, priorities) as Lua."""
-import json, random, sys, urllib.request
+import json, os, random, sys, urllib.request
 
 base, out = sys.argv[1], sys.argv[2]
 
@@ -9,7 +9,7 @@ def call(path, body=None, headers=None):
     with urllib.request.urlopen(request) as response:
         return json.load(response)
 
-login = call("/api/v1/login", {"user": "admin", "password": "bench-admin-pass"})["data"]
+login = call("/api/v1/login", {"user": os.environ.get("ADMIN_USERNAME", "admin"), "password": os.environ["ADMIN_PASS"]})["data"]
 auth = {"X-User-Id": login["userId"], "X-Auth-Token": login["authToken"]}
 total = call("/api/v1/livechat/rooms?count=1", headers=auth)["total"]
 rooms = []

@@ -48,6 +48,16 @@ public static class DemoSeed
         await SeedRoomsAsync(db, world, rooms);
         await scope.ServiceProvider.GetRequiredService<SettingsStore>()
             .SetAsync(db, "Livechat_guest_count", System.Text.Json.Nodes.JsonValue.Create(rooms + 1));
+        if (!db.IsPostgres)
+        {
+            // The bulk inserts deferred checkpoints; fold the write-ahead log into the database file now.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+            await db.Database.ExecuteSqlRawAsync("ANALYZE;");
+        }
+        else
+        {
+            await db.Database.ExecuteSqlRawAsync("ANALYZE;");
+        }
         Console.WriteLine($"Seeded {rooms} rooms, {world.Agents.Count} agents, {world.Departments.Count} departments in {clock.Elapsed.TotalSeconds:F1} s.");
         return 0;
     }

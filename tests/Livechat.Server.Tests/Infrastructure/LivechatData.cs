@@ -50,6 +50,23 @@ public static class LivechatData
         return (await factory.Anonymous().GetAsync(path)).Ok().Json.GetProperty("room");
     }
 
+    /// <summary>A new visitor's room left queued (opened under Manual_Selection), with no serving agent.</summary>
+    public static async Task<JsonElement> OpenQueuedRoomAsync(this LivechatServerFactory factory)
+    {
+        // A room opens only while some agent is available, whatever the routing method.
+        await factory.CreateAgentAsync();
+        await factory.SetSettingAsync("Livechat_Routing_Method", "Manual_Selection");
+        try
+        {
+            var (token, _) = await factory.CreateVisitorAsync();
+            return await factory.OpenRoomAsync(token);
+        }
+        finally
+        {
+            await factory.SetSettingAsync("Livechat_Routing_Method", "Auto_Selection");
+        }
+    }
+
     /// <summary>A room served by a new agent, in a department of its own.</summary>
     public static async Task<(JsonElement Room, string Token, TestUser Agent, string Department)> CreateServedRoomAsync(this LivechatServerFactory factory)
     {

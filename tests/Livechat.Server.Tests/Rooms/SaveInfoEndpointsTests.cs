@@ -50,18 +50,8 @@ public abstract class SaveInfoEndpointsTests<TFactory>(TFactory factory) : IClas
     [Fact]
     public async Task QueuedRoomNeedsSaveOthersPermission()
     {
+        var room = await factory.OpenQueuedRoomAsync();
         var agent = await factory.CreateAgentAsync();
-        await factory.SetSettingAsync("Livechat_Routing_Method", "Manual_Selection");
-        JsonElement room;
-        try
-        {
-            var (token, _) = await factory.CreateVisitorAsync();
-            room = await factory.OpenRoomAsync(token);
-        }
-        finally
-        {
-            await factory.SetSettingAsync("Livechat_Routing_Method", "Auto_Selection");
-        }
         Assert.False(room.TryGetProperty("servedBy", out _));
 
         (await agent.Api.PostAsync("livechat/room.saveInfo", Body(room, new { topic = "x" }))).Is(403, """{"success":false,"error":"unauthorized"}""");
@@ -380,17 +370,7 @@ public abstract class SaveInfoEndpointsTests<TFactory>(TFactory factory) : IClas
     [Fact]
     public async Task D7NameChangeReachesRoomAndQueuedInquiry()
     {
-        await factory.SetSettingAsync("Livechat_Routing_Method", "Manual_Selection");
-        JsonElement room;
-        try
-        {
-            var (token, _) = await factory.CreateVisitorAsync();
-            room = await factory.OpenRoomAsync(token);
-        }
-        finally
-        {
-            await factory.SetSettingAsync("Livechat_Routing_Method", "Auto_Selection");
-        }
+        var room = await factory.OpenQueuedRoomAsync();
         var admin = await factory.AdminAsync();
 
         (await admin.PostAsync("livechat/room.saveInfo", Body(room, new { }, new { name = "Renamed Visitor" }))).Is(200, Success);
@@ -457,17 +437,7 @@ public abstract class SaveInfoEndpointsTests<TFactory>(TFactory factory) : IClas
     [Fact]
     public async Task QueuedInquiryMirrorsPriorityAndSla()
     {
-        await factory.SetSettingAsync("Livechat_Routing_Method", "Manual_Selection");
-        JsonElement room;
-        try
-        {
-            var (token, _) = await factory.CreateVisitorAsync();
-            room = await factory.OpenRoomAsync(token);
-        }
-        finally
-        {
-            await factory.SetSettingAsync("Livechat_Routing_Method", "Auto_Selection");
-        }
+        var room = await factory.OpenQueuedRoomAsync();
         var admin = await factory.AdminAsync();
         var priority = (await admin.GetAsync("livechat/priorities")).Ok().Json.GetProperty("priorities")[0];
         var (sla, minutes) = await CreateSlaAsync();

@@ -137,51 +137,55 @@ public abstract class CustomFieldEndpointsTests<TFactory>(TFactory factory) : IC
         (await agent.Api.GetAsync("livechat/custom-fields")).Ok();
     }
 
-    // Visitors and rooms cannot be created over HTTP yet: they are arranged and asserted through the database.
     [Fact]
-    public async Task VisitorCustomFieldSetsVisitorScopeOnTheVisitorAndRoomScopeOnOpenRoomsArrangedInTheDatabase()
+    public async Task VisitorCustomFieldSetsVisitorScopeOnTheVisitorAndRoomScopeOnOpenRooms()
     {
         var visitorField = await SaveAsync(TestUsers.Unique("tier"), "visitor");
         var roomField = await SaveAsync(TestUsers.Unique("order"), "room", regexp: "^[A-Z]-\\d+$");
-        var visitor = await factory.InsertVisitorAsync();
-        var open = await factory.InsertRoomAsync(visitor);
-        var closed = await factory.InsertRoomAsync(visitor, open: false);
+        var (room, token, _, _) = await factory.CreateServedRoomAsync();
         var widget = factory.Anonymous();
+        (await widget.PostAsync("livechat/room.close", new { token, rid = room.Str("_id") })).Ok();
+        var open = await factory.OpenRoomAsync(token);
 
-        var one = await widget.PostAsync("livechat/custom.field", new { token = visitor.Token, key = visitorField, value = "gold", overwrite = true });
+        var one = await widget.PostAsync("livechat/custom.field", new { token, key = visitorField, value = "gold", overwrite = true });
         var many = await widget.PostAsync("livechat/custom.fields", new
         {
-            token = visitor.Token,
+            token,
             customFields = new object[] { new { key = roomField, value = "A-17", overwrite = true }, new { key = visitorField, value = "silver", overwrite = false } },
         });
 
         one.Is(200, $$"""{"field":{"key":"{{visitorField}}","value":"gold","overwrite":true},"success":true}""");
         many.Is(200, $$"""{"fields":[{"Key":"{{roomField}}","value":"A-17","overwrite":true},{"Key":"{{visitorField}}","value":"silver","overwrite":false}],"success":true}""");
-        var (storedVisitor, rooms) = await factory.WithDbAsync(async db => (
-            await db.Visitors.AsNoTracking().SingleAsync(v => v.Id == visitor.Id),
-            await db.Rooms.AsNoTracking().Where(r => r.VisitorId == visitor.Id).ToDictionaryAsync(r => r.Id)));
-        Assert.Equal(new Dictionary<string, string> { [visitorField] = "gold" }, storedVisitor.LivechatData);
-        Assert.Equal(new Dictionary<string, string> { [roomField] = "A-17" }, rooms[open.Id].LivechatData);
-        Assert.Null(rooms[closed.Id].LivechatData);
+        var admin = await factory.AdminAsync();
+        var visitor = (await admin.GetAsync($"livechat/visitors.info?visitorId={room.GetProperty("v").Str("_id")}")).Ok().Json.GetProperty("visitor");
+        Assert.Equal($$"""{"{{visitorField}}":"gold"}""", visitor.GetProperty("livechatData").GetRawText());
+        var openNow = (await admin.GetAsync($"rooms.info?roomId={open.Str("_id")}")).Ok().Json.GetProperty("room");
+        Assert.Equal($$"""{"{{roomField}}":"A-17"}""", openNow.GetProperty("livechatData").GetRawText());
+        var closedNow = (await admin.GetAsync($"rooms.info?roomId={room.Str("_id")}")).Ok().Json.GetProperty("room");
+        Assert.False(closedNow.TryGetProperty("livechatData", out _));
+        // the room list's custom-field filter sees the new value (its side table is written with the room)
+        var filter = Uri.EscapeDataString($$"""{"{{roomField}}":"a-17"}""");
+        var listed = (await admin.GetAsync($"livechat/rooms?customFields={filter}")).Ok().Json.GetProperty("rooms");
+        Assert.Equal([open.Str("_id")], listed.EnumerateArray().Select(r => r.Str("_id")));
     }
 
     [Fact]
     public async Task VisitorCustomFieldErrorsComeInTheSpecOrderAndNothingIsWritten()
     {
         var field = await SaveAsync(TestUsers.Unique("code"), "visitor", regexp: "^\\d+$", label: "Code label");
-        var visitor = await factory.InsertVisitorAsync();
+        var (token, visitor) = await factory.CreateVisitorAsync();
         var widget = factory.Anonymous();
 
         var badToken = await widget.PostAsync("livechat/custom.field", new { token = "nope", key = "missing", value = "x", overwrite = true });
-        var unknown = await widget.PostAsync("livechat/custom.field", new { token = visitor.Token, key = "missing", value = "x", overwrite = true });
-        var invalid = await widget.PostAsync("livechat/custom.field", new { token = visitor.Token, key = field, value = "abc", overwrite = true });
+        var unknown = await widget.PostAsync("livechat/custom.field", new { token, key = "missing", value = "x", overwrite = true });
+        var invalid = await widget.PostAsync("livechat/custom.field", new { token, key = field, value = "abc", overwrite = true });
         var secondInvalid = await widget.PostAsync("livechat/custom.fields", new
         {
-            token = visitor.Token,
+            token,
             customFields = new object[] { new { key = field, value = "12", overwrite = true }, new { key = field, value = "x", overwrite = true } },
         });
-        var empty = await widget.PostAsync("livechat/custom.fields", new { token = visitor.Token, customFields = Array.Empty<object>() });
-        var missing = await widget.PostAsync("livechat/custom.field", new { token = visitor.Token, key = field, value = "1" });
+        var empty = await widget.PostAsync("livechat/custom.fields", new { token, customFields = Array.Empty<object>() });
+        var missing = await widget.PostAsync("livechat/custom.field", new { token, key = field, value = "1" });
 
         badToken.Is(400, """{"success":false,"error":"invalid-token"}""");
         unknown.Is(400, """{"success":false,"error":"invalid-custom-field"}""");
@@ -189,7 +193,8 @@ public abstract class CustomFieldEndpointsTests<TFactory>(TFactory factory) : IC
         secondInvalid.Is(400, $$"""{"success":false,"error":"Invalid value for {{field}} field"}""");
         empty.Is(400, """{"success":false,"error":"must NOT have fewer than 1 items [invalid-params]","errorType":"invalid-params"}""");
         missing.Is(400, """{"success":false,"error":"must have required property 'overwrite' [invalid-params]","errorType":"invalid-params"}""");
-        Assert.Null((await factory.WithDbAsync(db => db.Visitors.AsNoTracking().SingleAsync(v => v.Id == visitor.Id))).LivechatData);
+        var stored = (await (await factory.AdminAsync()).GetAsync($"livechat/visitors.info?visitorId={visitor.Str("_id")}")).Ok().Json.GetProperty("visitor");
+        Assert.False(stored.TryGetProperty("livechatData", out _));
     }
 }
 

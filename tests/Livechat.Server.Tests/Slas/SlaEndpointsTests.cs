@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Livechat.Server.Http;
 using Livechat.Server.Rooms;
 using Livechat.Server.Tests.Infrastructure;
@@ -187,41 +188,50 @@ public abstract class SlaEndpointsTests<TFactory>(TFactory factory) : IClassFixt
             """{"success":false,"error":"You must be logged in to do this.","status":"error","message":"You must be logged in to do this."}""");
     }
 
-    // Rooms cannot be created over HTTP yet: they are arranged and asserted through the database. Switch to the
-    // room endpoints once they exist.
     [Fact]
-    public async Task SlaDueTimeChangeAndDeletionCascadeToRoomsAndInquiriesArrangedInTheDatabase()
+    public async Task SlaDueTimeChangeAndDeletionCascadeToRoomsAndInquiries()
     {
         var admin = await factory.AdminAsync();
         var name = TestUsers.Unique("Cascade");
         var (id, _) = await CreateAsync(name, NextDue());
-        var visitor = await factory.InsertVisitorAsync();
-        var open = await factory.InsertRoomAsync(visitor, slaId: id, waitingTime: 1, withInquiry: true);
-        var closed = await factory.InsertRoomAsync(visitor, open: false, slaId: id, waitingTime: 1);
-        var other = await factory.InsertRoomAsync(visitor, waitingTime: LivechatRoom.NoSlaWaitingTime);
+        var queued = await factory.OpenQueuedRoomAsync();
+        var (closed, _, agent, _) = await factory.CreateServedRoomAsync();
+        var (other, _, _, _) = await factory.CreateServedRoomAsync();
+        foreach (var room in new[] { queued, closed })
+        {
+            (await admin.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = room.GetProperty("v").Str("_id") }, roomData = new { _id = room.Str("_id"), slaId = id } })).Ok();
+        }
+        (await agent.Api.PostAsync("livechat/room.closeByUser", new { rid = closed.Str("_id"), comment = "done" })).Ok();
+        var versionBefore = (await RoomAsync(queued)).GetProperty("_version").GetInt32();
         var due = NextDue();
 
         (await admin.PutAsync($"livechat/sla/{id}", new { name, dueTimeInMinutes = due })).Ok();
 
-        var afterUpdate = await factory.WithDbAsync(async db => (
-            Rooms: await db.Rooms.AsNoTracking().Where(r => r.VisitorId == visitor.Id).ToDictionaryAsync(r => r.Id),
-            Inquiry: await db.Inquiries.AsNoTracking().SingleAsync(i => i.Rid == open.Id)));
-        Assert.Equal(due, afterUpdate.Rooms[open.Id].EstimatedWaitingTimeQueue);
-        Assert.Equal(due, afterUpdate.Rooms[closed.Id].EstimatedWaitingTimeQueue);
-        Assert.True(afterUpdate.Rooms[open.Id].Version > open.Version);
-        Assert.Equal(LivechatRoom.NoSlaWaitingTime, afterUpdate.Rooms[other.Id].EstimatedWaitingTimeQueue);
-        Assert.Equal(due, afterUpdate.Inquiry.EstimatedWaitingTimeQueue);
+        Assert.Equal(due, (await RoomAsync(queued)).GetProperty("estimatedWaitingTimeQueue").GetInt32());
+        Assert.Equal(due, (await RoomAsync(closed)).GetProperty("estimatedWaitingTimeQueue").GetInt32());
+        Assert.True((await RoomAsync(queued)).GetProperty("_version").GetInt32() > versionBefore);
+        Assert.Equal(LivechatRoom.NoSlaWaitingTime, (await RoomAsync(other)).GetProperty("estimatedWaitingTimeQueue").GetInt32());
+        Assert.Equal(due, (await InquiryAsync(queued)).GetProperty("estimatedWaitingTimeQueue").GetInt32());
 
         (await admin.DeleteAsync($"livechat/sla/{id}")).Is(200, """{"success":true}""");
 
-        var afterDelete = await factory.WithDbAsync(async db => (
-            Rooms: await db.Rooms.AsNoTracking().Where(r => r.VisitorId == visitor.Id).ToListAsync(),
-            Inquiry: await db.Inquiries.AsNoTracking().SingleAsync(i => i.Rid == open.Id)));
-        Assert.All(afterDelete.Rooms, r => Assert.Null(r.SlaId));
-        Assert.All(afterDelete.Rooms, r => Assert.Equal(LivechatRoom.NoSlaWaitingTime, r.EstimatedWaitingTimeQueue));
-        Assert.Null(afterDelete.Inquiry.SlaId);
-        Assert.Equal(LivechatRoom.NoSlaWaitingTime, afterDelete.Inquiry.EstimatedWaitingTimeQueue);
+        foreach (var room in new[] { queued, closed })
+        {
+            var after = await RoomAsync(room);
+            Assert.False(after.TryGetProperty("slaId", out _));
+            Assert.Equal(LivechatRoom.NoSlaWaitingTime, after.GetProperty("estimatedWaitingTimeQueue").GetInt32());
+        }
+        var inquiry = await InquiryAsync(queued);
+        Assert.False(inquiry.TryGetProperty("slaId", out _));
+        Assert.Equal(LivechatRoom.NoSlaWaitingTime, inquiry.GetProperty("estimatedWaitingTimeQueue").GetInt32());
     }
+
+    async Task<JsonElement> RoomAsync(JsonElement room) =>
+        (await (await factory.AdminAsync()).GetAsync($"rooms.info?roomId={room.Str("_id")}")).Ok().Json.GetProperty("room");
+
+    async Task<JsonElement> InquiryAsync(JsonElement room) =>
+        (await (await factory.AdminAsync()).GetAsync("livechat/inquiries.queued?count=0")).Ok().Json.GetProperty("inquiries")
+            .EnumerateArray().Single(i => i.Str("rid") == room.Str("_id"));
 }
 
 public sealed class SlaEndpointsSqliteTests(SqliteServerFactory factory) : SlaEndpointsTests<SqliteServerFactory>(factory);

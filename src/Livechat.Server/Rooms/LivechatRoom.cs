@@ -77,6 +77,8 @@ sealed class LivechatRoomConfiguration : IEntityTypeConfiguration<LivechatRoom>
         b.Property(r => r.Version).IsConcurrencyToken();
         b.Property(r => r.LivechatData).HasJsonConversion();
         b.HasIndex(r => new { r.VisitorId, r.Open });
+        // At most one open room per visitor, even when two requests open one at the same moment.
+        b.HasIndex(r => r.VisitorId).IsUnique().HasFilter("\"Open\"").HasDatabaseName("IX_rooms_OneOpenRoomPerVisitor");
         b.HasIndex(r => new { r.Open, r.ServedById });
         b.HasIndex(r => new { r.ServedById, r.Ts });
         b.HasIndex(r => new { r.DepartmentId, r.Ts });

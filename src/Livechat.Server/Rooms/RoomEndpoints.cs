@@ -47,15 +47,28 @@ public static class RoomEndpoints
             var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id && r.Open, ct);
             return room is null ? ApiError.Failure("invalid-room") : TypedResults.Ok(new LivechatRoomResponse(RoomView.From(room), false));
         }
-        var open = await db.Rooms.AsNoTracking().Where(r => r.VisitorId == visitor.Id && r.Open).OrderByDescending(r => r.Ts).FirstOrDefaultAsync(ct);
+        var open = await OpenRoomOfAsync(db, visitor.Id, ct);
         if (open is not null) return TypedResults.Ok(new LivechatRoomResponse(RoomView.From(open), false));
 
         if (!await settings.GetBoolAsync("Livechat_enabled", ct)) return ApiError.Coded("error-omnichannel-is-disabled");
         var isWidget = http.Cookies["rc_room_type"] == "l" && http.Cookies["rc_is_widget"] == "t";
         var source = isWidget ? ("widget", (string?)http.Host.ToString()) : ("api", null);
-        var created = await Routing.CreateRoomAsync(db, settings, visitor, MeteorCheck.StringOf(query, "agentId"), source, time.UtcNow(), ct);
-        return TypedResults.Ok(new LivechatRoomResponse(RoomView.From(created), true));
+        try
+        {
+            var created = await Routing.CreateRoomAsync(db, settings, visitor, MeteorCheck.StringOf(query, "agentId"), source, time.UtcNow(), ct);
+            return TypedResults.Ok(new LivechatRoomResponse(RoomView.From(created), true));
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent request opened the visitor's room first: one open room per visitor is a unique index.
+            var concurrent = await OpenRoomOfAsync(db, visitor.Id, ct);
+            if (concurrent is null) throw;
+            return TypedResults.Ok(new LivechatRoomResponse(RoomView.From(concurrent), false));
+        }
     }
+
+    static Task<LivechatRoom?> OpenRoomOfAsync(LivechatDb db, string visitorId, CancellationToken ct) =>
+        db.Rooms.AsNoTracking().Where(r => r.VisitorId == visitorId && r.Open).OrderByDescending(r => r.Ts).FirstOrDefaultAsync(ct);
 
     static async Task<Results<Ok<RoomResponse>, ApiError>> Info(HttpRequest http, CurrentUser caller, LivechatDb db,
         PermissionStore permissions, CancellationToken ct)

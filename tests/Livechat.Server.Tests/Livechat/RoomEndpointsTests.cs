@@ -216,6 +216,19 @@ public abstract class RoomEndpointsTests<TFactory>(TFactory factory) : IClassFix
         refused.Is(400, """{"success":false,"error":"error-tags-must-be-assigned-before-closing-chat"}""");
         accepted.Is(200, """{"success":true}""");
     }
+
+    [Fact]
+    public async Task ConcurrentRoomRequestsOfOneVisitorOpenOneRoom()
+    {
+        var (room, token, _, _) = await factory.CreateServedRoomAsync();
+        (await factory.Anonymous().PostAsync("livechat/room.close", new { token, rid = room.Str("_id") })).Ok();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => factory.Anonymous().GetAsync($"livechat/room?token={token}")));
+
+        Assert.All(replies, r => r.Ok());
+        Assert.Single(replies.Select(r => r.Json.GetProperty("room").Str("_id")).Distinct());
+        Assert.Single(replies, r => r.Json.GetProperty("newRoom").GetBoolean());
+    }
 }
 
 public sealed class RoomEndpointsSqliteTests(SqliteServerFactory factory) : RoomEndpointsTests<SqliteServerFactory>(factory);

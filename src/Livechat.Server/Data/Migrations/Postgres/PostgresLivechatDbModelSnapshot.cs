@@ -601,6 +601,11 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     b.HasIndex("Ts");
 
+                    b.HasIndex("VisitorId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_rooms_OneOpenRoomPerVisitor")
+                        .HasFilter("\"Open\"");
+
                     b.HasIndex("DepartmentId", "Ts");
 
                     b.HasIndex("Open", "ServedById");

@@ -593,6 +593,11 @@ namespace Livechat.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("Ts");
 
+                    b.HasIndex("VisitorId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_rooms_OneOpenRoomPerVisitor")
+                        .HasFilter("\"Open\"");
+
                     b.HasIndex("DepartmentId", "Ts");
 
                     b.HasIndex("Open", "ServedById");

@@ -79,11 +79,7 @@ public static class RoomListEndpoints
             if (start is { } s) rooms = rooms.Where(r => r.ClosedAt >= s);
             if (end is { } e) rooms = rooms.Where(r => r.ClosedAt <= e);
         }
-        if (q["tags"]?.AsArray().Select(t => (string)t!).ToList() is { Count: > 0 } tags)
-        {
-            // "Id IN (rooms having the tag)": the database starts from the side table's (Tag, RoomId) index.
-            rooms = rooms.Where(r => db.RoomTags.Where(t => tags.Contains(t.Tag)).Select(t => t.RoomId).Contains(r.Id));
-        }
+
         if ((string?)q["customFields"] is { } customFields)
         {
             foreach (var (key, value) in ParseCustomFields(customFields))
@@ -93,7 +89,15 @@ public static class RoomListEndpoints
             }
         }
 
-        var total = await rooms.CountAsync(ct);
+        var counted = rooms;
+        if (q["tags"]?.AsArray().Select(t => (string)t!).ToList() is { Count: > 0 } tags)
+        {
+            // Counting starts from the side table's (Tag, RoomId) index ("Id IN rooms with the tag"); the page walks
+            // the rooms in sort order and keeps those with the tag, stopping at a page. Both stay flat as rooms grow.
+            counted = rooms.Where(r => db.RoomTags.Where(t => tags.Contains(t.Tag)).Select(t => t.RoomId).Contains(r.Id));
+            rooms = rooms.Where(r => db.RoomTags.Any(t => t.RoomId == r.Id && tags.Contains(t.Tag)));
+        }
+        var total = await counted.CountAsync(ct);
         var page = await paging.Apply(Order(rooms, paging.Sort)).ToListAsync(ct);
         var departmentIds = page.Select(r => r.DepartmentId).OfType<string>().Distinct().ToList();
         var names = await db.Departments.AsNoTracking().Where(d => departmentIds.Contains(d.Id))

@@ -43,6 +43,7 @@ public static class PostgresServer
         var bin = Directory.GetDirectories("/usr/lib/postgresql").OrderDescending()
             .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
             ?? throw new InvalidOperationException("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin: install the postgresql package, or set LIVECHAT_TEST_POSTGRES.");
+        RemoveStoppedLeftovers();
         var dir = Path.Combine(Path.GetTempPath(), $"livechat-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         var asRoot = Environment.UserName == "root";
@@ -74,7 +75,42 @@ public static class PostgresServer
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            TryDelete(dir);
+        }
+    }
+
+    /// <summary>Folders of earlier runs whose server is no longer running (no postmaster.pid), e.g. after a killed test host.</summary>
+    static void RemoveStoppedLeftovers()
+    {
+        foreach (var old in Directory.GetDirectories(Path.GetTempPath(), "livechat-pg-*"))
+        {
+            // Old enough that no other test run can still be starting it.
+            if (!File.Exists(Path.Combine(old, "data", "postmaster.pid"))
+                && Directory.GetLastWriteTimeUtc(old) < DateTime.UtcNow.AddMinutes(-10))
+            {
+                TryDelete(old);
+            }
+        }
+    }
+
+    static void TryDelete(string dir)
+    {
+        // The server may still be removing its last files for a moment after pg_ctl returns.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+                return;
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(200);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return;
+            }
         }
     }
 

@@ -46,7 +46,7 @@ public static class RoomMessages
 
     /// <summary>A system message (<c>t</c> set, <c>groupable: false</c>, <c>unread</c> when read receipts are on).</summary>
     public static Message System(LivechatRoom room, string type, string msg, string userId, string username, string? name,
-        DateTime now, bool readReceipts) => new()
+        DateTime now, bool readReceipts, string? priorityData = null, string? slaData = null) => new()
         {
             Id = Ids.NewId(),
             Rid = room.Id,
@@ -59,5 +59,7 @@ public static class RoomMessages
             T = type,
             Groupable = false,
             Unread = readReceipts ? true : null,
+            PriorityData = priorityData,
+            SlaData = slaData,
         };
 }

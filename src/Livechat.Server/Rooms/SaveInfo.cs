@@ -313,12 +313,9 @@ public static class SaveInfo
             Append("omnichannel_sla_change_history", priorityData: null, slaData: data.ToJsonString());
         }
 
-        void Append(string type, string? priorityData, string? slaData) => RoomMessages.Append(db, room, new Message
-        {
-            Id = Ids.NewId(), Rid = room.Id, Msg = "", Ts = now, UpdatedAt = now, UserId = caller.Id, Username = caller.Username,
-            UserDisplayName = name, T = type, Groupable = false, Unread = readReceipts ? true : null,
-            PriorityData = priorityData, SlaData = slaData,
-        }, updatesLastMessage: false);
+        void Append(string type, string? priorityData, string? slaData) => RoomMessages.Append(db, room,
+            RoomMessages.System(room, type, "", caller.Id, caller.Username, name, now, readReceipts, priorityData, slaData),
+            updatesLastMessage: false);
     }
 
     static JsonObject PriorityData(Priority p)

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Livechat.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLivechatDb))]
-    [Migration("20261129221106_OneOpenRoomPerVisitor")]
-    partial class OneOpenRoomPerVisitor
+    [Migration("20261129225607_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

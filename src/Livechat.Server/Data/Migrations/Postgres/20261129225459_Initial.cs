@@ -515,6 +515,13 @@ namespace Livechat.Server.Data.Migrations.Postgres
                 columns: new[] { "DepartmentId", "Ts" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_rooms_OneOpenRoomPerVisitor",
+                table: "rooms",
+                column: "VisitorId",
+                unique: true,
+                filter: "\"Open\"");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_rooms_Open_ServedById",
                 table: "rooms",
                 columns: new[] { "Open", "ServedById" });

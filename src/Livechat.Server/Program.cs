@@ -38,8 +38,10 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler(_ => { });
 app.UseDbRoundTripsHeader();        // off unless Diagnostics:DbRoundTripsHeader=true (tests pin round trips per request)
+app.UseRocketChatCors();           // before the OPTIONS answer, so preflights carry the CORS headers
 app.UseRocketChatHeaders();
 app.UseAuthentication();
 app.UseAuthorization();              // 401, then the route permission's 403

@@ -25,6 +25,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.WebHost.UseLivechatAddress(builder.Configuration);
 builder.Services.AddLivechatDb(builder.Configuration);
 builder.Services.AddHostedService<Seeding>();
+builder.Services.AddLimits(builder.Configuration);
 builder.Services.AddRocketChatAuthentication();
 builder.Services.AddLivechatJson();
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
@@ -43,6 +44,7 @@ app.UseExceptionHandler(_ => { });
 app.UseDbRoundTripsHeader();        // off unless Diagnostics:DbRoundTripsHeader=true (tests pin round trips per request)
 app.UseRocketChatCors();           // before the OPTIONS answer, so preflights carry the CORS headers
 app.UseRocketChatHeaders();
+app.UseRequestBodyLimit();           // 413 before anything reads an announced oversized body
 app.UseAuthentication();
 app.UseAuthorization();              // 401, then the route permission's 403
 app.UseRocketChatRateLimiter();      // 429 after both, so api-bypass-rate-limit can be checked

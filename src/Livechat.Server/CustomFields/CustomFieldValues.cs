@@ -37,6 +37,10 @@ public static class CustomFieldValues
         IReadOnlyList<CustomField> definitions, JsonObject? input, IReadOnlyDictionary<string, string>? existing)
     {
         var values = Normalise(definitions, input);
+        if (values.FirstOrDefault(v => v.Value.Length > Limits.MaxCustomFieldValueLength) is { Definition: { } tooLong })
+        {
+            return (null, Limits.CustomFieldValueTooLong(tooLong.Id));
+        }
         if (values.FirstOrDefault(v => !CustomFieldRules.Matches(v.Definition.Regexp, v.Value)) is { Definition: { } failed })
         {
             return (null, ApiError.Failure($"Invalid value for {failed.Label} field"));

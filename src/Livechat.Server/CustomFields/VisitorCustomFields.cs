@@ -26,6 +26,7 @@ public static class VisitorCustomFields
         foreach (var entry in entries)
         {
             if (!definitions.TryGetValue(entry.Key, out var definition)) return ApiError.Failure("invalid-custom-field");
+            if (entry.Value.Length > Limits.MaxCustomFieldValueLength) return Limits.CustomFieldValueTooLong(entry.Key);
             // Rocket.Chat names the key here, not the label.
             if (!CustomFieldRules.Matches(definition.Regexp, entry.Value)) return ApiError.Failure($"Invalid value for {entry.Key} field");
         }

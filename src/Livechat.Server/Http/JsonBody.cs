@@ -18,8 +18,9 @@ public sealed class JsonBody(JsonNode? root)
     public static async ValueTask<JsonBody> BindAsync(HttpContext context)
     {
         var request = context.Request;
+        var max = context.RequestServices.GetRequiredService<Limits>().MaxRequestBodyBytes;
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, context.RequestAborted);
+        await CopyAtMostAsync(request.Body, buffer, max, context.RequestAborted);
         if (buffer.Length == 0)
         {
             return new JsonBody(new JsonObject());
@@ -38,6 +39,21 @@ public sealed class JsonBody(JsonNode? root)
         catch (Exception e) when (e is JsonException or DecoderFallbackException or ArgumentException)
         {
             throw ApiError.Coded("error-invalid-json", "Invalid JSON body").ToException();
+        }
+    }
+
+    /// <summary>Reads the body, failing with the 413 envelope as soon as it passes <paramref name="max"/> bytes.</summary>
+    static async Task CopyAtMostAsync(Stream body, MemoryStream buffer, long max, CancellationToken ct)
+    {
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                throw ApiError.RequestTooLarge().ToException();
+            }
+            buffer.Write(chunk, 0, read);
         }
     }
 

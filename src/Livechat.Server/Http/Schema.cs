@@ -78,6 +78,9 @@ public abstract class Schema
         };
     }
 
+    /// <summary>Unicode code points, as ajv's <c>ucs2length</c> counts a string (a surrogate pair is one).</summary>
+    internal static int CodePoints(string text) => text.Length - text.Count(char.IsLowSurrogate);
+
     internal static JsonValueKind KindOf(JsonNode? node) => node?.GetValueKind() ?? JsonValueKind.Null;
 }
 
@@ -161,7 +164,12 @@ public sealed class StringSchema : Schema
 {
     public IReadOnlyList<string>? Allowed { get; init; }
 
-    public StringSchema OrNull() => new() { Allowed = Allowed, Nullable = true };
+    /// <summary>ajv's <c>maxLength</c>, counted in code points as ajv does.</summary>
+    public int? MaxLength { get; init; }
+
+    public StringSchema OrNull() => new() { Allowed = Allowed, MaxLength = MaxLength, Nullable = true };
+
+    public StringSchema AtMost(int characters) => new() { Allowed = Allowed, MaxLength = characters, Nullable = Nullable };
 
     public override JsonNode? Check(JsonNode? value, out string? error)
     {
@@ -176,6 +184,11 @@ public sealed class StringSchema : Schema
             case JsonValueKind.Null when Nullable: return null;
             case JsonValueKind.Null: text = ""; break;
             default: error = "must be string"; return null;
+        }
+        if (MaxLength is { } max && text.Length > max && CodePoints(text) > max)
+        {
+            error = $"must NOT have more than {max} characters";
+            return null;
         }
         if (Allowed is not null && !Allowed.Contains(text))
         {
@@ -249,7 +262,12 @@ public sealed class BooleanSchema : Schema
 
 public sealed class ArraySchema(Schema items) : Schema
 {
-    public ArraySchema OrNull() => new(items) { Nullable = true };
+    /// <summary>ajv's <c>maxItems</c>, checked before the items.</summary>
+    public int? MaxItems { get; init; }
+
+    public ArraySchema OrNull() => new(items) { MaxItems = MaxItems, Nullable = true };
+
+    public ArraySchema AtMost(int count) => new(items) { MaxItems = count, Nullable = Nullable };
 
     public override JsonNode? Check(JsonNode? value, out string? error)
     {
@@ -258,6 +276,11 @@ public sealed class ArraySchema(Schema items) : Schema
         if (value is not JsonArray array)
         {
             error = "must be array";
+            return null;
+        }
+        if (MaxItems is { } max && array.Count > max)
+        {
+            error = $"must NOT have more than {max} items";
             return null;
         }
         var result = new JsonArray();

@@ -44,6 +44,7 @@ public static class MessageEndpoints
         {
             return ApiError.Failure("message-length-exceeds-character-limit");
         }
+        if (await TooLongAsync(msg, settings, ct) is { } tooLong) return tooLong;
         var now = time.UtcNow();
         var message = new Message
         {
@@ -103,13 +104,15 @@ public static class MessageEndpoints
     }
 
     static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsAgent(JsonBody body, CurrentUser caller, LivechatDb db,
-        TimeProvider time, CancellationToken ct)
+        SettingsStore settings, TimeProvider time, CancellationToken ct)
     {
         if (body.Object?["message"] is not JsonObject input)
         {
             return ApiError.Coded("error-invalid-params", "The 'message' parameter must be provided.");
         }
         var request = (JsonObject)MessageSchema.Validate(input)!;
+        // Rocket.Chat checks the size before it looks at the room.
+        if (await TooLongAsync((string)request["msg"]!, settings, ct) is { } tooLong) return tooLong;
         var rid = (string)request["rid"]!;
         var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid, ct);
         if (room is null) return ApiError.Coded("error-invalid-room");
@@ -131,6 +134,12 @@ public static class MessageEndpoints
         };
         return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
     }
+
+    /// <summary>Rocket.Chat's <c>Message_MaxAllowedSize</c>, counted in UTF-16 units as JavaScript's <c>length</c>.</summary>
+    static async Task<ApiError?> TooLongAsync(string msg, SettingsStore settings, CancellationToken ct) =>
+        msg.Length > await settings.GetIntAsync("Message_MaxAllowedSize", ct)
+            ? ApiError.Coded("error-message-size-exceeded", "Message size exceeds Message_MaxAllowedSize")
+            : null;
 
     static readonly ObjectSchema MessageSchema = Schema.Object(
         ("rid", Schema.String()), ("msg", Schema.String()), ("_id", Schema.String()), ("alias", Schema.String()))

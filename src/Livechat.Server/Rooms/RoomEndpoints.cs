@@ -113,7 +113,7 @@ public static class RoomEndpoints
     }
 
     static readonly ObjectSchema CloseByUserSchema = Schema.Object(
-        ("rid", Schema.String()), ("comment", Schema.String()), ("tags", Schema.Array(Schema.String())),
+        ("rid", Schema.String()), ("comment", Schema.String()), ("tags", Schema.Array(Schema.String().AtMost(Limits.MaxTagLength)).AtMost(Limits.MaxTags)),
         ("generateTranscriptPdf", Schema.Boolean()), ("transcriptEmail", Schema.Any()), ("forceClose", Schema.Boolean()))
         .Requires("rid");
 

@@ -30,7 +30,7 @@ public static class SaveInfo
         ("roomData", Schema.Object(
             ("_id", Schema.String()),
             ("topic", Schema.String().OrNull()),
-            ("tags", Schema.Array(Schema.String()).OrNull()),
+            ("tags", Schema.Array(Schema.String().AtMost(Limits.MaxTagLength)).AtMost(Limits.MaxTags).OrNull()),
             ("livechatData", Schema.Object().AllowingAdditional().OrNull()),
             ("priorityId", Schema.String().OrNull()),
             ("slaId", Schema.String().OrNull())).Requires("_id")))

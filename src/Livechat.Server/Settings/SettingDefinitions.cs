@@ -43,6 +43,7 @@ public static class SettingDefinitions
         Str("Livechat_secret_token", ""),
         Int("Livechat_http_timeout", 5000),
         Bool("Message_Read_Receipt_Enabled", false),
+        Int("Message_MaxAllowedSize", 5000),
         Bool("API_Enable_Rate_Limiter", true),
         Bool("API_Enable_Rate_Limiter_Dev", true),
         Int("API_Enable_Rate_Limiter_Limit_Calls_Default", 10),

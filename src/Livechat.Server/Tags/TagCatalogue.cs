@@ -11,7 +11,7 @@ public static class TagCatalogue
     /// <summary>The body of <c>tags.save</c>; the method's three parameters are checked as this object too.</summary>
     public static readonly ObjectSchema SaveSchema = Schema.Object(
         ("_id", Schema.String().OrNull()),
-        ("tagData", Schema.Object(("name", Schema.String()), ("description", Schema.String())).Requires("name")),
+        ("tagData", Schema.Object(("name", Schema.String().AtMost(Limits.MaxTagLength)), ("description", Schema.String())).Requires("name")),
         ("tagDepartments", Schema.Array(Schema.String())))
         .Requires("tagData", "tagDepartments");
 

@@ -54,7 +54,9 @@ public sealed record VisitorRegistration(
         if (missing.Count > 0) return ApiError.Failure($"Missing required custom fields: {string.Join(", ", missing)}");
         foreach (var (key, value, _) in fields)
         {
-            if (definitions.FirstOrDefault(d => d.Id == key) is { } definition && !CustomFieldRules.Matches(definition.Regexp, value))
+            if (definitions.FirstOrDefault(d => d.Id == key) is not { } definition) continue;
+            if (value.Length > Limits.MaxCustomFieldValueLength) return Limits.CustomFieldValueTooLong(key);
+            if (!CustomFieldRules.Matches(definition.Regexp, value))
             {
                 return ApiError.Failure($"Invalid value for {definition.Label} field");
             }

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Livechat.Server.Http;
+
+/// <summary>
+/// Input limits (README "Limits"): the request body size (configuration <c>Limits:MaxRequestBodyBytes</c>), and the
+/// fixed limits on tags and custom-field values. Message length is Rocket.Chat's <c>Message_MaxAllowedSize</c> setting.
+/// </summary>
+public sealed class Limits(long maxRequestBodyBytes)
+{
+    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>Tags in one request (<c>room.saveInfo</c>, <c>room.closeByUser</c>).</summary>
+    public const int MaxTags = 100;
+
+    /// <summary>Characters of one tag name, in requests and in the tag catalogue.</summary>
+    public const int MaxTagLength = 100;
+
+    /// <summary>Characters of one stored custom-field value, visitor or room scope.</summary>
+    public const int MaxCustomFieldValueLength = 1000;
+
+    public long MaxRequestBodyBytes { get; } = maxRequestBodyBytes;
+
+    public static ApiError CustomFieldValueTooLong(string key) => ApiError.Coded("error-custom-field-value-too-long",
+        $"The value of {key} is longer than {MaxCustomFieldValueLength} characters");
+}
+
+public static class RequestBodyLimit
+{
+    public static IServiceCollection AddLimits(this IServiceCollection services, IConfiguration config) =>
+        services.AddSingleton(new Limits(config.GetValue("Limits:MaxRequestBodyBytes", Limits.DefaultMaxRequestBodyBytes)));
+
+    /// <summary>
+    /// A body announced larger than the limit answers the 413 envelope before anything reads it; the server's own
+    /// limit on reading (Kestrel's, and <see cref="JsonBody"/>'s for bodies without a length) catches the rest.
+    /// </summary>
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var max = context.RequestServices.GetRequiredService<Limits>().MaxRequestBodyBytes;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = max;
+        }
+        if (context.Request.ContentLength > max)
+        {
+            await ApiError.RequestTooLarge().ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    });
+}

@@ -1,0 +1,155 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Livechat.Server.Tests.Infrastructure;
+
+namespace Livechat.Server.Tests.Server;
+
+/// <summary>The documented input limits: body size, tags, custom-field values, message length. A refused request writes nothing.</summary>
+public abstract class LimitsTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory
+{
+    const string TooLarge = """{"success":false,"error":"error-request-too-large","errorType":"error-request-too-large"}""";
+    const string InvalidToken = """{"success":false,"error":"[invalid-token]","errorType":"invalid-token"}""";
+    const int MaxBody = 1024 * 1024;
+
+    [Fact]
+    public async Task BodyOverOneMebibyteAnswers413AndWritesNothing()
+    {
+        var token = TestUsers.Unique("big");
+        var body = $$$"""{"visitor":{"token":"{{{token}}}","name":"{{{new string('n', MaxBody)}}}"}}""";
+
+        var announced = await factory.Anonymous().PostRawAsync("livechat/visitor", body);
+        var chunked = await PostChunkedAsync(factory.Anonymous(), "livechat/visitor", body);
+        var beforeAuth = await factory.Anonymous().PostRawAsync("users.create", body);
+
+        announced.Is(413, TooLarge);
+        chunked.Is(413, TooLarge);
+        beforeAuth.Is(413, TooLarge);
+        (await factory.Anonymous().GetAsync($"livechat/visitor/{token}")).Is(400, InvalidToken);
+    }
+
+    [Fact]
+    public async Task BodyJustUnderTheLimitIsRead()
+    {
+        var token = TestUsers.Unique("fits");
+        var prefix = "{\"visitor\":{\"token\":\"" + token + "\",\"name\":\"";
+        var body = prefix + new string('n', MaxBody - prefix.Length - 4) + "\"}}";
+
+        var reply = await factory.Anonymous().PostRawAsync("livechat/visitor", body);
+
+        Assert.Equal(MaxBody - 1, Encoding.UTF8.GetByteCount(body));
+        reply.Ok();
+    }
+
+    [Fact]
+    public async Task TagsAreLimitedInCountAndLength()
+    {
+        var (room, _, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var vid = room.GetProperty("v").Str("_id");
+        var admin = await factory.AdminAsync();
+        var hundred = Enumerable.Range(0, 100).Select(i => $"{i:D3}{new string('t', 97)}").ToArray();
+
+        var tooMany = await agent.Api.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = vid }, roomData = new { _id = rid, tags = hundred.Append("one-more") } });
+        var tooLong = await agent.Api.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = vid }, roomData = new { _id = rid, tags = new[] { new string('x', 101) } } });
+        var closeTooMany = await agent.Api.PostAsync("livechat/room.closeByUser", new { rid, comment = "bye", tags = hundred.Append("one-more") });
+        var catalogue = await admin.PostAsync("livechat/tags.save", new { tagData = new { name = new string('x', 101) }, tagDepartments = Array.Empty<string>() });
+        var atTheLimit = await agent.Api.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = vid }, roomData = new { _id = rid, tags = hundred } });
+
+        tooMany.Is(400, """{"success":false,"error":"must NOT have more than 100 items [invalid-params]","errorType":"invalid-params"}""");
+        tooLong.Is(400, """{"success":false,"error":"must NOT have more than 100 characters [invalid-params]","errorType":"invalid-params"}""");
+        closeTooMany.Is(400, """{"success":false,"error":"must NOT have more than 100 items [invalid-params]","errorType":"invalid-params"}""");
+        catalogue.Is(400, """{"success":false,"error":"must NOT have more than 100 characters [invalid-params]","errorType":"invalid-params"}""");
+        atTheLimit.Is(200, """{"success":true}""");
+        var saved = (await admin.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
+        Assert.Equal(100, saved.GetProperty("tags").GetArrayLength());
+        Assert.True(saved.GetProperty("open").GetBoolean());
+    }
+
+    [Fact]
+    public async Task CustomFieldValuesAreLimitedToAThousandCharacters()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var vid = room.GetProperty("v").Str("_id");
+        var admin = await factory.AdminAsync();
+        var roomField = TestUsers.Unique("rf");
+        var visitorField = TestUsers.Unique("vf");
+        (await admin.PostAsync("livechat/custom-fields.save", new { customFieldData = new { field = roomField, label = "Room field", scope = "room", visibility = "visible" } })).Ok();
+        (await admin.PostAsync("livechat/custom-fields.save", new { customFieldData = new { field = visitorField, label = "Visitor field", scope = "visitor", visibility = "visible" } })).Ok();
+        var tooLong = new string('v', 1001);
+        string Error(string key) =>
+            $$"""{"success":false,"error":"The value of {{key}} is longer than 1000 characters [error-custom-field-value-too-long]","errorType":"error-custom-field-value-too-long"}""";
+
+        var roomScope = await agent.Api.PostAsync("livechat/room.saveInfo", new
+        {
+            guestData = new { _id = vid },
+            roomData = new Dictionary<string, object> { ["_id"] = rid, ["topic"] = "kept?", ["livechatData"] = new Dictionary<string, string> { [roomField] = tooLong } },
+        });
+        var visitorScope = await agent.Api.PostAsync("livechat/room.saveInfo", new
+        {
+            guestData = new Dictionary<string, object> { ["_id"] = vid, ["livechatData"] = new Dictionary<string, string> { [visitorField] = tooLong } },
+            roomData = new { _id = rid },
+        });
+        var widget = await factory.Anonymous().PostAsync("livechat/custom.field", new { token, key = visitorField, value = tooLong, overwrite = true });
+        var registration = await factory.Anonymous().PostAsync("livechat/visitor", new
+        {
+            visitor = new { token = TestUsers.Unique("reg"), customFields = new[] { new { key = visitorField, value = tooLong, overwrite = true } } },
+        });
+        var atTheLimit = await agent.Api.PostAsync("livechat/room.saveInfo", new
+        {
+            guestData = new { _id = vid },
+            roomData = new Dictionary<string, object> { ["_id"] = rid, ["livechatData"] = new Dictionary<string, string> { [roomField] = new string('v', 1000) } },
+        });
+
+        roomScope.Is(400, Error(roomField));
+        visitorScope.Is(400, Error(visitorField));
+        widget.Is(400, Error(visitorField));
+        registration.Is(400, Error(visitorField));
+        atTheLimit.Is(200, """{"success":true}""");
+        var saved = (await admin.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
+        Assert.False(saved.TryGetProperty("topic", out _));
+        Assert.Equal(1000, saved.GetProperty("livechatData").Str(roomField).Length);
+    }
+
+    [Fact]
+    public async Task MessagesAreLimitedByMessageMaxAllowedSize()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        const string Exceeded = """{"success":false,"error":"Message size exceeds Message_MaxAllowedSize [error-message-size-exceeded]","errorType":"error-message-size-exceeded"}""";
+
+        var visitorTooLong = await factory.Anonymous().PostAsync("livechat/message", new { token, rid, msg = new string('m', 5001) });
+        var agentTooLong = await agent.Api.PostAsync("chat.sendMessage", new { message = new { rid, msg = new string('m', 5001) } });
+        var visitorAtLimit = await factory.Anonymous().PostAsync("livechat/message", new { token, rid, msg = new string('m', 5000) });
+        await factory.SetSettingAsync("Message_MaxAllowedSize", 10);
+        Reply agentOverSetting;
+        try
+        {
+            agentOverSetting = await agent.Api.PostAsync("chat.sendMessage", new { message = new { rid, msg = "eleven char" } });
+        }
+        finally
+        {
+            await factory.SetSettingAsync("Message_MaxAllowedSize", 5000);
+        }
+
+        visitorTooLong.Is(400, Exceeded);
+        agentTooLong.Is(400, Exceeded);
+        visitorAtLimit.Ok();
+        agentOverSetting.Is(400, Exceeded);
+        var saved = (await agent.Api.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
+        Assert.Equal(1, saved.GetProperty("msgs").GetInt32());
+    }
+
+    static Task<Reply> PostChunkedAsync(ApiClient api, string path, string body)
+    {
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/{path}") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        return api.SendAsync(request);
+    }
+}
+
+public sealed class LimitsSqliteTests(SqliteServerFactory factory) : LimitsTests<SqliteServerFactory>(factory);
+
+public sealed class LimitsPostgresTests(PostgresServerFactory factory) : LimitsTests<PostgresServerFactory>(factory);

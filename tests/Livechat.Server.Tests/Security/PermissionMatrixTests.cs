@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Livechat.Server.Tests.Infrastructure;
+
+namespace Livechat.Server.Tests.Security;
+
+/// <summary>
+/// Drives <see cref="PermissionMatrix.Rows"/>: every cell's status and body, and a row for every endpoint the server
+/// maps, so an endpoint added without a row fails here.
+/// </summary>
+public abstract class PermissionMatrixTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory
+{
+    const string Unauthorized = """{"success":false,"error":"You must be logged in to do this.","status":"error","message":"You must be logged in to do this."}""";
+    const string HandlerForbidden = """{"success":false,"error":"unauthorized"}""";
+
+    [Fact]
+    public void EveryMappedEndpointHasExactlyOneRow()
+    {
+        var mapped = PermissionMatrix.MappedEndpoints(factory);
+        var rows = PermissionMatrix.Rows.Select(r => r.Key).ToList();
+
+        var missing = mapped.Except(rows).ToList();
+        var stale = rows.Except(mapped).ToList();
+        var twice = rows.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+
+        Assert.True(missing.Count == 0, "Endpoints without a row in PermissionMatrix.Rows:\n" + string.Join("\n", missing));
+        Assert.True(stale.Count == 0, "Rows for endpoints the server does not map:\n" + string.Join("\n", stale));
+        Assert.True(twice.Count == 0, "Endpoints with several rows:\n" + string.Join("\n", twice));
+    }
+
+    [Fact]
+    public async Task EveryCellAnswersAsTheMatrixSays()
+    {
+        var world = await MatrixWorld.CreateAsync(factory);
+        var http = factory.CreateClient();
+        var failures = new List<string>();
+
+        foreach (var row in PermissionMatrix.Rows)
+        {
+            Assert.Equal(8, row.Cells.Length);
+            foreach (var role in Enum.GetValues<Role>())
+            {
+                var token = row.FreshToken ? await world.FreshTokenAsync(role) : null;
+                using var response = await http.SendAsync(world.Request(row, role, token));
+                var body = await response.Content.ReadAsStringAsync();
+                if (Mismatch(row.Cells[(int)role], (int)response.StatusCode, body, world, role) is { } why)
+                {
+                    failures.Add($"{row.Key} as {role}: {why}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {PermissionMatrix.Rows.Length * 8} cells differ:\n" + string.Join("\n", failures));
+    }
+
+    static string? Mismatch(string cell, int status, string body, MatrixWorld world, Role role)
+    {
+        var (expectedStatus, check) = cell switch
+        {
+            "401" => (401, "=" + Unauthorized),
+            "403" => (403, "=" + TestData.Forbidden),
+            "403u" => (403, "=" + HandlerForbidden),
+            "ok" => (200, "ok"),
+            _ when cell[3] == '~' => (int.Parse(cell[..3], System.Globalization.CultureInfo.InvariantCulture), cell[3..]),
+            _ => (int.Parse(cell[..3], System.Globalization.CultureInfo.InvariantCulture), "=" + world.Resolve(cell[4..], role)),
+        };
+        if (status != expectedStatus) return $"expected {expectedStatus}, got {status}: {Shorten(body)}";
+        switch (check[0])
+        {
+            case '=' when !SameJson(check[1..], body):
+                return $"expected {check[1..]}, got {Shorten(body)}";
+            case '~' when !body.Contains(check[1..], StringComparison.OrdinalIgnoreCase):
+                return $"expected a body containing {check[1..]}, got {Shorten(body)}";
+            case 'o' when !IsSuccess(body):
+                return $"expected success:true, got {Shorten(body)}";
+            default:
+                return null;
+        }
+    }
+
+    static bool IsSuccess(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.TryGetProperty("success", out var s) && s.ValueKind == JsonValueKind.True;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    static bool SameJson(string expected, string actual)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(JsonDocument.Parse(expected).RootElement) == JsonSerializer.Serialize(JsonDocument.Parse(actual).RootElement);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    static string Shorten(string body) => body.Length > 300 ? body[..300] + "…" : body;
+}
+
+public sealed class PermissionMatrixSqliteTests(SqliteServerFactory factory) : PermissionMatrixTests<SqliteServerFactory>(factory);
+
+public sealed class PermissionMatrixPostgresTests(PostgresServerFactory factory) : PermissionMatrixTests<PostgresServerFactory>(factory);

@@ -3,6 +3,7 @@ using Livechat.Server.Auth;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
 using Livechat.Server.Demo;
+using Livechat.Server.Events;
 using Livechat.Server.Departments;
 using Livechat.Server.Messages;
 using Livechat.Server.Http;
@@ -46,6 +47,7 @@ app.UseRocketChatCors();           // before the OPTIONS answer, so preflights c
 app.UseRocketChatHeaders();
 app.UseRequestBodyLimit();           // 413 before anything reads an announced oversized body
 app.UseAuthentication();
+app.UseChangeScope();              // the actor of the request's change events
 app.UseAuthorization();              // 401, then the route permission's 403
 app.UseRocketChatRateLimiter();      // 429 after both, so api-bypass-rate-limit can be checked
 

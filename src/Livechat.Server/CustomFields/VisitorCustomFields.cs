@@ -1,4 +1,5 @@
 using Livechat.Server.Data;
+using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Rooms;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,7 @@ public static class VisitorCustomFields
     {
         var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return ApiError.Failure("invalid-token");
+        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
 
         var keys = entries.Select(e => e.Key).Distinct().ToList();
         var definitions = await db.CustomFields.AsNoTracking().Where(f => keys.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);

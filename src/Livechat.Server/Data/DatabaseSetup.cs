@@ -1,3 +1,4 @@
+using Livechat.Server.Events;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -11,22 +12,26 @@ public static class DatabaseSetup
     public static bool IsPostgres(IConfiguration config) =>
         string.Equals(config["Database:Provider"], "Postgres", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The configured connection string, or the provider's default.</summary>
+    public static string ConnectionString(IConfiguration config) =>
+        config.GetConnectionString("Livechat") ?? (IsPostgres(config) ? "Host=localhost;Database=livechat;Username=postgres" : DefaultSqlite);
+
     /// <summary>"Database:Provider" = Sqlite (default) | Postgres; "ConnectionStrings:Livechat" = the connection string.</summary>
     public static IServiceCollection AddLivechatDb(this IServiceCollection services, IConfiguration config)
     {
-        var connection = config.GetConnectionString("Livechat");
+        var connection = ConnectionString(config);
+        services.AddChangeEvents();
         if (IsPostgres(config))
         {
-            connection ??= "Host=localhost;Database=livechat;Username=postgres";
-            return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>(o => o
+            return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>((sp, o) => o
                 .UseNpgsql(connection)
-                .AddInterceptors(new DbRoundTrips.Interceptor()));
+                .AddInterceptors(new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));
         }
-        var sqlite = SqliteConnectionString(connection ?? DefaultSqlite);
+        var sqlite = SqliteConnectionString(connection);
         var gate = new SqliteWriteGate();   // one per database: its writers queue here instead of polling SQLite's lock
-        return services.AddDbContextPool<LivechatDb, SqliteLivechatDb>(o => o
+        return services.AddDbContextPool<LivechatDb, SqliteLivechatDb>((sp, o) => o
             .UseSqlite(sqlite)
-            .AddInterceptors(new SqlitePragmas(), gate, new DbRoundTrips.Interceptor()));
+            .AddInterceptors(new SqlitePragmas(), gate, new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));
     }
 
     /// <summary>A busy timeout long enough for concurrent writers to wait for each other instead of failing.</summary>

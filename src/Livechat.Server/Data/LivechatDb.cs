@@ -1,6 +1,7 @@
 using Livechat.Server.Auth;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Departments;
+using Livechat.Server.Events;
 using Livechat.Server.Messages;
 using Livechat.Server.Priorities;
 using Livechat.Server.Roles;
@@ -38,6 +39,27 @@ public class LivechatDb(DbContextOptions options) : DbContext(options)
     public DbSet<Sla> Slas => Set<Sla>();
     public DbSet<CustomField> CustomFields => Set<CustomField>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<ChangeEventRecord> ChangeEvents => Set<ChangeEventRecord>();
+
+    ChangeSet? _changes;
+
+    /// <summary>This lease's change-event state (a pooled context starts every lease with a fresh one).</summary>
+    internal ChangeSet Changes
+    {
+        get
+        {
+            var lease = ContextId.Lease;
+            if (_changes is null || _changes.Lease != lease) _changes = new ChangeSet(lease);
+            return _changes;
+        }
+    }
+
+    /// <summary>
+    /// Adds an event for a change the change tracker cannot see (<c>ExecuteUpdate</c>, <c>ExecuteDelete</c>); it is
+    /// stored by the next <c>SaveChanges</c> and published after its commit, like the captured ones. Build it with
+    /// <see cref="ChangeEvents.ForRoom"/> or <see cref="ChangeEvents.ForInquiry"/>.
+    /// </summary>
+    public void RecordChange(ChangeEvent change) => Changes.Record(change);
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
+using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Rooms;
 using Livechat.Server.Settings;
@@ -36,6 +37,7 @@ public static class MessageEndpoints
         var (token, rid, msg) = ((string)request["token"]!, (string)request["rid"]!, (string)request["msg"]!);
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return ApiError.Failure("invalid-token");
+        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
         if (room is null) return ApiError.Failure("invalid-room");
         if (!room.Open) return ApiError.Failure("room-closed");

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
+using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Settings;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -60,6 +61,8 @@ public static class InquiryEndpoints
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, "taken").SetProperty(i => i.TakenAt, now).SetProperty(i => i.UpdatedAt, now), ct);
         if (switched == 0) return InquiryTaken();
         db.Entry(inquiry).State = EntityState.Detached;
+        (inquiry.Status, inquiry.TakenAt, inquiry.UpdatedAt) = ("taken", now, now);
+        db.RecordChange(ChangeEvents.ForInquiry(ChangeTypes.InquiryTaken, inquiry));
         Routing.Assign(room, null, agent, now);
         try
         {

@@ -1,4 +1,5 @@
 using Livechat.Server.Data;
+using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Messages;
 using Livechat.Server.Settings;
@@ -37,7 +38,10 @@ public static class RoomClosing
         RoomMessages.Append(db, room,
             RoomMessages.System(room, "livechat-close", comment, closedById, closedByUsername, closedByName, now, readReceipts));
         RoomIndex.Sync(db, room);
-        await db.Inquiries.Where(i => i.Rid == room.Id).ExecuteDeleteAsync(ct);
+        if (await db.Inquiries.Where(i => i.Rid == room.Id).ExecuteDeleteAsync(ct) > 0)
+        {
+            db.RecordChange(ChangeEvents.InquiryRemoved(room));
+        }
         try
         {
             await db.SaveChangesAsync(ct);

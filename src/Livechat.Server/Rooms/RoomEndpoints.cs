@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
+using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Settings;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -41,6 +42,7 @@ public static class RoomEndpoints
         var token = (string)query["token"]!;
         var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return ApiError.Failure("invalid-token");
+        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
 
         if (MeteorCheck.StringOf(query, "rid") is { } rid)
         {
@@ -102,6 +104,7 @@ public static class RoomEndpoints
         }
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return ApiError.Failure("invalid-token");
+        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
         if (room is null) return ApiError.Failure("invalid-room");
         if (!room.Open) return ApiError.Failure("room-closed");

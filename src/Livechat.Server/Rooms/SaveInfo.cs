@@ -43,7 +43,7 @@ public static class SaveInfo
         var request = SaveInfoRequest.From((JsonObject)RequestSchema.Validate(body.Root)!);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var room = await LockRoomAsync(db, request.RoomId, ct);
+        var room = await RoomLocks.LockAsync(db, request.RoomId, ct);
         if (room is null)
         {
             return ApiError.Failure("error-invalid-room");
@@ -91,12 +91,6 @@ public static class SaveInfo
         }
         return TypedResults.Ok(SuccessResponse.Instance);
     }
-
-    /// <summary>Reads the room inside the transaction and locks it (PostgreSQL row lock; SQLite's write transaction is already exclusive).</summary>
-    static Task<LivechatRoom?> LockRoomAsync(LivechatDb db, string id, CancellationToken ct) =>
-        db.IsPostgres
-            ? db.Rooms.FromSql($"SELECT * FROM rooms WHERE \"Id\" = {id} FOR UPDATE").SingleOrDefaultAsync(ct)
-            : db.Rooms.SingleOrDefaultAsync(r => r.Id == id, ct);
 
     /// <summary>What the checks resolved, for the writes to use.</summary>
     sealed record Checked(
@@ -257,7 +251,8 @@ public static class SaveInfo
         var inquiry = newName is not null || priorityMessage is not null || slaMessage is not null
             ? new InquiryChange(newName, priorityMessage is not null, slaMessage is not null)
             : null;
-        return new Changes(roomChanged, indexChanged, inquiry, priorityMessage, slaMessage);
+        // A guest edit changes the room's version too: If-Match covers the whole room-info form.
+        return new Changes(roomChanged || visitorChanged, indexChanged, inquiry, priorityMessage, slaMessage);
     }
 
     /// <summary>D4: trimmed, empties dropped, duplicates dropped (ordinal, first occurrence kept); empty means no tags.</summary>
@@ -271,25 +266,19 @@ public static class SaveInfo
     static bool SameTags(List<string>? a, List<string>? b) =>
         (a is null || a.Count == 0) ? (b is null || b.Count == 0) : b is not null && a.SequenceEqual(b, StringComparer.Ordinal);
 
-    static async Task UpdateInquiryAsync(LivechatDb db, LivechatRoom room, InquiryChange change, DateTime now, CancellationToken ct)
+    /// <summary>One statement without a read; <c>_updatedAt</c> moves only when a mirrored value really changes.</summary>
+    static Task UpdateInquiryAsync(LivechatDb db, LivechatRoom room, InquiryChange change, DateTime now, CancellationToken ct)
     {
-        var inquiry = await db.Inquiries.SingleOrDefaultAsync(i => i.Rid == room.Id, ct);
-        if (inquiry is null) return;
-        if (change.Name is { } name) inquiry.Name = name;
-        if (change.Priority)
-        {
-            inquiry.PriorityId = room.PriorityId;
-            inquiry.PriorityWeight = room.PriorityWeight;
-        }
-        if (change.Sla)
-        {
-            inquiry.SlaId = room.SlaId;
-            inquiry.EstimatedWaitingTimeQueue = room.EstimatedWaitingTimeQueue;
-        }
-        if (db.Entry(inquiry).State == EntityState.Modified)
-        {
-            inquiry.UpdatedAt = now;
-        }
+        var (name, priority, sla) = (change.Name, change.Priority, change.Sla);
+        var (priorityId, priorityWeight, slaId, waiting) = (room.PriorityId, room.PriorityWeight, room.SlaId, room.EstimatedWaitingTimeQueue);
+        return db.Inquiries.Where(i => i.Rid == room.Id && ((name != null && i.Name != name) || priority || sla))
+            .ExecuteUpdateAsync(s =>
+            {
+                if (name is not null) s.SetProperty(i => i.Name, name);
+                if (priority) s.SetProperty(i => i.PriorityId, priorityId).SetProperty(i => i.PriorityWeight, priorityWeight);
+                if (sla) s.SetProperty(i => i.SlaId, slaId).SetProperty(i => i.EstimatedWaitingTimeQueue, waiting);
+                s.SetProperty(i => i.UpdatedAt, now);
+            }, ct);
     }
 
     /// <summary>The change-history system messages of room-saveInfo §6: priority first, both with the request's time.</summary>

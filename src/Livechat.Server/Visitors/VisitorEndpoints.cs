@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
+using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Messages;
 using Livechat.Server.Rooms;
@@ -108,15 +109,30 @@ public static class VisitorEndpoints
         {
             return ApiError.Coded("visitor-has-open-rooms", "Cannot remove visitors with opened rooms");
         }
+        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         // GDPR removal: the visitor and everything of theirs, together or not at all.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var rooms = db.Rooms.Where(r => r.VisitorId == visitor.Id).Select(r => r.Id);
+        var removed = await db.Rooms.AsNoTracking().Where(r => r.VisitorId == visitor.Id)
+            .Select(r => new { r.Id, r.Version, r.DepartmentId, r.ServedById }).ToListAsync(ct);
+        // Their change history goes too; the removal events carry ids only.
+        await db.ChangeEvents.Where(e => e.VisitorId == visitor.Id || rooms.Contains(e.RoomId!)).ExecuteDeleteAsync(ct);
         await db.Messages.Where(m => rooms.Contains(m.Rid)).ExecuteDeleteAsync(ct);
         await db.Inquiries.Where(i => rooms.Contains(i.Rid)).ExecuteDeleteAsync(ct);
         await db.RoomTags.Where(t => rooms.Contains(t.RoomId)).ExecuteDeleteAsync(ct);
         await db.RoomFields.Where(f => rooms.Contains(f.RoomId)).ExecuteDeleteAsync(ct);
         await db.Rooms.Where(r => r.VisitorId == visitor.Id).ExecuteDeleteAsync(ct);
         await db.Visitors.Where(v => v.Id == visitor.Id).ExecuteDeleteAsync(ct);
+        foreach (var room in removed)
+        {
+            db.RecordChange(new ChangeEvent
+            {
+                Type = ChangeTypes.RoomRemoved, Ts = default, Actor = ChangeActor.System, RoomId = room.Id, RoomVersion = room.Version,
+                DepartmentId = room.DepartmentId, VisitorId = visitor.Id, AgentId = room.ServedById,
+            });
+        }
+        db.RecordChange(new ChangeEvent { Type = ChangeTypes.VisitorRemoved, Ts = default, Actor = ChangeActor.System, VisitorId = visitor.Id });
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(new DeletedVisitorResponse(new DeletedVisitorView(visitor.Id, time.UtcNow())));
     }
@@ -131,6 +147,7 @@ public static class VisitorEndpoints
         if (!VisitorStatuses.Contains(status)) return ApiError.Failure("error-invalid-status");
         var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return ApiError.Coded("invalid-token");
+        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
 
         var now = time.UtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);

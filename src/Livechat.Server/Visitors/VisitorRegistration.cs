@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
+using Livechat.Server.Events;
+using Livechat.Server.Rooms;
 using Livechat.Server.Http;
 using Livechat.Server.Settings;
 using Livechat.Server.Users;
@@ -107,6 +109,7 @@ public sealed record VisitorRegistration(
             };
             db.Visitors.Add(visitor);
         }
+        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var renamed = r.Name is not null && r.Name != visitor.Name && db.Entry(visitor).State != EntityState.Added;
         if (r.Name is not null) visitor.Name = r.Name;
         if (r.Email is not null) visitor.Email = r.Email;
@@ -121,15 +124,19 @@ public sealed record VisitorRegistration(
             visitor.LivechatData = data;
         }
         visitor.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
         if (renamed)
         {
+            // Tracked, so the rename is in the room's change event and audit log with its old value.
             var name = visitor.Name!;
-            await db.Rooms.Where(x => x.VisitorId == visitor.Id && x.Open).ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.Fname, name).SetProperty(x => x.UpdatedAt, now).SetProperty(x => x.Version, x => x.Version + 1), ct);
+            foreach (var room in await RoomLocks.LockOpenOfVisitorAsync(db, visitor.Id, ct))
+            {
+                room.Fname = name;
+                room.Touch(now);
+            }
             await db.Inquiries.Where(i => i.VisitorId == visitor.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.Name, name).SetProperty(i => i.UpdatedAt, now), ct);
         }
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         settings.Invalidate();
         return visitor;

@@ -10,6 +10,8 @@ namespace Livechat.Server.Webhooks;
 /// <summary>The <c>LivechatEdit</c> CRM payload (room-saveInfo §8), built from the state after the writes and queued in the outbox.</summary>
 public static class LivechatEditWebhook
 {
+    public const string Type = "LivechatEdit";
+
     public static async Task EnqueueAsync(LivechatDb db, LivechatRoom room, Visitor visitor, DateTime now, CancellationToken ct)
     {
         var payload = new JsonObject

@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Rooms;
 using Livechat.Server.Settings;
 using Microsoft.EntityFrameworkCore;
 
@@ -81,8 +82,21 @@ public sealed partial class WebhookWorker(
             return true;
         }
         var timeoutMs = Math.Max(1, await settings.GetIntAsync("Livechat_http_timeout", ct));
-        var (delivered, retry, error, body) = await SendAsync(url, message.Payload, timeoutMs, ct);
+        (bool Delivered, bool Retry, string? Error, string? Body) outcome;
+        try
+        {
+            outcome = await SendAsync(url, message.Payload, timeoutMs, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping mid-call: give the row back now rather than when the lease runs out; it is sent again.
+            await db.OutboxMessages.Where(m => m.Id == message.Id && m.LockedUntil == until)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, (DateTime?)null), CancellationToken.None);
+            throw;
+        }
+        var (delivered, retry, error, body) = outcome;
 
+        await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
         message.Attempts++;
         message.LockedUntil = null;
         message.LastError = error;
@@ -90,13 +104,12 @@ public sealed partial class WebhookWorker(
         {
             message.Status = OutboxStatus.Delivered;
             message.DeliveredAt = time.UtcNow();
-            if (message.RoomId is { } roomId)
+            if (message.Type == LivechatEditWebhook.Type && message.RoomId is { } roomId
+                && await RoomLocks.LockAsync(db, roomId, CancellationToken.None) is { } room)
             {
-                var at = time.UtcNow();
-                await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(s => s
-                    .SetProperty(r => r.CrmData, body)
-                    .SetProperty(r => r.UpdatedAt, at)
-                    .SetProperty(r => r.Version, r => r.Version + 1), ct);
+                // Tracked, so the change is in the room's events and audit log (source "system").
+                room.CrmData = body;
+                room.Touch(time.UtcNow());
             }
         }
         else if (retry && message.Attempts < MaxAttempts)
@@ -107,7 +120,9 @@ public sealed partial class WebhookWorker(
         {
             message.Status = OutboxStatus.Failed;
         }
-        await db.SaveChangesAsync(ct);
+        // The outcome is recorded even when the server is stopping, so the row is not left locked for the lease.
+        await db.SaveChangesAsync(CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
         return true;
     }
 

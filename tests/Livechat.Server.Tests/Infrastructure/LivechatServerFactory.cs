@@ -16,6 +16,9 @@ public abstract class LivechatServerFactory : WebApplicationFactory<Program>
 
     protected abstract string ConnectionString { get; }
 
+    /// <summary>This factory's database, for <see cref="PeerServerFactory"/>s (a second process, a restart).</summary>
+    public string DatabaseConnectionString => ConnectionString;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -73,4 +76,15 @@ public sealed class PostgresServerFactory : LivechatServerFactory
             PostgresServer.DropDatabase(_database);
         }
     }
+}
+
+/// <summary>
+/// Another server on the database of <paramref name="owner"/>: a second process on the same PostgreSQL, or the same
+/// server after a restart. The owner keeps (and finally removes) the database; the owner's own server need not run.
+/// </summary>
+public sealed class PeerServerFactory(LivechatServerFactory owner) : LivechatServerFactory
+{
+    public override string Provider => owner.Provider;
+
+    protected override string ConnectionString => owner.DatabaseConnectionString;
 }

@@ -220,6 +220,49 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.ToTable("department_agents", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.Events.ChangeEventRecord", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Audited")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("Ts");
+
+                    b.HasIndex("VisitorId");
+
+                    b.HasIndex("RoomId", "Seq")
+                        .HasDatabaseName("IX_change_events_Audit")
+                        .HasFilter("\"Audited\"");
+
+                    b.ToTable("change_events", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.Messages.Message", b =>
                 {
                     b.Property<string>("Id")

@@ -1,0 +1,193 @@
+using System.Data.Common;
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Settings;
+using Livechat.Server.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Livechat.Server.Events;
+
+/// <summary>
+/// Ties change events to the database's own unit of work. Before a save it captures the save's events
+/// (<see cref="ChangeCapture"/>) and adds their rows — the event itself, which is also the audit record, and a
+/// <c>room.updated</c> outbox row when that webhook is on — to the same save, so they commit or roll back with the
+/// change and cost no extra round trip on PostgreSQL. After the save, events are published at once when no
+/// transaction is open, or when the open transaction commits; a rollback drops them.
+/// </summary>
+sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProvider time, IServiceProvider services)
+    : ISaveChangesInterceptor, IDbTransactionInterceptor
+{
+    public async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is LivechatDb db) await CaptureAsync(db, cancellationToken);
+        return result;
+    }
+
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (eventData.Context is LivechatDb db) CaptureAsync(db, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        return result;
+    }
+
+    async ValueTask CaptureAsync(LivechatDb db, CancellationToken ct)
+    {
+        var changes = db.Changes;
+        db.ChangeTracker.DetectChanges();
+        var events = ChangeCapture.Capture(db, changes.TakeRecorded(), ChangeScope.CurrentActor, time.UtcNow());
+        if (events.Count == 0) return;
+        var saving = new SavingBatch(events);
+        foreach (var change in events)
+        {
+            var record = new ChangeEventRecord
+            {
+                Type = change.Type, RoomId = change.RoomId, VisitorId = change.VisitorId, Ts = change.Ts, Origin = feed.Origin,
+                Audited = change.Audited, Data = ChangeCapture.Serialize(change),
+            };
+            db.ChangeEvents.Add(record);
+            saving.Records.Add(record);
+            if (await RoomUpdatedWebhook.EnqueueAsync(db, change, settings, ct) is { } outbox) saving.Outbox.Add(outbox);
+        }
+        changes.Saving = saving;
+    }
+
+    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Saved(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Saved(eventData.Context);
+        return result;
+    }
+
+    void Saved(DbContext? context)
+    {
+        if (context is not LivechatDb db || db.Changes.Saving is not { } saving) return;
+        db.Changes.Saving = null;
+        var events = saving.Events.Select((e, i) => e with { Seq = saving.Records[i].Seq }).ToList();
+        if (db.Database.CurrentTransaction is null)
+        {
+            Publish(events, saving.Outbox.Count > 0);
+        }
+        else
+        {
+            db.Changes.Committing.AddRange(events);
+            db.Changes.CommittingOutbox |= saving.Outbox.Count > 0;
+        }
+    }
+
+    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Failed(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void SaveChangesFailed(DbContextErrorEventData eventData) => Failed(eventData.Context);
+
+    public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Failed(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void SaveChangesCanceled(DbContextEventData eventData) => Failed(eventData.Context);
+
+    /// <summary>A failed save keeps its entities tracked for a retry; the rows it added for events must not linger.</summary>
+    static void Failed(DbContext? context)
+    {
+        if (context is not LivechatDb db || db.Changes.Saving is not { } saving) return;
+        db.Changes.Saving = null;
+        foreach (var record in saving.Records) db.Entry(record).State = EntityState.Detached;
+        foreach (var outbox in saving.Outbox) db.Entry(outbox).State = EntityState.Detached;
+    }
+
+    void Publish(List<ChangeEvent> events, bool outbox)
+    {
+        feed.Publish(events);
+        if (outbox) services.GetRequiredService<WebhookWorker>().Wake();
+    }
+
+    // A transaction's events are published when it commits and dropped when it ends any other way.
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        Reset(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result,
+        CancellationToken cancellationToken = default)
+    {
+        Reset(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Committed(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Reset(eventData.Context);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Reset(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Reset(eventData.Context);
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Reset(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    void Committed(DbContext? context)
+    {
+        if (context is not LivechatDb db || db.Changes.Committing.Count == 0) return;
+        var events = db.Changes.Committing.ToList();
+        var outbox = db.Changes.CommittingOutbox;
+        Reset(db);
+        Publish(events, outbox);
+    }
+
+    static void Reset(DbContext? context)
+    {
+        if (context is not LivechatDb db) return;
+        db.Changes.Committing.Clear();
+        db.Changes.CommittingOutbox = false;
+    }
+}
+
+/// <summary>The events of one save, with the rows added for them.</summary>
+sealed record SavingBatch(List<ChangeEvent> Events)
+{
+    public List<ChangeEventRecord> Records { get; } = [];
+    public List<OutboxMessage> Outbox { get; } = [];
+}
+
+/// <summary>Per-context state: events recorded by hand, the save in progress, and events waiting for the commit.</summary>
+sealed class ChangeSet(int lease)
+{
+    public int Lease { get; } = lease;
+    readonly List<ChangeEvent> _recorded = [];
+    public SavingBatch? Saving { get; set; }
+    public List<ChangeEvent> Committing { get; } = [];
+    public bool CommittingOutbox { get; set; }
+
+    public void Record(ChangeEvent change) => _recorded.Add(change);
+
+    public List<ChangeEvent> TakeRecorded()
+    {
+        var taken = _recorded.ToList();
+        _recorded.Clear();
+        return taken;
+    }
+}

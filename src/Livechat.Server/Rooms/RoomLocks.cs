@@ -1,0 +1,22 @@
+using Livechat.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Rooms;
+
+/// <summary>
+/// Tracked room reads for a read-modify-write inside a transaction: PostgreSQL locks the rows (<c>FOR UPDATE</c>) so a
+/// concurrent writer waits instead of failing the version check; SQLite's write transaction is already exclusive.
+/// </summary>
+public static class RoomLocks
+{
+    public static Task<LivechatRoom?> LockAsync(LivechatDb db, string id, CancellationToken ct) =>
+        db.IsPostgres
+            ? db.Rooms.FromSql($"SELECT * FROM rooms WHERE \"Id\" = {id} FOR UPDATE").SingleOrDefaultAsync(ct)
+            : db.Rooms.SingleOrDefaultAsync(r => r.Id == id, ct);
+
+    /// <summary>The visitor's open rooms (at most one, by the unique index), locked.</summary>
+    public static Task<List<LivechatRoom>> LockOpenOfVisitorAsync(LivechatDb db, string visitorId, CancellationToken ct) =>
+        db.IsPostgres
+            ? db.Rooms.FromSql($"SELECT * FROM rooms WHERE \"VisitorId\" = {visitorId} AND \"Open\" FOR UPDATE").ToListAsync(ct)
+            : db.Rooms.Where(r => r.VisitorId == visitorId && r.Open).ToListAsync(ct);
+}

@@ -37,7 +37,8 @@ public static class RoomListEndpoints
             return ApiError.Forbidden();
         }
         var paging = await Paging.ReadAsync(http, settings, ct);
-        var rooms = db.Rooms.AsNoTracking();
+        var all = db.Rooms.AsNoTracking();
+        var rooms = all;
         if (agents is not null) rooms = rooms.Where(r => r.ServedById != null && agents.Contains(r.ServedById));
         if ((string?)q["roomName"] is { Length: > 0 } roomName)
         {
@@ -89,15 +90,22 @@ public static class RoomListEndpoints
             }
         }
 
-        var counted = rooms;
+        int total;
         if (q["tags"]?.AsArray().Select(t => (string)t!).ToList() is { Count: > 0 } tags)
         {
-            // Counting starts from the side table's (Tag, RoomId) index ("Id IN rooms with the tag"); the page walks
-            // the rooms in sort order and keeps those with the tag, stopping at a page. Both stay flat as rooms grow.
-            counted = rooms.Where(r => db.RoomTags.Where(t => tags.Contains(t.Tag)).Select(t => t.RoomId).Contains(r.Id));
+            // The page walks the rooms in sort order and keeps those with a tag, stopping at a page. The count reads the
+            // side table's (Tag, RoomId) index alone when no other filter applies, else only the rooms with a tag.
+            // Both stay flat as rooms grow.
+            var tagged = db.RoomTags.Where(t => tags.Contains(t.Tag)).Select(t => t.RoomId);
+            total = ReferenceEquals(rooms, all)
+                ? await (tags.Count == 1 ? tagged : tagged.Distinct()).CountAsync(ct)
+                : await rooms.Where(r => tagged.Contains(r.Id)).CountAsync(ct);
             rooms = rooms.Where(r => db.RoomTags.Any(t => t.RoomId == r.Id && tags.Contains(t.Tag)));
         }
-        var total = await counted.CountAsync(ct);
+        else
+        {
+            total = await rooms.CountAsync(ct);
+        }
         var page = await paging.Apply(Order(rooms, paging.Sort)).ToListAsync(ct);
         var departmentIds = page.Select(r => r.DepartmentId).OfType<string>().Distinct().ToList();
         var names = await db.Departments.AsNoTracking().Where(d => departmentIds.Contains(d.Id))

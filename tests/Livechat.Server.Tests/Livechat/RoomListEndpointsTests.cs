@@ -45,6 +45,39 @@ public abstract class RoomListEndpointsTests<TFactory>(TFactory factory) : IClas
         Assert.Equal([closed.Str("_id")], Ids(await admin.GetAsync($"livechat/rooms?{scope}&closedAt={range}")));
     }
 
+    [Fact]
+    public async Task TagFilterCountsEachRoomOnceAloneAndWithOtherFilters()
+    {
+        var (both, _, agent, department) = await factory.CreateServedRoomAsync();
+        var (token, _) = await factory.CreateVisitorAsync();
+        var other = await factory.OpenRoomAsync(token, agent);
+        var (a, b) = ($"a-{Guid.NewGuid():N}", $"b-{Guid.NewGuid():N}");
+        await SetTagsAsync(both.Str("_id"), a, b);
+        await SetTagsAsync(other.Str("_id"), a);
+        var admin = await factory.AdminAsync();
+
+        // Without another filter the total comes from the tag index alone; a room with both tags counts once.
+        var reply = await admin.GetAsync($"livechat/rooms?tags[]={a}&tags[]={b}&count=1");
+        Assert.Equal((1, 2), (reply.Ok().Json.GetProperty("count").GetInt32(), reply.Json.GetProperty("total").GetInt32()));
+        Assert.Equal(2, (await admin.GetAsync($"livechat/rooms?tags[]={a}")).Ok().Json.GetProperty("total").GetInt32());
+        Assert.Equal([both.Str("_id")], Ids(await admin.GetAsync($"livechat/rooms?tags[]={b}")));
+        // With another filter only the rooms matching both count.
+        reply = await admin.GetAsync($"livechat/rooms?tags[]={a}&departmentId={department}");
+        Assert.Equal([both.Str("_id")], Ids(reply));
+        Assert.Equal(1, reply.Json.GetProperty("total").GetInt32());
+    }
+
+    async Task SetTagsAsync(string rid, params string[] tags)
+    {
+        var admin = await factory.AdminAsync();
+        var room = (await admin.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
+        (await admin.PostAsync("livechat/room.saveInfo", new
+        {
+            guestData = new { _id = room.GetProperty("v").Str("_id") },
+            roomData = new { _id = rid, tags },
+        })).Is(200, """{"success":true}""");
+    }
+
     async Task SetLivechatDataAsync(string rid, string key, string value)
     {
         var admin = await factory.AdminAsync();

@@ -86,7 +86,8 @@ public static class RoomListEndpoints
             foreach (var (key, value) in ParseCustomFields(customFields))
             {
                 var lower = value.ToLowerInvariant();
-                rooms = rooms.Where(r => db.RoomFields.Where(f => f.Key == key && f.ValueLower.Contains(lower)).Select(f => f.RoomId).Contains(r.Id));
+                var fields = await ContainsCandidatesAsync(db, lower, ct);
+                rooms = rooms.Where(r => fields.Where(f => f.Key == key && f.ValueLower.Contains(lower)).Select(f => f.RoomId).Contains(r.Id));
             }
         }
 
@@ -115,6 +116,27 @@ public static class RoomListEndpoints
             Department = r.DepartmentId is { } id && names.TryGetValue(id, out var name) ? new DepartmentRef(id, name) : null,
         }).ToList();
         return TypedResults.Ok(new RoomsResponse(views, views.Count, paging.Offset, total));
+    }
+
+    /// <summary>A value held by at most this many custom-field rows is rare: its rooms are looked up by id.</summary>
+    const int RareMatches = 5000;
+
+    /// <summary>
+    /// The room_fields rows a "contains" filter reads. On SQLite a rare value of three or more characters is found
+    /// through the trigram index (migration CustomFieldSearch), so its rooms are looked up by id; a common or short one
+    /// reads the key's values in index order while the page walks the rooms in sort order. PostgreSQL's planner
+    /// chooses between its trigram index and the key index itself.
+    /// </summary>
+    static async Task<IQueryable<RoomField>> ContainsCandidatesAsync(LivechatDb db, string lower, CancellationToken ct)
+    {
+        if (db.IsPostgres || lower.Length < 3) return db.RoomFields;
+        var phrase = "\"" + lower.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";   // an FTS5 phrase: the value as a substring
+        var matches = await db.Database.SqlQuery<int>(
+            $"SELECT count(*) AS \"Value\" FROM (SELECT 1 FROM room_fields_trgm WHERE room_fields_trgm MATCH {phrase} LIMIT {RareMatches + 1})")
+            .SingleAsync(ct);
+        return matches > RareMatches
+            ? db.RoomFields
+            : db.RoomFields.FromSql($"SELECT * FROM room_fields WHERE rowid IN (SELECT rowid FROM room_fields_trgm WHERE room_fields_trgm MATCH {phrase})");
     }
 
     static IOrderedQueryable<LivechatRoom> Order(IQueryable<LivechatRoom> rooms, IReadOnlyList<(string Field, int Direction)>? sort)

@@ -67,6 +67,25 @@ public abstract class RoomListEndpointsTests<TFactory>(TFactory factory) : IClas
         Assert.Equal(1, reply.Json.GetProperty("total").GetInt32());
     }
 
+    [Fact]
+    public async Task CustomFieldFilterFollowsEditsOfTheValue()
+    {
+        var (room, _, _, department) = await factory.CreateServedRoomAsync();
+        var admin = await factory.AdminAsync();
+        var (first, second) = ($"Q-{Guid.NewGuid():N}", $"R-{Guid.NewGuid():N}");
+        string Query(string value) => $"livechat/rooms?departmentId={department}&customFields=" + Uri.EscapeDataString($$"""{"order":"{{value}}"}""");
+
+        await SetLivechatDataAsync(room.Str("_id"), "order", first);
+        Assert.Equal([room.Str("_id")], Ids(await admin.GetAsync(Query(first[2..12].ToUpperInvariant()))));
+
+        // The search index follows an edit of the value: the old value no longer matches, the new one does.
+        await SetLivechatDataAsync(room.Str("_id"), "order", second);
+        Assert.Empty(Ids(await admin.GetAsync(Query(first[2..12]))));
+        Assert.Equal([room.Str("_id")], Ids(await admin.GetAsync(Query(second[2..12]))));
+        // Values shorter than three characters are searched without the index, with the same meaning.
+        Assert.Equal([room.Str("_id")], Ids(await admin.GetAsync(Query("r-"))));
+    }
+
     async Task SetTagsAsync(string rid, params string[] tags)
     {
         var admin = await factory.AdminAsync();

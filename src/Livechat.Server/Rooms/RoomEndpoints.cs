@@ -47,10 +47,10 @@ public static class RoomEndpoints
         if (MeteorCheck.StringOf(query, "rid") is { } rid)
         {
             var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id && r.Open, ct);
-            return room is null ? ApiError.Failure("invalid-room") : TypedResults.Ok(new LivechatRoomResponse(RoomView.From(room), false));
+            return room is null ? ApiError.Failure("invalid-room") : Answer(http, room, false);
         }
         var open = await OpenRoomOfAsync(db, visitor.Id, ct);
-        if (open is not null) return TypedResults.Ok(new LivechatRoomResponse(RoomView.From(open), false));
+        if (open is not null) return Answer(http, open, false);
 
         if (!await settings.GetBoolAsync("Livechat_enabled", ct)) return ApiError.Coded("error-omnichannel-is-disabled");
         var isWidget = http.Cookies["rc_room_type"] == "l" && http.Cookies["rc_is_widget"] == "t";
@@ -58,15 +58,21 @@ public static class RoomEndpoints
         try
         {
             var created = await Routing.CreateRoomAsync(db, settings, visitor, MeteorCheck.StringOf(query, "agentId"), source, time.UtcNow(), ct);
-            return TypedResults.Ok(new LivechatRoomResponse(RoomView.From(created), true));
+            return Answer(http, created, true);
         }
         catch (DbUpdateException)
         {
             // A concurrent request opened the visitor's room first: one open room per visitor is a unique index.
             var concurrent = await OpenRoomOfAsync(db, visitor.Id, ct);
             if (concurrent is null) throw;
-            return TypedResults.Ok(new LivechatRoomResponse(RoomView.From(concurrent), false));
+            return Answer(http, concurrent, false);
         }
+    }
+
+    static Ok<LivechatRoomResponse> Answer(HttpRequest http, LivechatRoom room, bool isNew)
+    {
+        RoomEtag.Set(http.HttpContext.Response, room.Version);
+        return TypedResults.Ok(new LivechatRoomResponse(RoomView.From(room), isNew));
     }
 
     static Task<LivechatRoom?> OpenRoomOfAsync(LivechatDb db, string visitorId, CancellationToken ct) =>
@@ -88,6 +94,7 @@ public static class RoomEndpoints
             return ApiError.Coded("error-room-not-found", "The required \"roomId\" or \"roomName\" param provided does not match any channel");
         }
         if (!await RoomAccess.CanViewAsync(db, permissions, caller, room, ct)) return ApiError.Failure("not-allowed", "Not Allowed");
+        RoomEtag.Set(http.HttpContext.Response, room.Version);
         return TypedResults.Ok(new RoomResponse(RoomView.From(room)));
     }
 

@@ -37,7 +37,7 @@ public static class SaveInfo
         .Requires("guestData", "roomData");
 
     public static async Task<Results<Ok<SuccessResponse>, ApiError>> HandleAsync(
-        JsonBody body, CurrentUser caller, LivechatDb db, PermissionStore permissions, SettingsStore settings,
+        JsonBody body, HttpContext http, CurrentUser caller, LivechatDb db, PermissionStore permissions, SettingsStore settings,
         WebhookWorker webhooks, TimeProvider time, CancellationToken ct)
     {
         var request = SaveInfoRequest.From((JsonObject)RequestSchema.Validate(body.Root)!);
@@ -51,6 +51,10 @@ public static class SaveInfo
         if (room.ServedById != caller.Id && !await permissions.HasAsync(caller, Permissions.SaveOthersLivechatRoomInfo, ct))
         {
             return ApiError.Forbidden();
+        }
+        if (http.Request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch && !RoomEtag.Matches(ifMatch, room.Version))
+        {
+            return RoomEtag.Modified(http.Response, room);
         }
         if (room.Sms is not null)
         {

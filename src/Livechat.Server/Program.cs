@@ -7,6 +7,7 @@ using Livechat.Server.Events;
 using Livechat.Server.Departments;
 using Livechat.Server.Messages;
 using Livechat.Server.Http;
+using Livechat.Server.Idempotency;
 using Livechat.Server.Methods;
 using Livechat.Server.Priorities;
 using Livechat.Server.Roles;
@@ -50,6 +51,7 @@ app.UseAuthentication();
 app.UseChangeScope();              // the actor of the request's change events
 app.UseAuthorization();              // 401, then the route permission's 403
 app.UseRocketChatRateLimiter();      // 429 after both, so api-bypass-rate-limit can be checked
+app.UseIdempotencyKeys();            // Idempotency-Key: at most once per key and caller
 
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");

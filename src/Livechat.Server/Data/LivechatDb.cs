@@ -2,6 +2,7 @@ using Livechat.Server.Auth;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Departments;
 using Livechat.Server.Events;
+using Livechat.Server.Idempotency;
 using Livechat.Server.Messages;
 using Livechat.Server.Priorities;
 using Livechat.Server.Roles;
@@ -40,6 +41,7 @@ public class LivechatDb(DbContextOptions options) : DbContext(options)
     public DbSet<CustomField> CustomFields => Set<CustomField>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<ChangeEventRecord> ChangeEvents => Set<ChangeEventRecord>();
+    public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
 
     ChangeSet? _changes;
 

@@ -25,13 +25,13 @@ public static class DatabaseSetup
         {
             return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>((sp, o) => o
                 .UseNpgsql(connection)
-                .AddInterceptors(new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));
+                .AddInterceptors(new IndexedValueLimit(), new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));
         }
         var sqlite = SqliteConnectionString(connection);
         var gate = new SqliteWriteGate();   // one per database: its writers queue here instead of polling SQLite's lock
         return services.AddDbContextPool<LivechatDb, SqliteLivechatDb>((sp, o) => o
             .UseSqlite(sqlite)
-            .AddInterceptors(new SqlitePragmas(), gate, new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));
+            .AddInterceptors(new SqlitePragmas(), gate, new IndexedValueLimit(), new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));
     }
 
     /// <summary>A busy timeout long enough for concurrent writers to wait for each other instead of failing.</summary>

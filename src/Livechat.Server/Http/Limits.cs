@@ -16,10 +16,16 @@ public sealed class Limits(long maxRequestBodyBytes)
     /// <summary>Characters of one tag name, in requests and in the tag catalogue.</summary>
     public const int MaxTagLength = 100;
 
-    /// <summary>Characters of one stored custom-field value, visitor or room scope.</summary>
-    public const int MaxCustomFieldValueLength = 1000;
+    /// <summary>Characters of one stored custom-field value, visitor or room scope (room values are indexed for filters).</summary>
+    public const int MaxCustomFieldValueLength = 300;
+
+    /// <summary>UTF-8 bytes of a string in a key or indexed column (see <c>Data/IndexedValueLimit</c>).</summary>
+    public const int MaxIndexedValueBytes = 1024;
 
     public long MaxRequestBodyBytes { get; } = maxRequestBodyBytes;
+
+    /// <summary>U+0000 cannot be stored by PostgreSQL, so no request may carry it (query, path or JSON string).</summary>
+    public static ApiError InvalidCharacters() => ApiError.Coded("error-invalid-characters", "The request contains the character U+0000");
 
     public static ApiError CustomFieldValueTooLong(string key) => ApiError.Coded("error-custom-field-value-too-long",
         $"The value of {key} is longer than {MaxCustomFieldValueLength} characters");
@@ -32,7 +38,8 @@ public static class RequestBodyLimit
 
     /// <summary>
     /// A body announced larger than the limit answers the 413 envelope before anything reads it; the server's own
-    /// limit on reading (Kestrel's, and <see cref="JsonBody"/>'s for bodies without a length) catches the rest.
+    /// limit on reading (Kestrel's, and <see cref="JsonBody"/>'s for bodies without a length) catches the rest. A
+    /// query or path holding U+0000 answers 400 <c>error-invalid-characters</c>.
     /// </summary>
     public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -44,6 +51,12 @@ public static class RequestBodyLimit
         if (context.Request.ContentLength > max)
         {
             await ApiError.RequestTooLarge().ExecuteAsync(context);
+            return;
+        }
+        if (context.Request.Path.Value?.Contains('\0', StringComparison.Ordinal) == true
+            || context.Request.Query.Any(q => q.Key.Contains('\0', StringComparison.Ordinal) || q.Value.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true)))
+        {
+            await Limits.InvalidCharacters().ExecuteAsync(context);
             return;
         }
         await next(context);

@@ -75,7 +75,7 @@ public static class PermissionMatrix
         // Server, documents, fallback
         Everyone("GET", "/api/info", "/api/info", null, """200 {"version":"0.1.0","success":true}"""),
         Everyone("GET", "/health", "/health", null, "200~OK"),
-        Everyone("GET", "/openapi/{documentName}.json", "/openapi/v1.json", null, "200~\"openapi\""),
+        Everyone("GET", "/openapi/{documentName}.json", "/openapi/v1.json", null, "200~\"openapi\"") with { NoFuzz = "generated document, takes no input" },
         Everyone("GET", "/docs/{documentName?}", "/docs", null, "200~<html") with { NoFuzz = "static page" },
         Everyone("GET", "/docs/scalar.js", "/docs/scalar.js", null, "200~") with { NoFuzz = "static file" },
         Everyone("GET", "/docs/scalar.aspnetcore.js", "/docs/scalar.aspnetcore.js", null, "200~") with { NoFuzz = "static file" },
@@ -101,8 +101,8 @@ public static class PermissionMatrix
         Perm("GET", "/api/v1/permissions.listAll", "/api/v1/permissions.listAll", null, Ok, Authenticated),
         Perm("POST", "/api/v1/permissions.update", "/api/v1/permissions.update", """{"permissions":[{"_id":"no-such-permission","roles":["admin"]}]}""",
             Bad("""{"success":false,"error":"Invalid permission","errorType":"error-invalid-permission"}"""), Role.Admin),
-        Perm("GET", "/api/v1/settings/{_id}", "/api/v1/settings/Livechat_enabled", null, """200 {"_id":"Livechat_enabled","value":true,"success":true}""", Role.Admin),
-        Perm("POST", "/api/v1/settings/{_id}", "/api/v1/settings/Livechat_enabled", """{"value":"not a boolean"}""", Bad("""{"success":false}"""), Role.Admin),
+        Perm("GET", "/api/v1/settings/{_id}", "/api/v1/settings/Livechat_show_agent_info", null, """200 {"_id":"Livechat_show_agent_info","value":true,"success":true}""", Role.Admin),
+        Perm("POST", "/api/v1/settings/{_id}", "/api/v1/settings/Livechat_show_agent_info", """{"value":"not a boolean"}""", Bad("""{"success":false}"""), Role.Admin),
 
         // Priorities, SLAs, tags, custom fields
         Perm("GET", "/api/v1/livechat/priorities", "/api/v1/livechat/priorities", null, Ok, Agents),

@@ -66,7 +66,7 @@ public abstract class LimitsTests<TFactory>(TFactory factory) : IClassFixture<TF
     }
 
     [Fact]
-    public async Task CustomFieldValuesAreLimitedToAThousandCharacters()
+    public async Task CustomFieldValuesAreLimitedToThreeHundredCharacters()
     {
         var (room, token, agent, _) = await factory.CreateServedRoomAsync();
         var rid = room.Str("_id");
@@ -76,9 +76,9 @@ public abstract class LimitsTests<TFactory>(TFactory factory) : IClassFixture<TF
         var visitorField = TestUsers.Unique("vf");
         (await admin.PostAsync("livechat/custom-fields.save", new { customFieldData = new { field = roomField, label = "Room field", scope = "room", visibility = "visible" } })).Ok();
         (await admin.PostAsync("livechat/custom-fields.save", new { customFieldData = new { field = visitorField, label = "Visitor field", scope = "visitor", visibility = "visible" } })).Ok();
-        var tooLong = new string('v', 1001);
+        var tooLong = new string('v', 301);
         string Error(string key) =>
-            $$"""{"success":false,"error":"The value of {{key}} is longer than 1000 characters [error-custom-field-value-too-long]","errorType":"error-custom-field-value-too-long"}""";
+            $$"""{"success":false,"error":"The value of {{key}} is longer than 300 characters [error-custom-field-value-too-long]","errorType":"error-custom-field-value-too-long"}""";
 
         var roomScope = await agent.Api.PostAsync("livechat/room.saveInfo", new
         {
@@ -98,7 +98,7 @@ public abstract class LimitsTests<TFactory>(TFactory factory) : IClassFixture<TF
         var atTheLimit = await agent.Api.PostAsync("livechat/room.saveInfo", new
         {
             guestData = new { _id = vid },
-            roomData = new Dictionary<string, object> { ["_id"] = rid, ["livechatData"] = new Dictionary<string, string> { [roomField] = new string('v', 1000) } },
+            roomData = new Dictionary<string, object> { ["_id"] = rid, ["livechatData"] = new Dictionary<string, string> { [roomField] = new string('v', 300) } },
         });
 
         roomScope.Is(400, Error(roomField));
@@ -108,7 +108,7 @@ public abstract class LimitsTests<TFactory>(TFactory factory) : IClassFixture<TF
         atTheLimit.Is(200, """{"success":true}""");
         var saved = (await admin.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
         Assert.False(saved.TryGetProperty("topic", out _));
-        Assert.Equal(1000, saved.GetProperty("livechatData").Str(roomField).Length);
+        Assert.Equal(300, saved.GetProperty("livechatData").Str(roomField).Length);
     }
 
     [Fact]
@@ -138,6 +138,56 @@ public abstract class LimitsTests<TFactory>(TFactory factory) : IClassFixture<TF
         agentOverSetting.Is(400, Exceeded);
         var saved = (await agent.Api.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
         Assert.Equal(1, saved.GetProperty("msgs").GetInt32());
+    }
+
+    [Fact]
+    public async Task IndexedValuesAreLimitedToAKibibyteOnBothDatabases()
+    {
+        var token = new string('t', 1025);
+        var unicode = TestUsers.Unique("u") + new string('中', 400);
+
+        var longToken = await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token } });
+        var longUnicode = await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token = unicode } });
+
+        longToken.Is(400, """{"success":false,"error":"token is longer than 1024 bytes [error-value-too-long]","errorType":"error-value-too-long"}""");
+        longUnicode.Is(400, """{"success":false,"error":"token is longer than 1024 bytes [error-value-too-long]","errorType":"error-value-too-long"}""");
+        (await factory.Anonymous().GetAsync($"livechat/visitor/{token}")).Is(400, InvalidToken);
+    }
+
+    [Fact]
+    public async Task TextCannotCarryTheNulCharacter()
+    {
+        const string Invalid = """{"success":false,"error":"The request contains the character U+0000 [error-invalid-characters]","errorType":"error-invalid-characters"}""";
+        var token = TestUsers.Unique("nul");
+
+        var inBody = await factory.Anonymous().PostRawAsync("livechat/visitor", $$$"""{"visitor":{"token":"{{{token}}}","name":"a\u0000b"}}""");
+        var inQuery = await factory.Anonymous().GetAsync("livechat/room?token=a%00b");
+
+        inBody.Is(400, Invalid);
+        inQuery.Is(400, Invalid);
+        (await factory.Anonymous().GetAsync($"livechat/visitor/{token}")).Is(400, InvalidToken);
+    }
+
+    [Fact]
+    public async Task JsonThatCannotBeReadFaithfullyIsInvalidAndRepeatedKeysKeepTheLast()
+    {
+        const string InvalidJson = """{"success":false,"error":"Invalid JSON body [error-invalid-json]","errorType":"error-invalid-json"}""";
+        var token = TestUsers.Unique("dup");
+        var invalidUtf8 = new ByteArrayContent([.. Encoding.UTF8.GetBytes("{\"visitor\":{\"token\":\"x"), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("\"}}")]);
+        invalidUtf8.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        var badUtf8 = await factory.Anonymous().SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/livechat/visitor") { Content = invalidUtf8 });
+        var loneSurrogate = await factory.Anonymous().PostRawAsync("livechat/visitor", """{"visitor":{"token":"\ud800"}}""");
+        var outOfRange = await factory.Anonymous().PostRawAsync("livechat/sla", """{"name":"x","dueTimeInMinutes":1e400}""");
+        var repeated = await factory.Anonymous().PostRawAsync("livechat/visitor", $$$"""{"visitor":{"token":"first"},"visitor":{"token":"{{{token}}}","name":"Last"}}""");
+
+        badUtf8.Is(400, InvalidJson);
+        loneSurrogate.Is(400, InvalidJson);
+        Assert.Equal(401, outOfRange.Code);
+        repeated.Ok();
+        Assert.Equal("Last", (await factory.Anonymous().GetAsync($"livechat/visitor/{token}")).Ok().Json.GetProperty("visitor").Str("name"));
+        var admin = await factory.AdminAsync();
+        (await admin.PostRawAsync("livechat/sla", """{"name":"x","dueTimeInMinutes":1e400}""")).Is(400, InvalidJson);
     }
 
     static Task<Reply> PostChunkedAsync(ApiClient api, string path, string body)

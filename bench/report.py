@@ -9,7 +9,7 @@ key = f"{provider}, {int(rooms):,} rooms"
 
 lines = [f"### {key}", "",
          f"{when}; seeded in {seed_seconds} s; wrk, {connections} connections, {duration} s per endpoint; "
-         f"{os.cpu_count()} cores.", "",
+         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end.", "",
          "| endpoint | requests/s | p50 ms | p99 ms | errors | ratio to ceiling | server RSS MB |",
          "|---|---:|---:|---:|---:|---:|---:|"]
 for r in rows:

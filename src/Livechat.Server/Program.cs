@@ -68,6 +68,7 @@ app.MapMethods();
 app.MapAgents();
 app.MapVisitors();
 app.MapRooms();
+app.MapAuditLog();
 app.MapRoomList();
 app.MapInquiries();
 app.MapMessages();

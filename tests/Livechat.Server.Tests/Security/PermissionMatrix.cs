@@ -176,6 +176,8 @@ public static class PermissionMatrix
             """{"guestData":{"_id":"{vid}"},"roomData":{"_id":"{rid}","topic":"matrix"}}""",
             A, P, """200 {"success":true}""", H, """200 {"success":true}""", """200 {"success":true}""", """200 {"success":true}""", A),
         Row("GET", "/api/v1/livechat/rooms", "/api/v1/livechat/rooms?agents[]={agent}", null, A, H, Ok, H, Ok, Ok, Ok, A),
+        Row("GET", "/api/v1/livechat/room.auditLog", "/api/v1/livechat/room.auditLog?roomId={rid}", null,
+            A, P, Ok, NotAllowedRoom, Ok, Ok, Ok, A),
         Perm("GET", "/api/v1/livechat/inquiries.queued", "/api/v1/livechat/inquiries.queued", null, Ok, Agents),
         Perm("POST", "/api/v1/livechat/inquiries.take", "/api/v1/livechat/inquiries.take", """{"inquiryId":"no-such-inquiry"}""",
             Bad("""{"success":false,"error":"Inquiry not found [error-not-found]","errorType":"error-not-found"}"""), Agents),

@@ -69,6 +69,7 @@ app.MapAgents();
 app.MapVisitors();
 app.MapRooms();
 app.MapAuditLog();
+app.MapWebhooks();
 app.MapRoomList();
 app.MapInquiries();
 app.MapMessages();

@@ -12,6 +12,7 @@ public static class Permissions
     public const string ViewLRoom = "view-l-room";
     public const string ViewLivechatManager = "view-livechat-manager";
     public const string ViewLivechatRooms = "view-livechat-rooms";
+    public const string ViewLivechatWebhooks = "view-livechat-webhooks";
     public const string SaveOthersLivechatRoomInfo = "save-others-livechat-room-info";
     public const string EditLivechatRoomCustomfields = "edit-livechat-room-customfields";
     public const string CloseLivechatRoom = "close-livechat-room";

@@ -31,8 +31,8 @@ public static class LivechatEditWebhook
         };
         db.OutboxMessages.Add(new OutboxMessage
         {
-            Id = Ids.NewObjectId(), Type = "LivechatEdit", RoomId = room.Id, Payload = WithoutNulls(payload).ToJsonString(),
-            CreatedAt = now, NextAttemptAt = now,
+            Id = Ids.NewObjectId(), Type = Type, RoomId = room.Id, Payload = WithoutNulls(payload).ToJsonString(),
+            CreatedAt = now, NextAttemptAt = now, OrderKey = room.Version * 2L,
         });
     }
 

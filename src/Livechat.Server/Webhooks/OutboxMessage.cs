@@ -16,6 +16,12 @@ public sealed class OutboxMessage
 
     public string? RoomId { get; init; }
 
+    /// <summary>
+    /// Delivery order within the room: a row waits while an earlier one of its room is pending. The room's
+    /// <c>_version</c> after the change × 2, +1 for <c>room.updated</c> (after the same change's <c>LivechatEdit</c>).
+    /// </summary>
+    public long OrderKey { get; init; }
+
     /// <summary>The JSON body to POST.</summary>
     public required string Payload { get; init; }
 
@@ -40,5 +46,7 @@ sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage
         b.ToTable("webhook_outbox");
         b.HasKey(m => m.Id);
         b.HasIndex(m => new { m.Status, m.NextAttemptAt });
+        b.HasIndex(m => new { m.RoomId, m.Status, m.OrderKey });
+        b.HasIndex(m => m.CreatedAt);
     }
 }

@@ -61,6 +61,9 @@ public sealed partial class WebhookWorker(
         var now = time.UtcNow();
         var candidate = await db.OutboxMessages.AsNoTracking()
             .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
+            // In order per room: nothing overtakes an earlier pending call of its room, retries and backoff included.
+            .Where(m => m.RoomId == null
+                || !db.OutboxMessages.Any(e => e.RoomId == m.RoomId && e.Status == OutboxStatus.Pending && e.OrderKey < m.OrderKey))
             .OrderBy(m => m.NextAttemptAt)
             .Select(m => new { m.Id, m.LockedUntil })
             .FirstOrDefaultAsync(ct);
@@ -114,7 +117,7 @@ public sealed partial class WebhookWorker(
         }
         else if (retry && message.Attempts < MaxAttempts)
         {
-            message.NextAttemptAt = time.UtcNow().AddMilliseconds(4.0 * timeoutMs);
+            message.NextAttemptAt = time.UtcNow() + Backoff(message.Attempts, timeoutMs);
         }
         else
         {
@@ -139,6 +142,7 @@ public sealed partial class WebhookWorker(
         if (secret.Length > 0)
         {
             request.Headers.TryAddWithoutValidation("X-RocketChat-Livechat-Token", secret);
+            request.Headers.TryAddWithoutValidation(SignatureHeader, Sign(secret, payload));
         }
         try
         {
@@ -165,6 +169,16 @@ public sealed partial class WebhookWorker(
             return (false, false, e.Message, null);
         }
     }
+
+    public const string SignatureHeader = "X-Livechat-Signature";
+
+    /// <summary><c>sha256=&lt;hex HMAC-SHA256 of the body under Livechat_secret_token&gt;</c>.</summary>
+    public static string Sign(string secret, string payload) =>
+        "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(payload)));
+
+    /// <summary>4 × the timeout after the first failure, doubling with each further one, at most an hour.</summary>
+    public static TimeSpan Backoff(int attempts, int timeoutMs) =>
+        TimeSpan.FromMilliseconds(Math.Min(4.0 * timeoutMs * Math.Pow(2, Math.Max(0, attempts - 1)), TimeSpan.FromHours(1).TotalMilliseconds));
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook delivery loop failed; retrying at the next poll")]
     static partial void LogWorkerError(ILogger logger, Exception exception);

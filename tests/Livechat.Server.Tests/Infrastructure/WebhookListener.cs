@@ -13,7 +13,14 @@ public sealed class WebhookListener : IDisposable
     readonly string _answer;
     int _calls;
 
-    public sealed record Received(string Body, string? Token, string? ContentType);
+    public sealed record Received(string Body, string? Token, string? ContentType)
+    {
+        /// <summary>The <c>X-Livechat-Signature</c> header.</summary>
+        public string? Signature { get; init; }
+
+        /// <summary>The status the listener answered.</summary>
+        public int Status { get; init; }
+    }
 
     public WebhookListener(Func<int, int>? statusForCall = null, string answer = "crm-answer")
     {
@@ -53,8 +60,13 @@ public sealed class WebhookListener : IDisposable
             var call = Interlocked.Increment(ref _calls);
             using var reader = new StreamReader(context.Request.InputStream);
             var body = await reader.ReadToEndAsync();
-            await _received.Writer.WriteAsync(new Received(body, context.Request.Headers["X-RocketChat-Livechat-Token"], context.Request.ContentType));
-            context.Response.StatusCode = _statusForCall(call);
+            var status = _statusForCall(call);
+            await _received.Writer.WriteAsync(new Received(body, context.Request.Headers["X-RocketChat-Livechat-Token"], context.Request.ContentType)
+            {
+                Signature = context.Request.Headers["X-Livechat-Signature"],
+                Status = status,
+            });
+            context.Response.StatusCode = status;
             var bytes = System.Text.Encoding.UTF8.GetBytes(_answer);
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();

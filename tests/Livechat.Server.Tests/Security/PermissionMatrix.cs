@@ -178,6 +178,7 @@ public static class PermissionMatrix
         Row("GET", "/api/v1/livechat/rooms", "/api/v1/livechat/rooms?agents[]={agent}", null, A, H, Ok, H, Ok, Ok, Ok, A),
         Row("GET", "/api/v1/livechat/room.auditLog", "/api/v1/livechat/room.auditLog?roomId={rid}", null,
             A, P, Ok, NotAllowedRoom, Ok, Ok, Ok, A),
+        Perm("GET", "/api/v1/livechat/webhooks.deliveries", "/api/v1/livechat/webhooks.deliveries", null, Ok, Managers),
         Perm("GET", "/api/v1/livechat/inquiries.queued", "/api/v1/livechat/inquiries.queued", null, Ok, Agents),
         Perm("POST", "/api/v1/livechat/inquiries.take", "/api/v1/livechat/inquiries.take", """{"inquiryId":"no-such-inquiry"}""",
             Bad("""{"success":false,"error":"Inquiry not found [error-not-found]","errorType":"error-not-found"}"""), Agents),

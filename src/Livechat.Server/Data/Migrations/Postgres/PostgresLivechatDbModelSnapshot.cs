@@ -980,6 +980,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("OrderKey")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("text");
@@ -996,7 +999,11 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("RoomId", "Status", "OrderKey");
 
                     b.ToTable("webhook_outbox", (string)null);
                 });

@@ -970,6 +970,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("OrderKey")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -986,7 +989,11 @@ namespace Livechat.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("RoomId", "Status", "OrderKey");
 
                     b.ToTable("webhook_outbox", (string)null);
                 });

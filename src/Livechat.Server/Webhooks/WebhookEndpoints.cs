@@ -1,0 +1,58 @@
+using System.Text.Json.Serialization;
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Settings;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Webhooks;
+
+/// <summary>One outbox row as the deliveries list shows it (the payload is left out: it holds visitor data).</summary>
+public sealed record DeliveryView(
+    [property: JsonPropertyName("_id")] string Id,
+    string Event,
+    string? RoomId,
+    string Status,
+    int Attempts,
+    string? LastError,
+    DateTime CreatedAt,
+    DateTime? NextAttemptAt,
+    DateTime? DeliveredAt);
+
+public sealed record DeliveriesResponse(IReadOnlyList<DeliveryView> Deliveries, int Count, int Offset, int Total) : ApiResponse;
+
+public static class WebhookEndpoints
+{
+    // GET livechat/webhooks.deliveries   view-livechat-webhooks (admin, livechat-manager)
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/v1/livechat").WithTags("Webhooks")
+            .MapGet("/webhooks.deliveries", Deliveries).RequirePermission(Permissions.ViewLivechatWebhooks);
+        return app;
+    }
+
+    static readonly string[] Statuses = ["pending", "delivered", "failed"];
+
+    /// <summary>Recent webhook calls, newest first; <c>?status=</c>, <c>?event=</c> and <c>?roomId=</c> narrow the list.</summary>
+    static async Task<Results<Ok<DeliveriesResponse>, ApiError>> Deliveries(HttpRequest http, LivechatDb db, SettingsStore settings,
+        CancellationToken ct)
+    {
+        var paging = await Paging.ReadAsync(http, settings, ct);
+        var query = db.OutboxMessages.AsNoTracking();
+        if (http.Query["status"].ToString() is { Length: > 0 } status)
+        {
+            var index = Array.IndexOf(Statuses, status);
+            if (index < 0) return ApiError.InvalidParams("must be equal to one of the allowed values (status: pending, delivered, failed)");
+            var wanted = (OutboxStatus)index;
+            query = query.Where(m => m.Status == wanted);
+        }
+        if (http.Query["event"].ToString() is { Length: > 0 } type) query = query.Where(m => m.Type == type);
+        if (http.Query["roomId"].ToString() is { Length: > 0 } roomId) query = query.Where(m => m.RoomId == roomId);
+        var total = await query.CountAsync(ct);
+        var page = await paging.Apply(query.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.OrderKey).ThenByDescending(m => m.Id))
+            .ToListAsync(ct);
+        var views = page.Select(m => new DeliveryView(m.Id, m.Type, m.RoomId, Statuses[(int)m.Status], m.Attempts, m.LastError, m.CreatedAt,
+            m.Status == OutboxStatus.Pending ? m.NextAttemptAt : null, m.DeliveredAt)).ToList();
+        return TypedResults.Ok(new DeliveriesResponse(views, views.Count, paging.Offset, total));
+    }
+}

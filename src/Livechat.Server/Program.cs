@@ -10,6 +10,7 @@ using Livechat.Server.Http;
 using Livechat.Server.Idempotency;
 using Livechat.Server.Methods;
 using Livechat.Server.Priorities;
+using Livechat.Server.Realtime;
 using Livechat.Server.Roles;
 using Livechat.Server.Rooms;
 using Livechat.Server.Server;
@@ -37,12 +38,14 @@ builder.Services.AddSingleton<SettingsStore>();
 builder.Services.AddSingleton<RocketChatRateLimiter>();
 builder.Services.AddScoped<LoginGuard>();
 builder.Services.AddWebhookOutbox();
+builder.Services.AddRealtime();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
 app.UseSecurityHeaders();
 app.UseExceptionHandler(_ => { });
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(25) });
 app.UseDbRoundTripsHeader();        // off unless Diagnostics:DbRoundTripsHeader=true (tests pin round trips per request)
 app.UseRocketChatCors();           // before the OPTIONS answer, so preflights carry the CORS headers
 app.UseRocketChatHeaders();
@@ -74,6 +77,7 @@ app.MapRoomList();
 app.MapInquiries();
 app.MapMessages();
 app.MapDepartments();
+app.MapRealtime();
 app.MapFallbackToNotFoundEnvelope();
 
 if (DemoSeed.IsSeedCommand(args))

@@ -10,6 +10,22 @@ namespace Livechat.Server.Methods;
 
 public sealed record MethodResponse(string Message) : ApiResponse;
 
+/// <summary>What a Meteor method answers: a result, or a Meteor.Error (<paramref name="Code"/> is a string or a number).</summary>
+public sealed record MethodOutcome(JsonNode? Result, JsonNode? Code = null, string? Reason = null)
+{
+    /// <summary>A method that returns <c>undefined</c>: the result message has no <c>result</c> field.</summary>
+    public bool NoResult { get; init; }
+
+    public static readonly MethodOutcome Undefined = new((JsonNode?)null) { NoResult = true };
+
+    public static MethodOutcome Fail(JsonNode code, string? reason) => new(null, code, reason);
+
+    public static MethodOutcome From(CatalogueError error) => Fail(error.Code, error.Reason);
+
+    // Meteor's check() failure.
+    public static readonly MethodOutcome MatchFailed = Fail(400, "Match failed");
+}
+
 /// <summary>
 /// Meteor methods over REST, for older clients and Rocket.Chat's admin screens. A method's failure is still a 200
 /// whose EJSON result carries the Meteor.Error; only a broken envelope is a 400.
@@ -27,17 +43,6 @@ public static class MethodEndpoints
     }
 
     sealed record Context(CurrentUser Caller, LivechatDb Db, PermissionStore Permissions, TimeProvider Time, CancellationToken Ct);
-
-    /// <summary>What a method answers: a result, or a Meteor.Error (<paramref name="Code"/> is a string or a number).</summary>
-    sealed record MethodOutcome(JsonNode? Result, JsonNode? Code = null, string? Reason = null)
-    {
-        public static MethodOutcome Fail(JsonNode code, string? reason) => new(null, code, reason);
-
-        public static MethodOutcome From(CatalogueError error) => Fail(error.Code, error.Reason);
-
-        // Meteor's check() failure.
-        public static readonly MethodOutcome MatchFailed = Fail(400, "Match failed");
-    }
 
     static readonly Dictionary<string, (string Permission, Func<JsonArray, Context, Task<MethodOutcome>> Run)> Methods = new()
     {
@@ -78,30 +83,42 @@ public static class MethodEndpoints
         }
         var parameters = message["params"] as JsonArray ?? [];
 
-        MethodOutcome outcome;
-        if (context is null || !Methods.TryGetValue(method, out var entry))
-        {
-            // method.callAnon has no user, and every method here needs one: Rocket.Chat answers as for an unknown method.
-            outcome = MethodOutcome.Fail(404, $"Method '{method}' not found");
-        }
-        else if (!await context.Permissions.HasAsync(context.Caller, entry.Permission, context.Ct))
-        {
-            outcome = MethodOutcome.Fail("error-not-allowed", "Not allowed");
-        }
-        else
-        {
-            outcome = await entry.Run(parameters, context);
-        }
+        var outcome = await InvokeAsync(method, parameters, context);
         return TypedResults.Ok(new MethodResponse(Ejson.Stringify(Result(message["id"], outcome))));
     }
 
-    static JsonObject Result(JsonNode? id, MethodOutcome outcome)
+    /// <summary>Whether <paramref name="method"/> is one of the catalogue methods offered here (REST and DDP alike).</summary>
+    public static bool Knows(string method) => Methods.ContainsKey(method);
+
+    /// <summary>Runs a catalogue method for a logged-in caller, checking its permission first; DDP uses the same dispatch.</summary>
+    public static Task<MethodOutcome> InvokeAsync(string method, JsonArray parameters, CurrentUser? caller, IServiceProvider services,
+        CancellationToken ct) =>
+        InvokeAsync(method, parameters, caller is null ? null : new Context(caller, services.GetRequiredService<LivechatDb>(),
+            services.GetRequiredService<PermissionStore>(), services.GetRequiredService<TimeProvider>(), ct));
+
+    static async Task<MethodOutcome> InvokeAsync(string method, JsonArray parameters, Context? context)
+    {
+        if (context is null || !Methods.TryGetValue(method, out var entry))
+        {
+            // Without a user (method.callAnon, or DDP before login) every method here is unknown, as in Rocket.Chat.
+            return MethodOutcome.Fail(404, $"Method '{method}' not found");
+        }
+        if (!await context.Permissions.HasAsync(context.Caller, entry.Permission, context.Ct))
+        {
+            return MethodOutcome.Fail("error-not-allowed", "Not allowed");
+        }
+        return await entry.Run(parameters, context);
+    }
+
+    /// <summary>The DDP <c>result</c> message of a method call: <c>result</c>, or <c>error</c> as a Meteor.Error.</summary>
+    public static JsonObject Result(JsonNode? id, MethodOutcome outcome)
     {
         var result = new JsonObject { ["msg"] = "result" };
         if (id is not null) result["id"] = id.DeepClone();
         if (outcome.Code is null)
         {
-            result["result"] = outcome.Result;
+            // Meteor leaves "result" out when a method returns undefined.
+            if (!outcome.NoResult) result["result"] = outcome.Result;
             return result;
         }
         var code = outcome.Code.GetValueKind() == JsonValueKind.String ? (string)outcome.Code! : outcome.Code.ToJsonString();

@@ -33,8 +33,6 @@ public static class VisitorEndpoints
         return app;
     }
 
-    static readonly string[] VisitorStatuses = ["online", "away", "busy", "offline"];
-
     static async Task<Results<Ok<VisitorResponse>, ApiError>> Register(
         JsonBody body, HttpContext http, LivechatDb db, SettingsStore settings, TimeProvider time, CancellationToken ct)
     {
@@ -144,21 +142,8 @@ public static class VisitorEndpoints
         if ((MeteorCheck.RequireString(input, "token") ?? MeteorCheck.RequireString(input, "status")) is { } error) return error;
         var token = (string)input["token"]!;
         var status = (string)input["status"]!;
-        if (!VisitorStatuses.Contains(status)) return ApiError.Failure("error-invalid-status");
-        var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == token, ct);
-        if (visitor is null) return ApiError.Coded("invalid-token");
-        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
-
-        var now = time.UtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        visitor.Status = status;
-        visitor.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        await db.Rooms.Where(r => r.VisitorId == visitor.Id && r.Open).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.VisitorStatus, status).SetProperty(r => r.UpdatedAt, now).SetProperty(r => r.Version, r => r.Version + 1), ct);
-        await db.Inquiries.Where(i => i.VisitorId == visitor.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(i => i.VisitorStatus, status).SetProperty(i => i.UpdatedAt, now), ct);
-        await tx.CommitAsync(ct);
+        if (!VisitorStatus.All.Contains(status)) return ApiError.Failure("error-invalid-status");
+        if (!await VisitorStatus.SetAsync(db, token, status, time.UtcNow(), ct)) return ApiError.Coded("invalid-token");
         return TypedResults.Ok(new VisitorStatusResponse(token, status));
     }
 

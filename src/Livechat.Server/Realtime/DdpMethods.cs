@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Methods;
+using Livechat.Server.Visitors;
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Realtime;
+
+/// <summary>
+/// The Meteor methods a DDP client calls: <c>login</c> (resume token) and <c>logout</c> for agents,
+/// <c>livechat:setUpConnection</c> and the typing method <c>stream-notify-room</c> for the widget, and the catalogue
+/// methods that <c>method.call</c> offers over REST (same dispatch, same errors).
+/// </summary>
+public static class DdpMethods
+{
+    /// <summary>Meteor's default login token lifetime (Accounts' <c>loginExpirationInDays</c>).</summary>
+    static readonly TimeSpan TokenLifetime = TimeSpan.FromDays(90);
+
+    public static async Task<MethodOutcome> CallAsync(DdpSession session, string method, JsonArray parameters, CancellationToken ct)
+    {
+        await using var scope = session.Scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        return method switch
+        {
+            "login" => await LoginAsync(session, parameters, services, ct),
+            "logout" => Logout(session),
+            "livechat:setUpConnection" => SetUpConnection(session, parameters),
+            StreamAccess.NotifyRoom => await NotifyRoomAsync(session, parameters, services, ct),
+            _ => await MethodEndpoints.InvokeAsync(method, parameters, session.User, services, ct),
+        };
+    }
+
+    /// <summary>A widget's connection closing marks its visitor offline, as Rocket.Chat's setUpConnection arranges.</summary>
+    public static async Task OnDisconnectAsync(DdpSession session)
+    {
+        if (session.VisitorToken is not { } token) return;
+        try
+        {
+            await using var scope = session.Scopes.CreateAsyncScope();
+            var services = scope.ServiceProvider;
+            await VisitorStatus.SetAsync(services.GetRequiredService<LivechatDb>(), token, "offline",
+                services.GetRequiredService<TimeProvider>().UtcNow(), CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The server is stopping, or the visitor is gone: nothing to mark.
+        }
+    }
+
+    static async Task<MethodOutcome> LoginAsync(DdpSession session, JsonArray parameters, IServiceProvider services, CancellationToken ct)
+    {
+        if (parameters is not [JsonObject options, ..]) return MethodOutcome.MatchFailed;
+        if (options["resume"] is not JsonValue resume || resume.GetValueKind() != JsonValueKind.String)
+        {
+            // Password logins go through REST `login`, where failed attempts are counted and blocked.
+            return MethodOutcome.Fail(400, "Unrecognized options for login request");
+        }
+        var token = resume.GetValue<string>();
+        var hash = Ids.HashToken(token);
+        var db = services.GetRequiredService<LivechatDb>();
+        var found = await db.LoginTokens.AsNoTracking().Where(t => t.HashedToken == hash)
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
+            .FirstOrDefaultAsync(ct);
+        if (found is null) return MethodOutcome.Fail(403, "You've been logged out by the server. Please log in again.");
+        if (!found.User.Active) return MethodOutcome.Fail("error-user-is-not-activated", "User is not activated");
+
+        session.DropUserSubscriptions();
+        session.User = new CurrentUser(found.User.Id, found.User.Username, found.User.Roles, found.Token.Id);
+        var expires = found.Token.Type is null ? found.Token.When + TokenLifetime : DateTime.MaxValue;
+        var result = new JsonObject { ["id"] = found.User.Id, ["token"] = token };
+        if (found.Token.Type is null) result["tokenExpires"] = Ejson.ToNode(expires);
+        result["type"] = "resume";
+        return new MethodOutcome(result);
+    }
+
+    static MethodOutcome Logout(DdpSession session)
+    {
+        session.DropUserSubscriptions();
+        session.User = null;
+        return MethodOutcome.Undefined;
+    }
+
+    static MethodOutcome SetUpConnection(DdpSession session, JsonArray parameters)
+    {
+        if (parameters is not [JsonObject data, ..] || data["token"] is not JsonValue token || token.GetValueKind() != JsonValueKind.String)
+        {
+            return MethodOutcome.MatchFailed;
+        }
+        session.VisitorToken ??= token.GetValue<string>();
+        return MethodOutcome.Undefined;
+    }
+
+    /// <summary>
+    /// <c>stream-notify-room(eventName, username, typing|activities, extraData)</c>: typing and user activity, written by
+    /// the visitor (its token in <c>extraData</c>) or by a logged-in user under their own username. Anything else is
+    /// dropped silently, as Rocket.Chat's <c>allowWrite</c> does. The visitor token is not passed on to listeners.
+    /// </summary>
+    static async Task<MethodOutcome> NotifyRoomAsync(DdpSession session, JsonArray parameters, IServiceProvider services, CancellationToken ct)
+    {
+        if (parameters is not [JsonValue name, JsonValue username, var state, ..] || name.GetValueKind() != JsonValueKind.String
+            || username.GetValueKind() != JsonValueKind.String)
+        {
+            return MethodOutcome.Undefined;
+        }
+        var parts = name.GetValue<string>().Split('/');
+        if (parts is not [var rid, ("typing" or "user-activity") and var kind]) return MethodOutcome.Undefined;
+        var token = parameters.Count > 3 && parameters[3] is JsonObject extra && extra["token"] is JsonValue t
+            && t.GetValueKind() == JsonValueKind.String ? t.GetValue<string>() : null;
+        var who = username.GetValue<string>();
+        var db = services.GetRequiredService<LivechatDb>();
+        var allowed = token is not null
+            ? await db.Rooms.AnyAsync(r => r.Id == rid && r.VisitorToken == token, ct)
+            : session.User is { } user && user.Username == who;
+        if (!allowed) return MethodOutcome.Undefined;
+
+        bool typing;
+        JsonArray activities;
+        if (kind == "typing")
+        {
+            typing = state?.GetValueKind() == JsonValueKind.True;
+            activities = typing ? ["user-typing"] : [];
+        }
+        else
+        {
+            if (state is not JsonArray given) return MethodOutcome.Undefined;
+            activities = (JsonArray)given.DeepClone();
+            typing = activities.Any(a => a is JsonValue v && v.TryGetValue<string>(out var s) && s == "user-typing");
+            if (!typing && activities.Count > 0) return Publish(services, session, rid, "user-activity", [who, activities]);
+        }
+        Publish(services, session, rid, "typing", [who, typing]);
+        return Publish(services, session, rid, "user-activity", [who, activities]);
+    }
+
+    static MethodOutcome Publish(IServiceProvider services, DdpSession origin, string rid, string kind, JsonArray args)
+    {
+        services.GetRequiredService<RealtimePublisher>().NotifyRoom(rid, kind, args, origin);
+        return MethodOutcome.Undefined;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Livechat.Server.Methods;
+
+namespace Livechat.Server.Realtime;
+
+/// <summary>
+/// One accepted DDP subscription to a stream event (<paramref name="Stream"/> + <paramref name="EventName"/>). It was
+/// authorised when made, for the visitor token or the logged-in user recorded here.
+/// </summary>
+public sealed record StreamSubscription(DdpSession Session, string Id, string Stream, string EventName, string? UserId, string? VisitorToken)
+{
+    /// <summary>Agents see more than visitors on some streams (room data on <c>stream-livechat-room</c>).</summary>
+    public bool IsAgent => UserId is not null;
+}
+
+/// <summary>
+/// This process's registry of stream subscriptions, keyed by stream and event name. <see cref="Publish"/> writes one
+/// <c>changed</c> message per matching subscription, as Rocket.Chat's streamer does, serialised once.
+/// </summary>
+public sealed class StreamHub
+{
+    readonly ConcurrentDictionary<(string Stream, string EventName), ConcurrentDictionary<StreamSubscription, byte>> _byEvent = new();
+
+    public void Add(StreamSubscription subscription) =>
+        _byEvent.GetOrAdd((subscription.Stream, subscription.EventName), _ => new()).TryAdd(subscription, 0);
+
+    public void Remove(StreamSubscription subscription)
+    {
+        var key = (subscription.Stream, subscription.EventName);
+        if (_byEvent.TryGetValue(key, out var set))
+        {
+            set.TryRemove(subscription, out _);
+            if (set.IsEmpty) _byEvent.TryRemove(new KeyValuePair<(string, string), ConcurrentDictionary<StreamSubscription, byte>>(key, set));
+        }
+    }
+
+    public bool HasSubscribers(string stream, string eventName) =>
+        _byEvent.TryGetValue((stream, eventName), out var set) && !set.IsEmpty;
+
+    /// <summary>
+    /// Sends the event to the subscribers of <paramref name="stream"/>/<paramref name="eventName"/> that
+    /// <paramref name="audience"/> admits, except the connection it came from (Rocket.Chat's <c>retransmitToSelf: false</c>).
+    /// Returns how many subscriptions it reached.
+    /// </summary>
+    public int Publish(string stream, string eventName, JsonArray args, DdpSession? origin = null, Func<StreamSubscription, bool>? audience = null)
+    {
+        if (!_byEvent.TryGetValue((stream, eventName), out var set) || set.IsEmpty) return 0;
+        var json = Ejson.Stringify(DdpMessages.Changed(stream, eventName, args));
+        var sent = 0;
+        foreach (var subscription in set.Keys)
+        {
+            if (subscription.Session == origin || (audience is not null && !audience(subscription))) continue;
+            if (subscription.Session.Send(json)) sent++;
+        }
+        return sent;
+    }
+}

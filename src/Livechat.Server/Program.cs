@@ -19,6 +19,7 @@ using Livechat.Server.Slas;
 using Livechat.Server.Tags;
 using Livechat.Server.Users;
 using Livechat.Server.Webhooks;
+using Livechat.Server.Widget;
 using Livechat.Server.Visitors;
 using Scalar.AspNetCore;
 
@@ -78,6 +79,8 @@ app.MapInquiries();
 app.MapMessages();
 app.MapDepartments();
 app.MapRealtime();
+app.MapWidget();
+app.MapWidgetApi();
 app.MapFallbackToNotFoundEnvelope();
 
 if (DemoSeed.IsSeedCommand(args))

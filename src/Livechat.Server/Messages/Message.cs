@@ -31,6 +31,12 @@ public sealed class Message
 
     public string? SlaData { get; init; }
 
+    /// <summary>Set by an edit (<c>editedAt</c>, <c>editedBy</c>).</summary>
+    public DateTime? EditedAt { get; set; }
+
+    public string? EditedById { get; set; }
+    public string? EditedByUsername { get; set; }
+
     /// <summary>Set when deleted, so <c>chat.syncMessages</c> can report it.</summary>
     public DateTime? DeletedAt { get; set; }
 }

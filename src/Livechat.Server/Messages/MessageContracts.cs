@@ -5,6 +5,8 @@ using Livechat.Server.Http;
 
 namespace Livechat.Server.Messages;
 
+public sealed record MessageEditorView([property: JsonPropertyName("_id")] string Id, string Username);
+
 public sealed record MessageUserView([property: JsonPropertyName("_id")] string Id, string Username, string? Name);
 
 /// <summary>The message document on the wire (livechat-endpoints §5.1); also stored as the room's <c>lastMessage</c>.</summary>
@@ -24,7 +26,9 @@ public sealed record MessageView(
     IReadOnlyList<object>? Urls,
     IReadOnlyList<object>? Mentions,
     IReadOnlyList<object>? Channels,
-    [property: JsonPropertyName("_updatedAt")] DateTime UpdatedAt)
+    [property: JsonPropertyName("_updatedAt")] DateTime UpdatedAt,
+    DateTime? EditedAt,
+    MessageEditorView? EditedBy)
 {
     public static MessageView From(Message m)
     {
@@ -32,13 +36,18 @@ public sealed record MessageView(
         var normal = m.T is null;
         return new(m.Id, m.T, m.Rid, m.Msg, m.Ts, new MessageUserView(m.UserId, m.Username, m.UserDisplayName), m.Token, m.Alias,
             m.Groupable, m.Unread, Parse(m.PriorityData), Parse(m.SlaData),
-            normal ? [] : null, normal ? [] : null, normal ? [] : null, m.UpdatedAt);
+            normal ? [] : null, normal ? [] : null, normal ? [] : null, m.UpdatedAt, m.EditedAt,
+            m.EditedById is { } editor ? new MessageEditorView(editor, m.EditedByUsername ?? "") : null);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonSetup.Options);
 
     static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
 }
+
+public sealed record DeletedMessageResponse(DeletedMessageRef Message) : ApiResponse;
+
+public sealed record DeletedMessageRef([property: JsonPropertyName("_id")] string Id, DateTime Ts);
 
 public sealed record DeletedMessageView([property: JsonPropertyName("_id")] string Id, [property: JsonPropertyName("_deletedAt")] DateTime DeletedAt);
 

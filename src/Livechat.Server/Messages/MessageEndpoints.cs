@@ -5,6 +5,7 @@ using Livechat.Server.Http;
 using Livechat.Server.Rooms;
 using Livechat.Server.Settings;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Messages;
@@ -12,6 +13,7 @@ namespace Livechat.Server.Messages;
 public static class MessageEndpoints
 {
     // POST livechat/message                  none (visitor token)
+    // GET|PUT|DELETE livechat/message/{_id}  none (visitor token; edit and delete the visitor's own messages)
     // GET  livechat/messages.history/{rid}   none (visitor token)
     // POST chat.sendMessage                  auth (serving agent)
     // GET  chat.syncMessages                 auth (room access)
@@ -19,6 +21,9 @@ public static class MessageEndpoints
     {
         var group = app.MapGroup("/api/v1").WithTags("Messages");
         group.MapPost("/livechat/message", SendAsVisitor);
+        group.MapGet("/livechat/message/{_id}", GetOwn);
+        group.MapPut("/livechat/message/{_id}", EditOwn);
+        group.MapDelete("/livechat/message/{_id}", DeleteOwn);
         group.MapGet("/livechat/messages.history/{rid}", History);
         group.MapPost("/chat.sendMessage", SendAsAgent).RequireRocketChatAuth();
         group.MapGet("/chat.syncMessages", Sync).RequireRocketChatAuth();
@@ -76,6 +81,92 @@ public static class MessageEndpoints
         catch (DbUpdateConcurrencyException)
         {
             // Another write to the room won; the client retries as with any transient failure.
+            return ApiError.Coded("error-room-modified", "The room was modified, try again");
+        }
+    }
+
+    static readonly ObjectSchema OwnMessageQuerySchema = Schema.Object(("token", Schema.String()), ("rid", Schema.String())).Requires("token", "rid");
+    static readonly ObjectSchema EditSchema = Schema.Object(("token", Schema.String()), ("rid", Schema.String()), ("msg", Schema.String()))
+        .Requires("token", "rid", "msg");
+
+    /// <summary>The visitor's room and a message in it, or Rocket.Chat's plain error codes.</summary>
+    static async Task<(Visitors.Visitor? Visitor, LivechatRoom? Room, Message? Message, ApiError? Error)> FindOwnAsync(
+        LivechatDb db, string token, string rid, string id, CancellationToken ct)
+    {
+        var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
+        if (visitor is null) return (null, null, null, ApiError.Failure("invalid-token"));
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
+        if (room is null) return (null, null, null, ApiError.Failure("invalid-room"));
+        // Only a message of that room: a visitor never reads another room's messages by id.
+        var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == id && m.Rid == rid && m.DeletedAt == null, ct);
+        return message is null ? (null, null, null, ApiError.Failure("invalid-message")) : (visitor, room, message, null);
+    }
+
+    static async Task<Results<Ok<MessageResponse>, ApiError>> GetOwn([FromRoute(Name = "_id")] string id, HttpRequest http, LivechatDb db,
+        CancellationToken ct)
+    {
+        var query = (JsonObject)OwnMessageQuerySchema.Validate(Schema.FromQuery(http.Query))!;
+        var found = await FindOwnAsync(db, (string)query["token"]!, (string)query["rid"]!, id, ct);
+        return found.Error ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.From(found.Message!)));
+    }
+
+    static async Task<Results<Ok<MessageResponse>, ApiError>> EditOwn([FromRoute(Name = "_id")] string id, JsonBody body, LivechatDb db,
+        SettingsStore settings, TimeProvider time, CancellationToken ct)
+    {
+        var request = (JsonObject)EditSchema.Validate(body.Root)!;
+        var (visitor, room, message, error) = await FindOwnAsync(db, (string)request["token"]!, (string)request["rid"]!, id, ct);
+        if (error is not null) return error;
+        if (!await settings.GetBoolAsync("Message_AllowEditing", ct) || message!.UserId != visitor!.Id || message.T is not null)
+        {
+            return ApiError.Coded("error-action-not-allowed", "Message editing not allowed");
+        }
+        var now = time.UtcNow();
+        message.Msg = (string)request["msg"]!;
+        message.EditedAt = now;
+        message.EditedById = visitor.Id;
+        message.EditedByUsername = visitor.Username;
+        message.UpdatedAt = now;
+        if (LastMessageId(room!) == message.Id) room!.LastMessage = MessageView.From(message).ToJson();
+        room!.Touch(now);
+        return await SaveRoomWriteAsync(db, ct) is { } conflict ? conflict : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
+    }
+
+    static async Task<Results<Ok<DeletedMessageResponse>, ApiError>> DeleteOwn([FromRoute(Name = "_id")] string id, JsonBody body, LivechatDb db,
+        SettingsStore settings, TimeProvider time, CancellationToken ct)
+    {
+        var request = (JsonObject)OwnMessageQuerySchema.Validate(body.Root)!;
+        var (visitor, room, message, error) = await FindOwnAsync(db, (string)request["token"]!, (string)request["rid"]!, id, ct);
+        if (error is not null) return error;
+        if (!await settings.GetBoolAsync("Message_AllowDeleting", ct) || message!.UserId != visitor!.Id || message.T is not null)
+        {
+            return ApiError.Coded("error-action-not-allowed", "Message deleting not allowed");
+        }
+        var now = time.UtcNow();
+        message.DeletedAt = now;
+        message.UpdatedAt = now;
+        room!.Msgs = Math.Max(0, room.Msgs - 1);
+        if (LastMessageId(room) == message.Id)
+        {
+            var previous = await db.Messages.AsNoTracking().Where(m => m.Rid == room.Id && m.Id != message.Id && m.DeletedAt == null)
+                .OrderByDescending(m => m.Ts).FirstOrDefaultAsync(ct);
+            room.LastMessage = previous is null ? null : MessageView.From(previous).ToJson();
+        }
+        room.Touch(now);
+        return await SaveRoomWriteAsync(db, ct) is { } conflict ? conflict : TypedResults.Ok(new DeletedMessageResponse(new DeletedMessageRef(id, now)));
+    }
+
+    static string? LastMessageId(LivechatRoom room) =>
+        room.LastMessage is { } json && JsonNode.Parse(json)?["_id"] is JsonValue v ? v.GetValue<string>() : null;
+
+    static async Task<ApiError?> SaveRoomWriteAsync(LivechatDb db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
             return ApiError.Coded("error-room-modified", "The room was modified, try again");
         }
     }

@@ -327,6 +327,15 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.Property<DateTime?>("DeletedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("EditedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EditedById")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EditedByUsername")
+                        .HasColumnType("text");
+
                     b.Property<bool?>("Groupable")
                         .HasColumnType("boolean");
 

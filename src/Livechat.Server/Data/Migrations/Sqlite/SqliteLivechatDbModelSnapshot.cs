@@ -317,6 +317,15 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.Property<DateTime?>("DeletedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("EditedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EditedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EditedByUsername")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool?>("Groupable")
                         .HasColumnType("INTEGER");
 

@@ -1,0 +1,191 @@
+using System.Text.Json.Nodes;
+using Livechat.Server.Data;
+using Livechat.Server.Http;
+using Livechat.Server.Rooms;
+using Livechat.Server.Settings;
+using Livechat.Server.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Widget;
+
+/// <summary>The REST endpoints the website widget calls besides the core visitor, room and message ones.</summary>
+public static class WidgetApiEndpoints
+{
+    // GET  livechat/config                  none
+    // GET  livechat/agent.info/{rid}/{token} none (visitor token)
+    // GET  livechat/agent.next/{token}      none (visitor token)
+    // POST livechat/page.visited            none (visitor token)
+    // POST livechat/offline.message         none (1 / 5 s)
+    // POST livechat/transcript              none (visitor token)
+    public static IEndpointRouteBuilder MapWidgetApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/livechat").WithTags("Website widget");
+        group.MapGet("/config", Config);
+        group.MapGet("/agent.info/{rid}/{token}", AgentInfo);
+        group.MapGet("/agent.next/{token}", NextAgent);
+        group.MapPost("/page.visited", PageVisited);
+        group.MapPost("/offline.message", OfflineMessage).WithRocketChatRateLimit(1, 5000);
+        group.MapPost("/transcript", Transcript);
+        return app;
+    }
+
+    static readonly string[] ConfigQueryKeys = ["token", "department", "businessUnit"];
+
+    static async Task<Results<Ok<WidgetConfigResponse>, ApiError>> Config(HttpRequest http, LivechatDb db, SettingsStore settings, CancellationToken ct)
+    {
+        if (http.Query.Keys.FirstOrDefault(k => !ConfigQueryKeys.Contains(k)) is not null)
+        {
+            return ApiError.InvalidParams("must NOT have additional properties");
+        }
+        if (!await settings.GetBoolAsync("Livechat_enabled", ct))
+        {
+            return TypedResults.Ok(new WidgetConfigResponse(new WidgetConfig(false, null, null, null, null, null, null, null, null, null, null, null, null)));
+        }
+        var token = http.Query["token"].ToString();
+        var department = http.Query["department"].ToString() is { Length: > 0 } d ? d : null;
+        var guest = token.Length > 0 ? await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct) : null;
+        var room = guest is null ? null
+            : await db.Rooms.AsNoTracking().Where(r => r.VisitorId == guest.Id && r.Open).OrderByDescending(r => r.Ts).FirstOrDefaultAsync(ct);
+        var agent = room?.ServedById is { } agentId ? await AgentViewAsync(db, settings, agentId, ct) : null;
+        var departments = await db.Departments.AsNoTracking().Where(x => x.Enabled && !x.Archived && x.NumAgents > 0)
+            .OrderBy(x => x.Name).Select(x => new WidgetDepartment(x.Id, x.Name, x.ShowOnRegistration, x.ShowOnOfflineForm)).ToListAsync(ct);
+        var origin = WidgetEndpoints.ServerUrl(http);
+        var config = new WidgetConfig(
+            true, await WidgetSettings.SettingsAsync(settings, ct), await WidgetSettings.ThemeAsync(settings, ct),
+            await WidgetSettings.MessagesAsync(settings, ct),
+            new WidgetSurvey(["satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness"], ["1", "2", "3", "4", "5"]),
+            [], departments, new WidgetResources($"{origin}/sounds/chime.mp3", []),
+            await OnlineAsync(db, settings, department, ct),
+            guest is null ? null : ConfigGuestView.From(guest), room is null ? null : ConfigRoomView.From(room), agent,
+            room is { ServedById: null } ? await QueueInfoAsync(db, settings, room.Id, ct) : null);
+        return TypedResults.Ok(new WidgetConfigResponse(config));
+    }
+
+    /// <summary>Rocket.Chat's <c>online(department)</c>: chats accepted with nobody online, or an available agent there.</summary>
+    static async Task<bool> OnlineAsync(LivechatDb db, SettingsStore settings, string? department, CancellationToken ct) =>
+        await settings.GetBoolAsync("Livechat_accept_chats_with_no_agents", ct) || await Routing.AvailableAgents(db, department).AnyAsync(ct);
+
+    public static async Task<AgentInfoView?> AgentViewAsync(LivechatDb db, SettingsStore settings, string agentId, CancellationToken ct)
+    {
+        if (!await settings.GetBoolAsync("Livechat_show_agent_info", ct)) return AgentInfoView.Hidden;
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == agentId, ct);
+        return user is null ? null : AgentInfoView.From(user, await settings.GetBoolAsync("Livechat_show_agent_email", ct));
+    }
+
+    /// <summary>
+    /// A queued room's place: its inquiry's 1-based position among the queued inquiries of the same department, in the
+    /// queue's order (priority weight, then arrival). Null when the room has no queued inquiry.
+    /// </summary>
+    public static async Task<QueueInfoView?> QueueInfoAsync(LivechatDb db, SettingsStore settings, string rid, CancellationToken ct)
+    {
+        var inquiry = await db.Inquiries.AsNoTracking().FirstOrDefaultAsync(i => i.Rid == rid && i.Status == "queued", ct);
+        if (inquiry is null) return null;
+        var ahead = await db.Inquiries.AsNoTracking().CountAsync(i => i.Status == "queued" && i.Department == inquiry.Department
+            && (i.PriorityWeight < inquiry.PriorityWeight || (i.PriorityWeight == inquiry.PriorityWeight && i.Ts < inquiry.Ts)), ct);
+        var text = await settings.GetStringAsync("Livechat_waiting_queue_message", ct);
+        return new QueueInfoView(ahead + 1, text.Length > 0 ? new QueueMessage(text, new QueueMessageUser("rocket.cat", "rocket.cat")) : null, null);
+    }
+
+    static async Task<Results<Ok<AgentInfoResponse>, ApiError>> AgentInfo(string rid, string token, LivechatDb db, SettingsStore settings,
+        CancellationToken ct)
+    {
+        var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
+        if (visitor is null) return ApiError.Failure("invalid-token");
+        var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid && r.VisitorToken == token, ct);
+        if (room is null) return ApiError.Failure("invalid-room");
+        var agent = room.ServedById is { } id ? await AgentViewAsync(db, settings, id, ct) : null;
+        return agent is null ? ApiError.Failure("invalid-agent") : TypedResults.Ok(new AgentInfoResponse(agent));
+    }
+
+    static async Task<Results<Ok<OptionalAgentResponse>, ApiError>> NextAgent(string token, HttpRequest http, LivechatDb db,
+        SettingsStore settings, CancellationToken ct)
+    {
+        if (await db.Rooms.AsNoTracking().AnyAsync(r => r.VisitorToken == token && r.Open, ct))
+        {
+            return TypedResults.Ok(new OptionalAgentResponse(null));
+        }
+        var department = http.Query["department"].ToString() is { Length: > 0 } d ? d : null;
+        var next = await Routing.SelectAgentAsync(db, department, null, ct);
+        if (next is null) return ApiError.Failure("agent-not-found");
+        var agent = await AgentViewAsync(db, settings, next.Id, ct);
+        return agent is null ? ApiError.Failure("invalid-agent") : TypedResults.Ok(new OptionalAgentResponse(agent));
+    }
+
+    static readonly ObjectSchema PageVisitedSchema = Schema.Object(
+        ("token", Schema.String()), ("rid", Schema.String()),
+        ("pageInfo", Schema.Object(("change", Schema.String()), ("title", Schema.String()),
+            ("location", Schema.Object(("href", Schema.String())).Requires("href").AllowingAdditional()))
+            .Requires("change", "title", "location").AllowingAdditional()))
+        .Requires("token", "pageInfo");
+
+    /// <summary>
+    /// Accepted and checked, not recorded: this server keeps no navigation history (Rocket.Chat stores it as hidden
+    /// <c>livechat_navigation_history</c> messages; see docs/compatibility.md). Answers as Rocket.Chat does when the
+    /// change is not the monitored kind.
+    /// </summary>
+    static async Task<Results<Ok<PageVisitedResponse>, ApiError>> PageVisited(JsonBody body, LivechatDb db, CancellationToken ct)
+    {
+        var request = (JsonObject)PageVisitedSchema.Validate(body.Root)!;
+        var token = (string)request["token"]!;
+        if ((string?)request["rid"] is { } rid && !await db.Rooms.AsNoTracking().AnyAsync(r => r.Id == rid && r.VisitorToken == token, ct))
+        {
+            return ApiError.Failure("invalid-room");
+        }
+        return TypedResults.Ok(new PageVisitedResponse(null));
+    }
+
+    static readonly ObjectSchema OfflineMessageSchema = Schema.Object(
+        ("name", Schema.String()), ("email", Schema.String()), ("message", Schema.String()), ("department", Schema.String()),
+        ("host", Schema.String())).Requires("name", "email", "message");
+
+    /// <summary>
+    /// Rocket.Chat e-mails offline messages; this server has no mail transport, so it hands them to the CRM webhook
+    /// (<c>LivechatOfflineMessage</c>, when <c>Livechat_webhook_on_offline_msg</c> is on) and answers as Rocket.Chat does.
+    /// </summary>
+    static async Task<Results<Ok<TextMessageResponse>, ApiError>> OfflineMessage(JsonBody body, LivechatDb db, SettingsStore settings,
+        TimeProvider time, CancellationToken ct)
+    {
+        var request = (JsonObject)OfflineMessageSchema.Validate(body.Root)!;
+        if (!await settings.GetBoolAsync("Livechat_display_offline_form", ct)
+            || !UserEndpoints.EmailPattern().IsMatch(((string)request["email"]!).Trim()))
+        {
+            return ApiError.Failure("Error sending Livechat offline message");
+        }
+        if (await settings.GetBoolAsync("Livechat_webhook_on_offline_msg", ct)
+            && await settings.GetStringAsync("Livechat_webhookUrl", ct) is { Length: > 0 })
+        {
+            var now = time.UtcNow();
+            var payload = new JsonObject
+            {
+                ["type"] = "LivechatOfflineMessage",
+                ["sentAt"] = JsonSetup.FormatDate(now),
+                ["visitor"] = new JsonObject { ["name"] = (string)request["name"]!, ["email"] = ((string)request["email"]!).Trim() },
+                ["message"] = (string)request["message"]!,
+            };
+            db.OutboxMessages.Add(new Webhooks.OutboxMessage
+            {
+                Id = Ids.NewObjectId(), Type = "LivechatOfflineMessage", Payload = payload.ToJsonString(), CreatedAt = now, NextAttemptAt = now,
+            });
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.Ok(new TextMessageResponse("Livechat offline message sent"));
+    }
+
+    static readonly ObjectSchema TranscriptSchema = Schema.Object(("token", Schema.String()), ("rid", Schema.String()), ("email", Schema.String()))
+        .Requires("token", "rid", "email");
+
+    /// <summary>
+    /// Checks the request as Rocket.Chat does (visitor, room, address); sending needs a mail transport, which this server
+    /// does not have, so a valid request answers Rocket.Chat's failure text (docs/compatibility.md).
+    /// </summary>
+    static async Task<Results<Ok<TextMessageResponse>, ApiError>> Transcript(JsonBody body, LivechatDb db, CancellationToken ct)
+    {
+        var request = (JsonObject)TranscriptSchema.Validate(body.Root)!;
+        var (token, rid, email) = ((string)request["token"]!, (string)request["rid"]!, ((string)request["email"]!).Trim());
+        if (!await db.Visitors.AsNoTracking().AnyAsync(v => v.Token == token, ct)) return ApiError.Failure("invalid-token");
+        if (!await db.Rooms.AsNoTracking().AnyAsync(r => r.Id == rid && r.VisitorToken == token, ct)) return ApiError.Failure("invalid-room");
+        if (!UserEndpoints.EmailPattern().IsMatch(email)) return ApiError.Failure("invalid-email");
+        return ApiError.Failure("Error sending Livechat transcript");
+    }
+}

@@ -114,6 +114,7 @@ public static class MessageEndpoints
         SettingsStore settings, TimeProvider time, CancellationToken ct)
     {
         var request = (JsonObject)EditSchema.Validate(body.Root)!;
+        if (await TooLongAsync((string)request["msg"]!, settings, ct) is { } tooLong) return tooLong;
         var (visitor, room, message, error) = await FindOwnAsync(db, (string)request["token"]!, (string)request["rid"]!, id, ct);
         if (error is not null) return error;
         if (!await settings.GetBoolAsync("Message_AllowEditing", ct) || message!.UserId != visitor!.Id || message.T is not null)

@@ -39,6 +39,11 @@ public static partial class WidgetEndpoints
 
     static async Task<Results<ContentHttpResult, RedirectHttpResult>> Index(HttpContext http, IConfiguration config, CancellationToken ct)
     {
+        if (http.Request.Path.Value?.EndsWith('/') == true)
+        {
+            // The page's relative asset paths ("livechat/…") only resolve from /livechat itself.
+            return TypedResults.Redirect("/livechat" + http.Request.QueryString, permanent: true);
+        }
         var index = Path.Combine(WidgetFolder(config), "index.html");
         if (!System.IO.File.Exists(index))
         {

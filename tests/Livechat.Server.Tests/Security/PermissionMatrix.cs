@@ -199,6 +199,32 @@ public static class PermissionMatrix
             Params("must have required property 'department'"), Supervisors),
         Perm("DELETE", "/api/v1/livechat/department/{_id}", "/api/v1/livechat/department/{dep}", null,
             Bad("""{"success":false,"error":"error-department-removal-disabled"}"""), Supervisors),
+        // Realtime and the website widget
+        Everyone("GET", "/websocket", "/websocket", null, """400 {"success":false,"error":"Can \"Upgrade\" only to \"WebSocket\"."}"""),
+        Everyone("GET", "/livechat", "/livechat", null, WidgetIndex) with { NoFuzz = "static page" },
+        Everyone("HEAD", "/livechat", "/livechat", null, WidgetIndex[..3] + "~") with { NoFuzz = "static page" },
+        Everyone("GET", "/livechat/{**file}", "/livechat/no-such-file.js", null, "404~Not found") with { NoFuzz = "static file" },
+        Everyone("HEAD", "/livechat/{**file}", "/livechat/no-such-file.js", null, "404~") with { NoFuzz = "static file" },
+        Everyone("GET", "/avatar/{username}", "/avatar/matrix", null, "200~<svg") with { NoFuzz = "static image" },
+        Everyone("HEAD", "/avatar/{username}", "/avatar/matrix", null, "200~") with { NoFuzz = "static image" },
+        Everyone("GET", "/api/v1/livechat/config", "/api/v1/livechat/config?token={token}", null, Ok),
+        Visitor("GET", "/api/v1/livechat/agent.info/{rid}/{token}", "/api/v1/livechat/agent.info/{rid}/{token}", null, Ok, InvalidToken),
+        Visitor("GET", "/api/v1/livechat/agent.next/{token}", "/api/v1/livechat/agent.next/{token}?department=no-such-department", null,
+            """200 {"success":true}""", Bad("""{"success":false,"error":"agent-not-found"}""")),
+        Visitor("POST", "/api/v1/livechat/page.visited", "/api/v1/livechat/page.visited",
+            """{"token":"{token}","rid":"{rid}","pageInfo":{"change":"url","title":"Matrix","location":{"href":"https://example.com/"}}}""",
+            """200 {"success":true}""", Bad("""{"success":false,"error":"invalid-room"}""")),
+        Everyone("POST", "/api/v1/livechat/offline.message", "/api/v1/livechat/offline.message", """{"name":"Matrix","message":"hello"}""",
+            Params("must have required property 'email'")),
+        Visitor("POST", "/api/v1/livechat/transcript", "/api/v1/livechat/transcript", """{"token":"{token}","rid":"{rid}","email":"matrix@example.com"}""",
+            Bad("""{"success":false,"error":"Error sending Livechat transcript"}"""), InvalidToken),
+        Visitor("GET", "/api/v1/livechat/message/{_id}", "/api/v1/livechat/message/no-such-message?token={token}&rid={rid}", null,
+            InvalidMessage, InvalidToken),
+        Visitor("PUT", "/api/v1/livechat/message/{_id}", "/api/v1/livechat/message/no-such-message", """{"token":"{token}","rid":"{rid}","msg":"matrix"}""",
+            InvalidMessage, InvalidToken),
+        Visitor("DELETE", "/api/v1/livechat/message/{_id}", "/api/v1/livechat/message/no-such-message", """{"token":"{token}","rid":"{rid}"}""",
+            InvalidMessage, InvalidToken),
+
         Perm("GET", "/api/v1/livechat/department/{_id}/agents", "/api/v1/livechat/department/{dep}/agents", null, Ok, Agents),
         Perm("POST", "/api/v1/livechat/department/{_id}/agents", "/api/v1/livechat/department/{dep}/agents", """{"remove":[]}""",
             Params("must have required property 'upsert'"), Supervisors),
@@ -207,6 +233,12 @@ public static class PermissionMatrix
     const string NotAllowedRoom = """400 {"success":false,"error":"not-allowed","errorType":"Not Allowed"}""";
     const string NotAllowedMessage = """400 {"success":false,"error":"[error-not-allowed]","errorType":"error-not-allowed"}""";
     const string NotAllowedSync = """400 {"success":false,"error":"Not allowed [error-not-allowed]","errorType":"error-not-allowed"}""";
+    const string InvalidMessage = """400 {"success":false,"error":"invalid-message"}""";
+
+    /// <summary>The widget's page exists when the build could fetch it with npm; otherwise /livechat says it is missing.</summary>
+    static string WidgetIndex => File.Exists(Path.Combine(AppContext.BaseDirectory, "livechat-widget", "index.html"))
+        ? "200~SERVER_URL" : "404~not installed";
+
     const string CommentRequired = """400 {"success":false,"error":"error-comment-is-required"}""";
 
     /// <summary>Method and route pattern of every endpoint, as the rows name them.</summary>

@@ -44,7 +44,7 @@ export class Ddp {
 
   waitFor(match, timeoutMs = 15000, what = 'a DDP message') {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; received: ${this.events.map((e) => `${e.collection} ${e.fields.eventName} ${JSON.stringify(e.fields.args).slice(0, 160)}`).join(' | ')}`)), timeoutMs);
       this.waiters.push({ match, resolve: (m) => { clearTimeout(timer); resolve(m); } });
     });
   }

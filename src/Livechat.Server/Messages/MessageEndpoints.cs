@@ -95,6 +95,7 @@ public static class MessageEndpoints
     {
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return (null, null, null, ApiError.Failure("invalid-token"));
+        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
         if (room is null) return (null, null, null, ApiError.Failure("invalid-room"));
         // Only a message of that room: a visitor never reads another room's messages by id.

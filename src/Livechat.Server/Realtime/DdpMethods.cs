@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
+using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Methods;
 using Livechat.Server.Visitors;
@@ -22,6 +23,8 @@ public static class DdpMethods
     {
         await using var scope = session.Scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
+        // Changes made by a DDP method name its caller, as method.call's do.
+        using var actor = ChangeScope.Begin(new ChangeActor(session.User?.Id, session.User?.Username, ChangeActor.Method));
         return method switch
         {
             "login" => await LoginAsync(session, parameters, services, ct),

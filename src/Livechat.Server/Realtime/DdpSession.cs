@@ -60,7 +60,7 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
             Send("""{"server_id":"0"}""");
             await ReadLoopAsync(linked.Token);
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
         {
             // The client went away or fell behind.
         }
@@ -112,7 +112,7 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
                 await socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, ct);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
         {
             // Closed while writing.
         }

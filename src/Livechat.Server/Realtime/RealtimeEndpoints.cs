@@ -16,6 +16,7 @@ public static class RealtimeEndpoints
     {
         services.AddSingleton<StreamHub>();
         services.AddSingleton<RealtimePublisher>();
+        services.AddHostedService<RealtimeBridge>();
         return services;
     }
 

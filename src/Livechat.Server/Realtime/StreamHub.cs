@@ -35,6 +35,10 @@ public sealed class StreamHub
         }
     }
 
+    /// <summary>The event names of <paramref name="stream"/> that someone here subscribes to.</summary>
+    public IEnumerable<string> EventNames(string stream) =>
+        _byEvent.Where(e => e.Key.Stream == stream && !e.Value.IsEmpty).Select(e => e.Key.EventName);
+
     public bool HasSubscribers(string stream, string eventName) =>
         _byEvent.TryGetValue((stream, eventName), out var set) && !set.IsEmpty;
 

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Livechat.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLivechatDb))]
-    [Migration("20261129232708_MessageEdits")]
+    [Migration("20261130001306_MessageEdits")]
     partial class MessageEdits
     {
         /// <inheritdoc />
@@ -229,6 +229,51 @@ namespace Livechat.Server.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("department_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Events.ChangeEventRecord", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<bool>("Audited")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitorId")
+                        .HasColumnType("text");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("Ts");
+
+                    b.HasIndex("VisitorId");
+
+                    b.HasIndex("RoomId", "Seq")
+                        .HasDatabaseName("IX_change_events_Audit")
+                        .HasFilter("\"Audited\"");
+
+                    b.ToTable("change_events", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Messages.Message", b =>

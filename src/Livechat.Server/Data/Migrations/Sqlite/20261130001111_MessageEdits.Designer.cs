@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Livechat.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLivechatDb))]
-    [Migration("20261129232539_MessageEdits")]
+    [Migration("20261130001111_MessageEdits")]
     partial class MessageEdits
     {
         /// <inheritdoc />
@@ -221,6 +221,49 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("department_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Events.ChangeEventRecord", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Audited")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("Ts");
+
+                    b.HasIndex("VisitorId");
+
+                    b.HasIndex("RoomId", "Seq")
+                        .HasDatabaseName("IX_change_events_Audit")
+                        .HasFilter("\"Audited\"");
+
+                    b.ToTable("change_events", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Messages.Message", b =>

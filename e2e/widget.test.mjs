@@ -1,7 +1,7 @@
 // Browser end-to-end test: the unmodified Rocket.Chat website widget (@rocket.chat/livechat 1.13.3, served by this
 // server at /livechat) embedded in a web page of another origin with Rocket.Chat's standard snippet, against a fresh
 // server; an agent on the other side over REST and DDP. Screenshots go to e2e/artifacts/.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -122,6 +122,12 @@ const clickText = async (frame, selector, text) => {
   await element.click();
 };
 
+let page;
+afterEach(async () => {
+  // What the browser showed last (the state a failing step left).
+  if (page) await shot(page, '99-last-state').catch(() => {});
+});
+
 test('the widget opens from this server, chats live with an agent, shows room changes and closes', { timeout: 110000 }, async () => {
   const admin = await login('admin', adminPassword);
   const username = `agent.${Date.now()}`;
@@ -140,7 +146,7 @@ test('the widget opens from this server, chats live with an agent, shows room ch
   await ddp.subscribe('stream-notify-user', `${uid}/rooms-changed`);
   await ddp.subscribe('stream-room-messages', '__my_messages__');
 
-  const page = await browser.newPage();
+  page = await browser.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(site.url);
@@ -159,9 +165,8 @@ test('the widget opens from this server, chats live with an agent, shows room ch
   const composer = await frame.waitForSelector('[contenteditable="true"]');
   await composer.type('Hello, where is my order #1234?');
   await composer.press('Enter');
-  const [inserted] = await Promise.all([
-    ddp.event('stream-notify-user', `${uid}/rooms-changed`, ([action, room]) => action === 'inserted' && room.servedBy?._id === uid),
-  ]);
+  const inserted = await ddp.event('stream-notify-user', `${uid}/rooms-changed`,
+    ([action, r]) => action === 'inserted' && r.servedBy?._id === uid);
   const room = inserted[1];
   const rid = room._id;
   const [visitorMessage] = await ddp.event('stream-room-messages', '__my_messages__',
@@ -189,17 +194,23 @@ test('the widget opens from this server, chats live with an agent, shows room ch
   assert.equal(updated.priorityId, priority._id);
   const [history] = await ddp.event('stream-room-messages', rid, ([m]) => m.t === 'omnichannel_priority_change_history');
   assert.equal(history.rid, rid);
+  await new Promise((r) => setTimeout(r, 500));
+  await shot(page, '05-after-room-info-saved');
 
-  // The visitor finishes the chat from the widget's menu.
-  await (await frame.waitForSelector('[class*="footer__options"] button, [class*="options"] button')).click();
-  await clickText(frame, '[class*="menu"]', 'Finish this chat');
-  await clickText(frame, 'button', 'Yes');
+  // The visitor finishes the chat from the widget's menu (the confirmation is the widget's modal).
+  await (await frame.waitForSelector('button[class*="footer__options"]')).click();
+  await clickText(frame, '[class*="menu__item"]', 'Finish this chat');
+  await frame.waitForSelector('[class*="modal"] ::-p-text(Are you sure)');
+  await shot(page, '06-finish-confirmation');
+  const closeRequest = page.waitForResponse((r) => r.url().endsWith('/api/v1/livechat/room.close'));
+  await clickText(frame, '[class*="modal"] button', 'Yes');
+  assert.equal((await closeRequest).status(), 200);
   const [closing] = await ddp.event('stream-room-messages', rid, ([m]) => m.t === 'livechat-close');
   assert.equal(closing.rid, rid);
   await ddp.event('stream-notify-user', `${uid}/rooms-changed`, ([action, r]) => r._id === rid && r.open === undefined && r.closedAt);
   frame = await widgetFrame(page);
-  await frame.waitForSelector('::-p-text(Chat finished)', { timeout: 15000 }).catch(() => null);
-  await shot(page, '05-chat-finished');
+  await frame.waitForSelector('::-p-text(Thanks for talking with us)', { timeout: 15000 });
+  await shot(page, '07-chat-finished');
 
   const closed = await api('GET', `rooms.info?roomId=${rid}`, undefined, agent);
   assert.equal(closed.room.open, undefined);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Livechat.Server.Tests.Infrastructure;
 
@@ -25,7 +26,7 @@ public sealed class DdpClient : IAsyncDisposable
     }
 
     /// <summary>Opens a socket to <c>/websocket</c> without sending anything.</summary>
-    public static async Task<DdpClient> OpenAsync(LivechatServerFactory factory)
+    public static async Task<DdpClient> OpenAsync(WebApplicationFactory<Program> factory)
     {
         var client = factory.Server.CreateWebSocketClient();
         var socket = await client.ConnectAsync(new Uri(factory.Server.BaseAddress, "/websocket"), CancellationToken.None);
@@ -33,7 +34,7 @@ public sealed class DdpClient : IAsyncDisposable
     }
 
     /// <summary>Opens a socket and completes the <c>connect</c> handshake.</summary>
-    public static async Task<DdpClient> ConnectAsync(LivechatServerFactory factory)
+    public static async Task<DdpClient> ConnectAsync(WebApplicationFactory<Program> factory)
     {
         var ddp = await OpenAsync(factory);
         await ddp.SendAsync(new { msg = "connect", version = "1", support = new[] { "1", "pre2", "pre1" } });

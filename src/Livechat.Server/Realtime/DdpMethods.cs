@@ -46,7 +46,7 @@ public static class DdpMethods
             await VisitorStatus.SetAsync(services.GetRequiredService<LivechatDb>(), token, "offline",
                 services.GetRequiredService<TimeProvider>().UtcNow(), CancellationToken.None);
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or ObjectDisposedException or TimeoutException)
         {
             // The server is stopping, or the visitor is gone: nothing to mark.
         }

@@ -18,6 +18,7 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
 {
     const int MaxQueuedMessages = 2000;
     const int MaxMessageBytes = 1 << 20;
+    const int MaxSubscriptions = 500;
     static readonly string[] Versions = ["1", "pre2", "pre1"];
 
     readonly Channel<string> _outbox = Channel.CreateBounded<string>(
@@ -226,6 +227,12 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
         if (_subscriptions.ContainsKey(subId))
         {
             // Meteor ignores a second sub with an id already in use.
+            return;
+        }
+        if (_subscriptions.Count >= MaxSubscriptions)
+        {
+            // Each subscription costs an authorisation read and memory; a widget needs five, an agent app a few dozen.
+            Send(DdpMessages.NoSub(subId, DdpMessages.MeteorError("too-many-subscriptions", $"At most {MaxSubscriptions} subscriptions per connection")));
             return;
         }
         var refusal = await StreamAccess.AuthorizeAsync(this, subId, name.GetValue<string>(), message["params"] as JsonArray ?? [], ct);

@@ -20,7 +20,8 @@ public sealed partial class WebhookWorker(
 {
     public const int MaxAttempts = 10;
     static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    /// <summary>Beyond the call's own timeout, how long a claim lasts: a process killed mid-delivery holds its row no longer.</summary>
+    static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(10);
 
     readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -69,8 +70,10 @@ public sealed partial class WebhookWorker(
             .FirstOrDefaultAsync(ct);
         if (candidate is null) return false;
 
-        // Claim by compare-and-set, so two server processes never deliver the same row at once.
-        var until = now + Lease;
+        // Claim by compare-and-set, so two server processes never deliver the same row at once. The claim outlasts
+        // the call by a margin only: if this process dies, the row is due again shortly after (at-least-once delivery).
+        var timeoutMs = Math.Max(1, await settings.GetIntAsync("Livechat_http_timeout", ct));
+        var until = now + TimeSpan.FromMilliseconds(timeoutMs) + LeaseMargin;
         var claimed = await db.OutboxMessages
             .Where(m => m.Id == candidate.Id && m.Status == OutboxStatus.Pending && m.LockedUntil == candidate.LockedUntil)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, until), ct);
@@ -84,7 +87,6 @@ public sealed partial class WebhookWorker(
             await db.SaveChangesAsync(ct);
             return true;
         }
-        var timeoutMs = Math.Max(1, await settings.GetIntAsync("Livechat_http_timeout", ct));
         (bool Delivered, bool Retry, string? Error, string? Body) outcome;
         try
         {

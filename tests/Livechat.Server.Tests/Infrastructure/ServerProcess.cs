@@ -90,6 +90,7 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     readonly Process _process;
     readonly ConcurrentQueue<string> _output;
+    bool _disposed;
 
     ServerProcess(Process process, ConcurrentQueue<string> output, int port)
     {
@@ -178,6 +179,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -50,9 +50,16 @@ public abstract class CrashSafetyTests(string provider, ITestOutputHelper output
                 // Before the last crash the CRM is down, so the killed process leaves undelivered rows behind.
                 Volatile.Write(ref webhookDown, crash == Crashes ? 1 : 0);
                 using var stop = new CancellationTokenSource();
-                var load = lanes.Select(lane => LoadAsync(server.Http.BaseAddress!, admin, lane, priorities, outcomes, stop.Token)).ToList();
-                await Task.Delay(TimeSpan.FromSeconds(2));
-
+                var progress = new Progress();
+                var load = lanes.Select(lane => LoadAsync(server.Http.BaseAddress!, admin, lane, priorities, outcomes, progress, stop.Token)).ToList();
+                // Kill mid-load: once every room has had answered saves (closed rooms too, so outbox rows exist), however
+                // slow the machine is, and at least a second into the load.
+                var window = Stopwatch.StartNew();
+                while ((window.Elapsed < TimeSpan.FromSeconds(1) || lanes.Any(l => progress.AckedIn(l) < 2)) && window.Elapsed < TimeSpan.FromSeconds(45))
+                {
+                    await Task.Delay(50);
+                }
+                var loadTime = window.Elapsed;
                 server.Kill();
                 stop.Cancel();
                 answered += (await Task.WhenAll(load)).Sum();
@@ -64,7 +71,7 @@ public abstract class CrashSafetyTests(string provider, ITestOutputHelper output
                     Volatile.Write(ref webhookDown, 0);
                 }
                 admin = await server.Api().LoginAsync(LivechatServerFactory.AdminUsername, LivechatServerFactory.AdminPassword);
-                output.WriteLine($"crash {crash}: restarted in {restart.Elapsed.TotalSeconds:F1} s, {answered} answered so far, at {clock.Elapsed.TotalSeconds:F1} s");
+                output.WriteLine($"crash {crash} after {loadTime.TotalSeconds:F1} s of load: restarted in {restart.Elapsed.TotalSeconds:F1} s, {answered} answered so far, at {clock.Elapsed.TotalSeconds:F1} s");
 
                 foreach (var lane in lanes)
                 {
@@ -130,7 +137,7 @@ public abstract class CrashSafetyTests(string provider, ITestOutputHelper output
     /// switches the priority, which adds a history message. Returns how many were answered 200.
     /// </summary>
     static async Task<int> LoadAsync(Uri baseAddress, ApiClient admin, Lane lane, string[] priorities, ConcurrentDictionary<string, int> outcomes,
-        CancellationToken stop)
+        Progress progress, CancellationToken stop)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
         var api = new ApiClient(http).As(admin.UserId!, admin.Token!);
@@ -150,6 +157,7 @@ public abstract class CrashSafetyTests(string provider, ITestOutputHelper output
                 Assert.True(reply.Code == 200, $"save {k} of {lane.RoomId}: {reply.Code} {reply.Body}");
                 lane.Acked = k;
                 answered++;
+                progress.Acked(lane);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
@@ -183,6 +191,16 @@ public abstract class CrashSafetyTests(string provider, ITestOutputHelper output
         Assert.Equal(!lane.Closed, room.TryGetProperty("open", out _));
         lane.Committed = k;
         lane.Acked = k;
+    }
+
+    /// <summary>Answered saves per room in the current load window.</summary>
+    sealed class Progress
+    {
+        readonly ConcurrentDictionary<Lane, int> _acked = new();
+
+        public void Acked(Lane lane) => _acked.AddOrUpdate(lane, 1, (_, n) => n + 1);
+
+        public int AckedIn(Lane lane) => _acked.GetValueOrDefault(lane);
     }
 
     static async Task SetAsync(ApiClient admin, string id, object value) =>

@@ -25,7 +25,7 @@ public sealed partial class SeveralProcessesTests(ITestOutputHelper output)
     readonly ConcurrentBag<string> _secrets = [];
     readonly ConcurrentDictionary<int, ApiClient> _anonymous = new();
 
-    [Fact]
+    [Fact(Skip = "Written against main's Idempotency-Key and If-Match; not yet run to completion on the shared machine, so not yet in CI")]
     public async Task TwoProcessesShareTheLoadWithoutDuplicatesLostUpdatesOrServerErrors()
     {
         using var database = ServerDatabase.Create("Postgres");

@@ -36,10 +36,12 @@ public static class SaveInfo
             ("slaId", Schema.String().OrNull())).Requires("_id")))
         .Requires("guestData", "roomData");
 
-    public static async Task<Results<Ok<SuccessResponse>, ApiError>> HandleAsync(
+    public static async Task<Results<Ok<SuccessResponse>, Ok<SaveInfoRepresentation>, Ok<SaveInfoDryRun>, ApiError>> HandleAsync(
         JsonBody body, HttpContext http, CurrentUser caller, LivechatDb db, PermissionStore permissions, SettingsStore settings,
         WebhookWorker webhooks, TimeProvider time, CancellationToken ct)
     {
+        var (dryRun, dryRunError) = SaveInfoAnswers.ReadDryRun(http.Request);
+        if (dryRunError is not null) return dryRunError;
         var request = SaveInfoRequest.From((JsonObject)RequestSchema.Validate(body.Root)!);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -69,6 +71,13 @@ public static class SaveInfo
 
         var now = time.UtcNow();
         var changes = Apply(request, check, room, now);
+        if (dryRun)
+        {
+            // Every check has run; report the change and write nothing (the transaction rolls back, unused).
+            var wouldChange = SaveInfoAnswers.Changes(db, room, check.Visitor!);
+            db.ChangeTracker.Clear();
+            return TypedResults.Ok(new SaveInfoDryRun(wouldChange));
+        }
         if (changes.Room)
         {
             room.Touch(now);
@@ -93,7 +102,9 @@ public static class SaveInfo
         {
             webhooks.Wake();
         }
-        return TypedResults.Ok(SuccessResponse.Instance);
+        return SaveInfoAnswers.WantsRepresentation(http.Request)
+            ? TypedResults.Ok(SaveInfoAnswers.Representation(http.Response, room, check.Visitor!))
+            : TypedResults.Ok(SuccessResponse.Instance);
     }
 
     /// <summary>What the checks resolved, for the writes to use.</summary>

@@ -40,7 +40,7 @@ builder.Services.AddSingleton<RocketChatRateLimiter>();
 builder.Services.AddScoped<LoginGuard>();
 builder.Services.AddWebhookOutbox();
 builder.Services.AddRealtime();
-builder.Services.AddOpenApi();
+builder.Services.AddLivechatOpenApi();
 
 var app = builder.Build();
 

@@ -83,6 +83,23 @@ public abstract class SaveInfoAnswersTests<TFactory>(TFactory factory) : IClassF
             .Is(200, """{"success":true}""");
     }
 
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesTheExtensions()
+    {
+        var document = (await factory.Anonymous().GetAsync("/openapi/v1.json")).Json;
+
+        var description = document.GetProperty("info").Str("description");
+        foreach (var topic in new[] { "If-Match", "Idempotency-Key", "room.auditLog", "X-Livechat-Signature", "webhooks.deliveries", "return=representation", "dryRun=true" })
+        {
+            Assert.Contains(topic, description, StringComparison.Ordinal);
+        }
+        var saveInfo = document.GetProperty("paths").GetProperty("/api/v1/livechat/room.saveInfo").GetProperty("post");
+        Assert.Equal(["Idempotency-Key", "If-Match", "Prefer", "dryRun"], saveInfo.GetProperty("parameters").EnumerateArray().Select(p => p.Str("name")));
+        Assert.True(saveInfo.GetProperty("responses").TryGetProperty("412", out _));
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/livechat/room.auditLog", out _));
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/livechat/webhooks.deliveries", out _));
+    }
+
     static Task<Reply> SendAsync(ApiClient api, string path, object body, (string Name, string Value) header)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/{path}")

@@ -51,11 +51,11 @@ public static class InquiryEndpoints
         {
             return ApiError.Coded("error-agent-status-service-offline", "Agent status is offline or Omnichannel service is not active");
         }
-        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == inquiry.Rid && r.Open, ct);
-        if (room is null) return ApiError.Coded("error-not-found", "Inquiry not found");
-
         var now = time.UtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The room is locked before the inquiry, in the order room.saveInfo takes them, so the two cannot deadlock.
+        var room = await RoomLocks.LockAsync(db, inquiry.Rid, ct);
+        if (room is not { Open: true }) return ApiError.Coded("error-not-found", "Inquiry not found");
         // The queued → taken switch is one conditional statement, so two agents can never both take the inquiry.
         var switched = await db.Inquiries.Where(i => i.Id == inquiryId && i.Status == "queued")
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, "taken").SetProperty(i => i.TakenAt, now).SetProperty(i => i.UpdatedAt, now), ct);

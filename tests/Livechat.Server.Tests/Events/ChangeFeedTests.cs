@@ -170,14 +170,15 @@ public sealed class ChangeFeedCrossProcessTests(PostgresServerFactory factory) :
     {
         var (room, _, agent, department) = await factory.CreateServedRoomAsync();
         var rid = room.Str("_id");
-        using var local = new FeedRecorder(factory);
         using var remote = new FeedRecorder(_other);
-        await Task.Delay(500);   // the other process's LISTEN is up
+        await WarmUpAsync(agent, room, remote);
+        using var local = new FeedRecorder(factory);
 
         (await agent.Api.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = room.GetProperty("v").Str("_id") }, roomData = new { _id = rid, topic = "across" } })).Ok();
 
-        var mine = await local.NextAsync(e => e.RoomId == rid);
-        var theirs = await remote.NextAsync(e => e.RoomId == rid);
+        static bool Across(ChangeEvent e) => e.Changes.TryGetValue("topic", out var topic) && (string?)topic.To == "across";
+        var mine = await local.NextAsync(Across);
+        var theirs = await remote.NextAsync(Across);
         Assert.False(mine.Remote);
         Assert.True(theirs.Remote);
         Assert.Equal(mine.Seq, theirs.Seq);
@@ -185,7 +186,28 @@ public sealed class ChangeFeedCrossProcessTests(PostgresServerFactory factory) :
         Assert.Equal(Wire(mine.Changes), Wire(theirs.Changes));
         Assert.Equal(Wire(mine.Room), Wire(theirs.Room));
         // Each process publishes an event once: its own are not echoed back.
-        Assert.DoesNotContain((await local.OfRoomAsync(rid, 500)).Skip(1), e => e.Seq == mine.Seq);
+        Assert.Single(await local.OfRoomAsync(rid, 500), e => e.Seq == mine.Seq);
+        Assert.Single(await remote.OfRoomAsync(rid, 0), e => e.Seq == mine.Seq);
+    }
+
+    /// <summary>Changes the room until the other process relays one: its LISTEN connection is up after start-up.</summary>
+    static async Task WarmUpAsync(TestUser agent, JsonElement room, FeedRecorder remote)
+    {
+        var rid = room.Str("_id");
+        for (var i = 0; i < 30; i++)
+        {
+            (await agent.Api.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = room.GetProperty("v").Str("_id") }, roomData = new { _id = rid, topic = $"warm-up {i}" } })).Ok();
+            try
+            {
+                await remote.NextAsync(e => e.RoomId == rid, 1);
+                await remote.OfRoomAsync(rid, 2500);   // and let the catch-up reads settle
+                return;
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+        Assert.Fail("the other process never relayed a change");
     }
 
     public void Dispose() => _other.Dispose();

@@ -22,7 +22,7 @@ public sealed class FeedRecorder : IDisposable
     }
 
     /// <summary>The next published event that matches, skipping others; fails after <paramref name="seconds"/>.</summary>
-    public async Task<ChangeEvent> NextAsync(Func<ChangeEvent, bool> match, double seconds = 10)
+    public async Task<ChangeEvent> NextAsync(Func<ChangeEvent, bool> match, double seconds = 30)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         while (true)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Livechat.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Tests.Webhooks;
 
@@ -32,7 +33,7 @@ public abstract class RoomUpdatedWebhookTests<TFactory>(TFactory factory) : ICla
             (await agent.Api.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = vid }, roomData = new { _id = rid, topic = "after closing" } })).Ok();
 
             var calls = new List<WebhookListener.Received>();
-            for (var i = 0; i < 6; i++) calls.Add(await listener.NextAsync());
+            for (var i = 0; i < 6; i++) calls.Add(await listener.NextAsync(30));
             await Task.Delay(500);
 
             Assert.Equal(6, listener.Calls);
@@ -80,9 +81,10 @@ public abstract class RoomUpdatedWebhookTests<TFactory>(TFactory factory) : ICla
 
             (await agent.Api.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = room.GetProperty("v").Str("_id") }, roomData = new { _id = rid, topic = "survives a restart" } })).Ok();
 
-            Assert.Equal(503, (await listener.NextAsync()).Status);
-            Assert.Equal(503, (await listener.NextAsync()).Status);
-            await Task.Delay(300);   // the second failure is recorded
+            Assert.Equal(503, (await listener.NextAsync(30)).Status);
+            Assert.Equal(503, (await listener.NextAsync(30)).Status);
+            // The restart comes once the second failure is recorded (a stop in mid-call would also be safe: the row is released).
+            await WaitForAsync(() => before.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.RoomId == rid && m.Attempts == 2 && m.LockedUntil == null)));
         }
         finally
         {
@@ -91,7 +93,7 @@ public abstract class RoomUpdatedWebhookTests<TFactory>(TFactory factory) : ICla
 
         using var after = new PeerServerFactory(database);
         _ = after.Services;   // start the server: its worker finds the pending row
-        var delivered = await listener.NextAsync(20);
+        var delivered = await listener.NextAsync(30);
         await Task.Delay(2500);
 
         Assert.Equal(200, delivered.Status);
@@ -121,7 +123,7 @@ public abstract class RoomUpdatedWebhookTests<TFactory>(TFactory factory) : ICla
         {
             await factory.SetSettingAsync("Livechat_http_timeout", 60000);   // a failure is retried only after 4 minutes
             (await agent.Api.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = room.GetProperty("v").Str("_id") }, roomData = new { _id = rid, topic = "listed" } })).Ok();
-            await listener.NextAsync();
+            await listener.NextAsync(30);
             await Task.Delay(300);
             var admin = await factory.AdminAsync();
 
@@ -143,6 +145,16 @@ public abstract class RoomUpdatedWebhookTests<TFactory>(TFactory factory) : ICla
             await DisableAsync(factory);
             await factory.SetSettingAsync("Livechat_http_timeout", 5000);
         }
+    }
+
+    static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (await condition()) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail("condition not met within 30 s");
     }
 
     static async Task EnableAsync(LivechatServerFactory server, string url)

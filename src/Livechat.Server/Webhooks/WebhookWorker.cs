@@ -79,23 +79,25 @@ public sealed partial class WebhookWorker(
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, until), ct);
         if (claimed == 0) return true;
 
-        var message = await db.OutboxMessages.SingleAsync(m => m.Id == candidate.Id, ct);
-        var url = await settings.GetStringAsync("Livechat_webhookUrl", ct);
-        if (url.Length == 0)
-        {
-            db.OutboxMessages.Remove(message);
-            await db.SaveChangesAsync(ct);
-            return true;
-        }
+        OutboxMessage message;
         (bool Delivered, bool Retry, string? Error, string? Body) outcome;
         try
         {
+            message = await db.OutboxMessages.SingleAsync(m => m.Id == candidate.Id, ct);
+            var url = await settings.GetStringAsync("Livechat_webhookUrl", ct);
+            if (url.Length == 0)
+            {
+                db.OutboxMessages.Remove(message);
+                await db.SaveChangesAsync(ct);
+                return true;
+            }
             outcome = await SendAsync(url, message.Payload, timeoutMs, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Stopping mid-call: give the row back now rather than when the lease runs out; it is sent again.
-            await db.OutboxMessages.Where(m => m.Id == message.Id && m.LockedUntil == until)
+            // Stopping after the claim: give the row back now rather than when the lease runs out; the attempt does not
+            // count and the call is made again (by this or another process).
+            await db.OutboxMessages.Where(m => m.Id == candidate.Id && m.LockedUntil == until)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, (DateTime?)null), CancellationToken.None);
             throw;
         }
@@ -156,6 +158,11 @@ public sealed partial class WebhookWorker(
             var status = (int)response.StatusCode;
             var retry = status is 408 or 429 || status >= 500;
             return (false, retry, $"HTTP {status}", null);
+        }
+        catch (Exception e) when (ct.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            // The server is stopping (its HTTP handlers may already be gone): not the receiver's failure.
+            throw new OperationCanceledException("Stopping", e, ct);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

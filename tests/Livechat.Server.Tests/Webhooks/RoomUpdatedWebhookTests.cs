@@ -103,12 +103,8 @@ public abstract class RoomUpdatedWebhookTests<TFactory>(TFactory factory) : ICla
         var deliveries = (await admin.GetAsync($"livechat/webhooks.deliveries?roomId={rid}")).Ok().Json.GetProperty("deliveries");
         var row = deliveries[0];
         Assert.Equal(1, deliveries.GetArrayLength());
-        // Three calls reached the listener. On a slow machine the first server may claim the row for its third attempt
-        // just before it stops; that attempt counts although the shutdown cut it short, so the count is 3 or 4.
-        var attempts = row.GetProperty("attempts").GetInt32();
-        Assert.InRange(attempts, 3, 4);
         Assert.Equal(
-            $$"""{"_id":"{{row.Str("_id")}}","event":"room.updated","roomId":"{{rid}}","status":"delivered","attempts":{{attempts}},"lastError":null,"createdAt":"{{row.Str("createdAt")}}","deliveredAt":"{{row.Str("deliveredAt")}}"}""".Replace("\"lastError\":null,", "", StringComparison.Ordinal),
+            $$"""{"_id":"{{row.Str("_id")}}","event":"room.updated","roomId":"{{rid}}","status":"delivered","attempts":3,"lastError":null,"createdAt":"{{row.Str("createdAt")}}","deliveredAt":"{{row.Str("deliveredAt")}}"}""".Replace("\"lastError\":null,", "", StringComparison.Ordinal),
             row.GetRawText());
     }
 

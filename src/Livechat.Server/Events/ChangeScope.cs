@@ -4,9 +4,9 @@ namespace Livechat.Server.Events;
 
 /// <summary>
 /// Who is changing things in the current request or background job: the actor every <see cref="ChangeEvent"/> of the
-/// flow records. A request starts with the authenticated user (source <c>rest</c>, or <c>method</c> under
-/// <c>method.call</c>); visitor-token endpoints name the visitor with <see cref="SetActor"/>; background work runs
-/// as <see cref="ChangeActor.System"/> unless it begins its own scope.
+/// flow records. A request starts with the authenticated user (source <c>rest</c>; the method dispatch shared by
+/// <c>method.call</c> and DDP switches to <c>method</c>); visitor-token endpoints name the visitor with
+/// <see cref="SetActor"/>; background work runs as <see cref="ChangeActor.System"/> unless it begins its own scope.
 /// </summary>
 public sealed class ChangeScope
 {
@@ -56,11 +56,9 @@ public static class ChangeScopeSetup
     /// <summary>After authentication: every request gets a scope naming its caller.</summary>
     public static IApplicationBuilder UseChangeScope(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        // Source rest; the shared method dispatch names its own changes "method".
         var user = context.User;
-        var source = context.Request.Path.StartsWithSegments("/api/v1/method.call") ? ChangeActor.Method : ChangeActor.Rest;
-        var actor = user.FindFirstValue(ClaimTypes.NameIdentifier) is { } id
-            ? new ChangeActor(id, user.FindFirstValue(ClaimTypes.Name), source)
-            : new ChangeActor(null, null, source);
+        var actor = new ChangeActor(user.FindFirstValue(ClaimTypes.NameIdentifier), user.FindFirstValue(ClaimTypes.Name), ChangeActor.Rest);
         using (ChangeScope.Begin(actor))
         {
             await next(context);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
+using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Tags;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -107,6 +108,8 @@ public static class MethodEndpoints
         {
             return MethodOutcome.Fail("error-not-allowed", "Not allowed");
         }
+        // What a method changes records the source "method", whether method.call or DDP carried it.
+        using var actor = ChangeScope.Begin(new ChangeActor(context.Caller.Id, context.Caller.Username, ChangeActor.Method));
         return await entry.Run(parameters, context);
     }
 

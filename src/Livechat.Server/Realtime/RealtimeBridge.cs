@@ -111,7 +111,7 @@ public sealed class RealtimeBridge(IChangeFeed feed, StreamHub hub, IServiceScop
         PublishRoomData(change);
         if (change.RoomId is not { } rid || change.AgentId is not { } agentId || !hub.HasSubscribers(StreamAccess.LivechatRoom, rid)) return;
         await using var scope = scopes.CreateAsyncScope();
-        var agent = await WidgetApiEndpoints.AgentViewAsync(scope.ServiceProvider.GetRequiredService<LivechatDb>(),
+        var agent = await WidgetQueries.AgentViewAsync(scope.ServiceProvider.GetRequiredService<LivechatDb>(),
             scope.ServiceProvider.GetRequiredService<SettingsStore>(), agentId, ct);
         if (agent is null) return;
         hub.Publish(StreamAccess.LivechatRoom, rid, [new JsonObject { ["type"] = "agentData", ["data"] = ChangeEvents.Document(agent) }]);
@@ -157,14 +157,10 @@ public sealed class RealtimeBridge(IChangeFeed feed, StreamHub hub, IServiceScop
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LivechatDb>();
         var settings = scope.ServiceProvider.GetRequiredService<SettingsStore>();
-        var queued = await db.Inquiries.AsNoTracking().Where(i => i.Status == "queued" && i.Department == department)
-            .Select(i => i.Rid).ToListAsync(ct);
-        foreach (var rid in queued.Where(watched.Contains))
+        var spots = await WidgetQueries.QueueOfDepartmentAsync(db, settings, department, ct);
+        foreach (var (rid, info) in spots.Where(s => watched.Contains(s.Key)))
         {
-            if (await WidgetApiEndpoints.QueueInfoAsync(db, settings, rid, ct) is { } info)
-            {
-                hub.Publish(StreamAccess.LivechatRoom, rid, [new JsonObject { ["type"] = "queueData", ["data"] = ChangeEvents.Document(info) }]);
-            }
+            hub.Publish(StreamAccess.LivechatRoom, rid, [new JsonObject { ["type"] = "queueData", ["data"] = ChangeEvents.Document(info) }]);
         }
     }
 }

@@ -47,7 +47,7 @@ public static class WidgetApiEndpoints
         var guest = token.Length > 0 ? await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct) : null;
         var room = guest is null ? null
             : await db.Rooms.AsNoTracking().Where(r => r.VisitorId == guest.Id && r.Open).OrderByDescending(r => r.Ts).FirstOrDefaultAsync(ct);
-        var agent = room?.ServedById is { } agentId ? await AgentViewAsync(db, settings, agentId, ct) : null;
+        var agent = room?.ServedById is { } agentId ? await WidgetQueries.AgentViewAsync(db, settings, agentId, ct) : null;
         var departments = await db.Departments.AsNoTracking().Where(x => x.Enabled && !x.Archived && x.NumAgents > 0)
             .OrderBy(x => x.Name).Select(x => new WidgetDepartment(x.Id, x.Name, x.ShowOnRegistration, x.ShowOnOfflineForm)).ToListAsync(ct);
         var origin = WidgetEndpoints.ServerUrl(http);
@@ -58,34 +58,13 @@ public static class WidgetApiEndpoints
             [], departments, new WidgetResources($"{origin}/sounds/chime.mp3", []),
             await OnlineAsync(db, settings, department, ct),
             guest is null ? null : ConfigGuestView.From(guest), room is null ? null : ConfigRoomView.From(room), agent,
-            room is { ServedById: null } ? await QueueInfoAsync(db, settings, room.Id, ct) : null);
+            room is { ServedById: null } ? await WidgetQueries.QueueInfoAsync(db, settings, room.Id, ct) : null);
         return TypedResults.Ok(new WidgetConfigResponse(config));
     }
 
     /// <summary>Rocket.Chat's <c>online(department)</c>: chats accepted with nobody online, or an available agent there.</summary>
     static async Task<bool> OnlineAsync(LivechatDb db, SettingsStore settings, string? department, CancellationToken ct) =>
         await settings.GetBoolAsync("Livechat_accept_chats_with_no_agents", ct) || await Routing.AvailableAgents(db, department).AnyAsync(ct);
-
-    public static async Task<AgentInfoView?> AgentViewAsync(LivechatDb db, SettingsStore settings, string agentId, CancellationToken ct)
-    {
-        if (!await settings.GetBoolAsync("Livechat_show_agent_info", ct)) return AgentInfoView.Hidden;
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == agentId, ct);
-        return user is null ? null : AgentInfoView.From(user, await settings.GetBoolAsync("Livechat_show_agent_email", ct));
-    }
-
-    /// <summary>
-    /// A queued room's place: its inquiry's 1-based position among the queued inquiries of the same department, in the
-    /// queue's order (priority weight, then arrival). Null when the room has no queued inquiry.
-    /// </summary>
-    public static async Task<QueueInfoView?> QueueInfoAsync(LivechatDb db, SettingsStore settings, string rid, CancellationToken ct)
-    {
-        var inquiry = await db.Inquiries.AsNoTracking().FirstOrDefaultAsync(i => i.Rid == rid && i.Status == "queued", ct);
-        if (inquiry is null) return null;
-        var ahead = await db.Inquiries.AsNoTracking().CountAsync(i => i.Status == "queued" && i.Department == inquiry.Department
-            && (i.PriorityWeight < inquiry.PriorityWeight || (i.PriorityWeight == inquiry.PriorityWeight && i.Ts < inquiry.Ts)), ct);
-        var text = await settings.GetStringAsync("Livechat_waiting_queue_message", ct);
-        return new QueueInfoView(ahead + 1, text.Length > 0 ? new QueueMessage(text, new QueueMessageUser("rocket.cat", "rocket.cat")) : null, null);
-    }
 
     static async Task<Results<Ok<AgentInfoResponse>, ApiError>> AgentInfo(string rid, string token, LivechatDb db, SettingsStore settings,
         CancellationToken ct)
@@ -94,7 +73,7 @@ public static class WidgetApiEndpoints
         if (visitor is null) return ApiError.Failure("invalid-token");
         var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid && r.VisitorToken == token, ct);
         if (room is null) return ApiError.Failure("invalid-room");
-        var agent = room.ServedById is { } id ? await AgentViewAsync(db, settings, id, ct) : null;
+        var agent = room.ServedById is { } id ? await WidgetQueries.AgentViewAsync(db, settings, id, ct) : null;
         return agent is null ? ApiError.Failure("invalid-agent") : TypedResults.Ok(new AgentInfoResponse(agent));
     }
 
@@ -108,7 +87,7 @@ public static class WidgetApiEndpoints
         var department = http.Query["department"].ToString() is { Length: > 0 } d ? d : null;
         var next = await Routing.SelectAgentAsync(db, department, null, ct);
         if (next is null) return ApiError.Failure("agent-not-found");
-        var agent = await AgentViewAsync(db, settings, next.Id, ct);
+        var agent = await WidgetQueries.AgentViewAsync(db, settings, next.Id, ct);
         return agent is null ? ApiError.Failure("invalid-agent") : TypedResults.Ok(new OptionalAgentResponse(agent));
     }
 

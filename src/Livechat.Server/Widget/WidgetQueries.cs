@@ -1,0 +1,54 @@
+using Livechat.Server.Data;
+using Livechat.Server.Rooms;
+using Livechat.Server.Settings;
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Widget;
+
+/// <summary>What the widget shows of its agent and its place in the queue, for the REST endpoints and the realtime streams.</summary>
+public static class WidgetQueries
+{
+    public static async Task<AgentInfoView?> AgentViewAsync(LivechatDb db, SettingsStore settings, string agentId, CancellationToken ct)
+    {
+        if (!await settings.GetBoolAsync("Livechat_show_agent_info", ct)) return AgentInfoView.Hidden;
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == agentId, ct);
+        return user is null ? null : AgentInfoView.From(user, await settings.GetBoolAsync("Livechat_show_agent_email", ct));
+    }
+
+    /// <summary>
+    /// A queued room's place: its inquiry's 1-based position among the queued inquiries of the same department, in the
+    /// queue's order (priority weight, then arrival). Null when the room has no queued inquiry.
+    /// </summary>
+    public static async Task<QueueInfoView?> QueueInfoAsync(LivechatDb db, SettingsStore settings, string rid, CancellationToken ct)
+    {
+        var inquiry = await db.Inquiries.AsNoTracking().FirstOrDefaultAsync(i => i.Rid == rid && i.Status == "queued", ct);
+        if (inquiry is null) return null;
+        var ahead = await db.Inquiries.AsNoTracking().CountAsync(i => i.Status == "queued" && i.Department == inquiry.Department
+            && (i.PriorityWeight < inquiry.PriorityWeight || (i.PriorityWeight == inquiry.PriorityWeight && i.Ts < inquiry.Ts)), ct);
+        return At(ahead + 1, await settings.GetStringAsync("Livechat_waiting_queue_message", ct));
+    }
+
+    /// <summary>
+    /// <see cref="QueueInfoAsync"/> for every queued room of a department, from one read of its queue: a room's spot is
+    /// one more than the inquiries strictly ahead of it.
+    /// </summary>
+    public static async Task<Dictionary<string, QueueInfoView>> QueueOfDepartmentAsync(LivechatDb db, SettingsStore settings, string? department,
+        CancellationToken ct)
+    {
+        var queue = await db.Inquiries.AsNoTracking().Where(i => i.Status == "queued" && i.Department == department)
+            .OrderBy(i => i.PriorityWeight).ThenBy(i => i.Ts).Select(i => new { i.Rid, i.PriorityWeight, i.Ts }).ToListAsync(ct);
+        var text = await settings.GetStringAsync("Livechat_waiting_queue_message", ct);
+        var spots = new Dictionary<string, QueueInfoView>(StringComparer.Ordinal);
+        var ahead = 0;
+        for (var i = 0; i < queue.Count; i++)
+        {
+            // Equal weight and arrival time share a spot, as the count in QueueInfoAsync gives them.
+            if (i > 0 && (queue[i].PriorityWeight, queue[i].Ts) != (queue[i - 1].PriorityWeight, queue[i - 1].Ts)) ahead = i;
+            spots[queue[i].Rid] = At(ahead + 1, text);
+        }
+        return spots;
+    }
+
+    static QueueInfoView At(int spot, string message) =>
+        new(spot, message.Length > 0 ? new QueueMessage(message, new QueueMessageUser("rocket.cat", "rocket.cat")) : null, null);
+}

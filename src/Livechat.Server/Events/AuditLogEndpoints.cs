@@ -54,7 +54,4 @@ public static class AuditLogEndpoints
         change.Actor.Id is { } id ? new AuditActor(id, change.Actor.Username) : null, change.Actor.Source,
         change.Changes.Where(c => ChangeFields.IsAudited(c.Key)).ToDictionary(c => c.Key, c => c.Value));
 
-    /// <summary>The JSON form of an entry's changes (also the webhook's and dry run's).</summary>
-    public static JsonObject ChangesJson(IEnumerable<KeyValuePair<string, FieldChange>> changes) =>
-        new(changes.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)new JsonObject { ["from"] = c.Value.From?.DeepClone(), ["to"] = c.Value.To?.DeepClone() })));
 }

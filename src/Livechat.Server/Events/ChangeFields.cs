@@ -60,6 +60,11 @@ public static class ChangeFields
     /// </summary>
     public static bool TriggersWebhook(string field) => IsAudited(field) && field != "crmData";
 
+    /// <summary>The audited ones among <paramref name="changes"/> as <c>{"field":{"from","to"}}</c>, as the webhook and a dry run show them.</summary>
+    public static JsonObject AuditedJson(IEnumerable<KeyValuePair<string, FieldChange>> changes) =>
+        new(changes.Where(c => IsAudited(c.Key)).Select(c => KeyValuePair.Create(c.Key,
+            (JsonNode?)new JsonObject { ["from"] = c.Value.From?.DeepClone(), ["to"] = c.Value.To?.DeepClone() })));
+
     /// <summary>The changed tracked fields of a modified room entry (empty for added or unchanged entries).</summary>
     public static Dictionary<string, FieldChange> OfRoom(EntityEntry entry) => Diff(entry, RoomFields);
 

@@ -42,9 +42,7 @@ static class SaveInfoAnswers
     public static JsonObject Changes(LivechatDb db, LivechatRoom room, Visitor visitor)
     {
         db.ChangeTracker.DetectChanges();
-        var changes = ChangeFields.OfRoom(db.Entry(room)).Concat(ChangeFields.OfVisitor(db.Entry(visitor)))
-            .Where(c => ChangeFields.IsAudited(c.Key));
-        return AuditLogEndpoints.ChangesJson(changes);
+        return ChangeFields.AuditedJson(ChangeFields.OfRoom(db.Entry(room)).Concat(ChangeFields.OfVisitor(db.Entry(visitor))));
     }
 
     public static SaveInfoRepresentation Representation(HttpResponse response, LivechatRoom room, Visitor visitor)

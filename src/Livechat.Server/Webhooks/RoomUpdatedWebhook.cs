@@ -26,7 +26,7 @@ static class RoomUpdatedWebhook
         {
             ["event"] = Type,
             ["room"] = change.Room.DeepClone(),
-            ["changes"] = AuditLogEndpoints.ChangesJson(change.Changes.Where(c => ChangeFields.IsAudited(c.Key))),
+            ["changes"] = ChangeFields.AuditedJson(change.Changes),
         };
         if (change.Actor.Id is { } id) payload["actor"] = new JsonObject { ["_id"] = id, ["username"] = change.Actor.Username };
         payload["ts"] = JsonSetup.FormatDate(change.Ts);

@@ -114,14 +114,19 @@ public sealed class DdpClient : IAsyncDisposable
     }
 
     /// <summary>Asserts that no event of the stream arrives within a short while (after everything sent so far).</summary>
-    public async Task AssertNoEventAsync(string stream, string? eventName = null)
+    /// <summary>
+    /// No event of <paramref name="stream"/> (and <paramref name="eventName"/>, and naming <paramref name="mentioning"/>
+    /// anywhere, when given) came before a ping's answer: call it after another subscriber received the event.
+    /// </summary>
+    public async Task AssertNoEventAsync(string stream, string? eventName = null, string? mentioning = null)
     {
         // A ping's pong comes back after every message the server queued before it.
         var id = $"p{Interlocked.Increment(ref _nextId)}";
         await SendAsync(new { msg = "ping", id });
         await NextAsync(m => (string?)m["msg"] == "pong" && (string?)m["id"] == id);
         Assert.DoesNotContain(_unclaimed, m => (string?)m["msg"] == "changed" && (string?)m["collection"] == stream
-            && (eventName is null || (string?)m["fields"]?["eventName"] == eventName));
+            && (eventName is null || (string?)m["fields"]?["eventName"] == eventName)
+            && (mentioning is null || m.ToJsonString().Contains(mentioning, StringComparison.Ordinal)));
     }
 
     async Task ReadAsync()

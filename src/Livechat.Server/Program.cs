@@ -27,6 +27,7 @@ using Scalar.AspNetCore;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.WebHost.UseLivechatAddress(builder.Configuration);
+builder.Services.HideRequestUrls();  // they can carry visitor tokens; UseRequestLog writes masked ones
 builder.Services.AddLivechatDb(builder.Configuration);
 builder.Services.AddHostedService<Seeding>();
 builder.Services.AddLimits(builder.Configuration);
@@ -44,6 +45,7 @@ builder.Services.AddLivechatOpenApi();
 
 var app = builder.Build();
 
+app.UseRequestLog();
 app.UseSecurityHeaders();
 app.UseExceptionHandler(_ => { });
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(25) });

@@ -117,8 +117,19 @@ async function widgetFrame(page) {
   return frame;
 }
 
+/**
+ * Clicks the element holding the text once it has stopped moving: the widget's modal slides in, and a click aimed
+ * at where its button was a moment ago lands on nothing (seen on a loaded machine).
+ */
 const clickText = async (frame, selector, text) => {
-  const element = await frame.waitForSelector(`${selector} ::-p-text(${text})`);
+  const element = await frame.waitForSelector(`${selector} ::-p-text(${text})`, { visible: true });
+  let previous;
+  for (let i = 0; i < 100; i++) {
+    const box = JSON.stringify(await element.boundingBox());
+    if (box === previous) break;
+    previous = box;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await element.click();
 };
 

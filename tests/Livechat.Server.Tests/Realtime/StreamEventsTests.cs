@@ -137,6 +137,32 @@ public abstract class StreamEventsTests<TFactory>(TFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task QueuedVisitorsFollowTheirSpotAsTheQueueMoves()
+    {
+        var first = await factory.OpenQueuedRoomAsync();
+        var second = await factory.OpenQueuedRoomAsync();
+        var (rid, token) = (second.Str("_id"), second.GetProperty("v").Str("token"));
+        var spot = await SpotAsync(token);
+        Assert.Equal(await SpotAsync(first.GetProperty("v").Str("token")) + 1, spot);
+        var agent = await factory.CreateAgentAsync();
+        await using var visitor = await DdpClient.ConnectAsync(factory);
+        await visitor.SubscribeAsVisitorAsync("stream-livechat-room", rid, token);
+        var inquiry = (await agent.Api.GetAsync("livechat/inquiries.queued?count=100")).Ok().Json.GetProperty("inquiries").EnumerateArray()
+            .First(i => i.Str("rid") == first.Str("_id")).Str("_id");
+
+        (await agent.Api.PostAsync("livechat/inquiries.take", new { inquiryId = inquiry })).Ok();
+        var queueData = await visitor.NextEventAsync("stream-livechat-room", rid, a => (string?)a[0]?["type"] == "queueData");
+
+        // The stream and the widget's config agree on the new spot: one place closer.
+        Assert.Equal(spot - 1, (int)queueData[0]!["data"]!["spot"]!);
+        Assert.Equal(spot - 1, await SpotAsync(token));
+    }
+
+    async Task<int> SpotAsync(string token) =>
+        (await factory.Anonymous().GetAsync($"livechat/config?token={token}")).Ok().Json
+            .GetProperty("config").GetProperty("queueInfo").GetProperty("spot").GetInt32();
+
+    [Fact]
     public async Task ClosingSendsTheClosingMessageAndTheClosedRoom()
     {
         var (room, token, agent, _) = await factory.CreateServedRoomAsync();

@@ -25,6 +25,17 @@ public sealed record MethodOutcome(JsonNode? Result, JsonNode? Code = null, stri
 
     // Meteor's check() failure.
     public static readonly MethodOutcome MatchFailed = Fail(400, "Match failed");
+
+    /// <summary>A Meteor.Error as it travels in method results and DDP <c>nosub</c> messages.</summary>
+    public static JsonObject MeteorError(JsonNode code, string? reason)
+    {
+        var text = code is JsonValue v && v.TryGetValue<string>(out var s) ? s : code.ToJsonString();
+        var error = new JsonObject { ["isClientSafe"] = true, ["error"] = code.DeepClone() };
+        if (reason is not null) error["reason"] = reason;
+        error["message"] = reason is null ? $"[{text}]" : $"{reason} [{text}]";
+        error["errorType"] = "Meteor.Error";
+        return error;
+    }
 }
 
 /// <summary>
@@ -88,9 +99,6 @@ public static class MethodEndpoints
         return TypedResults.Ok(new MethodResponse(Ejson.Stringify(Result(message["id"], outcome))));
     }
 
-    /// <summary>Whether <paramref name="method"/> is one of the catalogue methods offered here (REST and DDP alike).</summary>
-    public static bool Knows(string method) => Methods.ContainsKey(method);
-
     /// <summary>Runs a catalogue method for a logged-in caller, checking its permission first; DDP uses the same dispatch.</summary>
     public static Task<MethodOutcome> InvokeAsync(string method, JsonArray parameters, CurrentUser? caller, IServiceProvider services,
         CancellationToken ct) =>
@@ -124,12 +132,7 @@ public static class MethodEndpoints
             if (!outcome.NoResult) result["result"] = outcome.Result;
             return result;
         }
-        var code = outcome.Code.GetValueKind() == JsonValueKind.String ? (string)outcome.Code! : outcome.Code.ToJsonString();
-        var error = new JsonObject { ["isClientSafe"] = true, ["error"] = outcome.Code.DeepClone() };
-        if (outcome.Reason is not null) error["reason"] = outcome.Reason;
-        error["message"] = outcome.Reason is null ? $"[{code}]" : $"{outcome.Reason} [{code}]";
-        error["errorType"] = "Meteor.Error";
-        result["error"] = error;
+        result["error"] = MethodOutcome.MeteorError(outcome.Code, outcome.Reason);
         return result;
     }
 

@@ -39,17 +39,6 @@ public static class DdpMessages
     public static JsonObject Error(string reason, string offendingText) =>
         new() { ["msg"] = "error", ["reason"] = reason, ["offendingMessage"] = offendingText };
 
-    /// <summary>A Meteor.Error as it travels in <c>nosub</c> and method results.</summary>
-    public static JsonObject MeteorError(JsonNode code, string? reason)
-    {
-        var text = code is JsonValue v && v.TryGetValue<string>(out var s) ? s : code.ToJsonString();
-        var error = new JsonObject { ["isClientSafe"] = true, ["error"] = code.DeepClone() };
-        if (reason is not null) error["reason"] = reason;
-        error["message"] = reason is null ? $"[{text}]" : $"{reason} [{text}]";
-        error["errorType"] = "Meteor.Error";
-        return error;
-    }
-
     /// <summary>A stream event as Rocket.Chat's streamer sends it: a <c>changed</c> on the stream's collection, id <c>id</c>.</summary>
     public static JsonObject Changed(string stream, string eventName, JsonArray args) => new()
     {

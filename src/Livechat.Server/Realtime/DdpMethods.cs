@@ -23,14 +23,12 @@ public static class DdpMethods
     {
         await using var scope = session.Scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        // Changes made by a DDP method name its caller, as method.call's do.
-        using var actor = ChangeScope.Begin(new ChangeActor(session.User?.Id, session.User?.Username, ChangeActor.Method));
         return method switch
         {
             "login" => await LoginAsync(session, parameters, services, ct),
             "logout" => Logout(session),
             "livechat:setUpConnection" => SetUpConnection(session, parameters),
-            StreamAccess.NotifyRoom => await NotifyRoomAsync(session, parameters, services, ct),
+            StreamAccess.NotifyRoom => await NotifyRoomAsync(session, parameters, ct),
             _ => await MethodEndpoints.InvokeAsync(method, parameters, session.User, services, ct),
         };
     }
@@ -100,7 +98,7 @@ public static class DdpMethods
     /// the visitor (its token in <c>extraData</c>) or by a logged-in user under their own username. Anything else is
     /// dropped silently, as Rocket.Chat's <c>allowWrite</c> does. The visitor token is not passed on to listeners.
     /// </summary>
-    static async Task<MethodOutcome> NotifyRoomAsync(DdpSession session, JsonArray parameters, IServiceProvider services, CancellationToken ct)
+    static async Task<MethodOutcome> NotifyRoomAsync(DdpSession session, JsonArray parameters, CancellationToken ct)
     {
         if (parameters is not [JsonValue name, JsonValue username, var state, ..] || name.GetValueKind() != JsonValueKind.String
             || username.GetValueKind() != JsonValueKind.String)
@@ -112,11 +110,9 @@ public static class DdpMethods
         var token = parameters.Count > 3 && parameters[3] is JsonObject extra && extra["token"] is JsonValue t
             && t.GetValueKind() == JsonValueKind.String ? t.GetValue<string>() : null;
         var who = username.GetValue<string>();
-        var db = services.GetRequiredService<LivechatDb>();
-        var allowed = token is not null
-            ? await db.Rooms.AnyAsync(r => r.Id == rid && r.VisitorToken == token, ct)
-            : session.User is { } user && user.Username == who;
-        if (!allowed) return MethodOutcome.Undefined;
+        // The writer must be able to read the room, as a subscriber must (a user only under their own name).
+        if (token is null && session.User?.Username != who) return MethodOutcome.Undefined;
+        if (!await StreamAccess.CanSeeRoomAsync(session, rid, token, ct)) return MethodOutcome.Undefined;
 
         bool typing;
         JsonArray activities;
@@ -130,15 +126,16 @@ public static class DdpMethods
             if (state is not JsonArray given) return MethodOutcome.Undefined;
             activities = (JsonArray)given.DeepClone();
             typing = activities.Any(a => a is JsonValue v && v.TryGetValue<string>(out var s) && s == "user-typing");
-            if (!typing && activities.Count > 0) return Publish(services, session, rid, "user-activity", [who, activities]);
+            if (!typing && activities.Count > 0) return Publish(session, rid, "user-activity", [who, activities]);
         }
-        Publish(services, session, rid, "typing", [who, typing]);
-        return Publish(services, session, rid, "user-activity", [who, activities]);
+        Publish(session, rid, "typing", [who, typing]);
+        return Publish(session, rid, "user-activity", [who, activities]);
     }
 
-    static MethodOutcome Publish(IServiceProvider services, DdpSession origin, string rid, string kind, JsonArray args)
+    /// <summary><c>stream-notify-room</c> <c>&lt;rid&gt;/&lt;kind&gt;</c> to everyone but the writer's own connection.</summary>
+    static MethodOutcome Publish(DdpSession origin, string rid, string kind, JsonArray args)
     {
-        services.GetRequiredService<RealtimePublisher>().NotifyRoom(rid, kind, args, origin);
+        origin.Hub.Publish(StreamAccess.NotifyRoom, $"{rid}/{kind}", args, origin);
         return MethodOutcome.Undefined;
     }
 }

@@ -232,7 +232,7 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
         if (_subscriptions.Count >= MaxSubscriptions)
         {
             // Each subscription costs an authorisation read and memory; a widget needs five, an agent app a few dozen.
-            Send(DdpMessages.NoSub(subId, DdpMessages.MeteorError("too-many-subscriptions", $"At most {MaxSubscriptions} subscriptions per connection")));
+            Send(DdpMessages.NoSub(subId, MethodOutcome.MeteorError("too-many-subscriptions", $"At most {MaxSubscriptions} subscriptions per connection")));
             return;
         }
         var refusal = await StreamAccess.AuthorizeAsync(this, subId, name.GetValue<string>(), message["params"] as JsonArray ?? [], ct);

@@ -1,6 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Livechat.Server.Http;
+using Livechat.Server.Methods;
 
 namespace Livechat.Server.Realtime;
 
@@ -42,9 +43,6 @@ public static class EjsonDocuments
         }
     }
 
-    static JsonObject? AsDate(JsonValue v) =>
-        v.GetValueKind() == JsonValueKind.String && DateTime.TryParse(v.GetValue<string>(), CultureInfo.InvariantCulture,
-            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date)
-            ? new JsonObject { ["$date"] = new DateTimeOffset(date, TimeSpan.Zero).ToUnixTimeMilliseconds() }
-            : null;
+    static JsonNode? AsDate(JsonValue v) =>
+        v.GetValueKind() == JsonValueKind.String && JsonSetup.ParseDate(v.GetValue<string>()) is { } date ? Ejson.ToNode(date) : null;
 }

@@ -68,11 +68,16 @@ public sealed class RealtimeBridge(IChangeFeed feed, StreamHub hub, IServiceScop
     void PublishMessage(ChangeEvent change)
     {
         if (change.Message is null || change.RoomId is null) return;
-        var message = EjsonDocuments.Convert(change.Message);
-        hub.Publish(StreamAccess.RoomMessages, change.RoomId, [message]);
-        if (change.AgentId is { } agent)
+        var toAgent = change.AgentId is not null && hub.HasSubscribers(StreamAccess.RoomMessages, StreamAccess.MyMessages);
+        // Converting costs a walk of the document: only when someone here is to receive it.
+        if (toAgent || hub.HasSubscribers(StreamAccess.RoomMessages, change.RoomId))
         {
-            hub.Publish(StreamAccess.RoomMessages, StreamAccess.MyMessages, [message.DeepClone()], audience: s => s.UserId == agent);
+            var message = EjsonDocuments.Convert(change.Message);
+            hub.Publish(StreamAccess.RoomMessages, change.RoomId, [message]);
+            if (toAgent)
+            {
+                hub.Publish(StreamAccess.RoomMessages, StreamAccess.MyMessages, [message.DeepClone()], audience: s => s.UserId == change.AgentId);
+            }
         }
         if (change.Type == ChangeTypes.MessageCreated) RoomChangedForAgent(change, "updated");
     }
@@ -80,8 +85,15 @@ public sealed class RealtimeBridge(IChangeFeed feed, StreamHub hub, IServiceScop
     /// <summary><c>stream-notify-user</c> <c>&lt;agent&gt;/rooms-changed</c>: the serving agent's view of the room.</summary>
     void RoomChangedForAgent(ChangeEvent change, string action)
     {
-        if (change.AgentId is not { } agent || change.Room is null) return;
-        hub.Publish(StreamAccess.NotifyUser, $"{agent}/rooms-changed", [action, EjsonDocuments.Convert(change.Room)]);
+        if (change.AgentId is { } agent) RoomsChanged(agent, action, change);
+    }
+
+    /// <summary>The room, converted only when <paramref name="agent"/> listens here.</summary>
+    void RoomsChanged(string agent, string action, ChangeEvent change)
+    {
+        var eventName = $"{agent}/rooms-changed";
+        if (change.Room is null || !hub.HasSubscribers(StreamAccess.NotifyUser, eventName)) return;
+        hub.Publish(StreamAccess.NotifyUser, eventName, [action, EjsonDocuments.Convert(change.Room)]);
     }
 
     /// <summary>
@@ -104,9 +116,9 @@ public sealed class RealtimeBridge(IChangeFeed feed, StreamHub hub, IServiceScop
     {
         RoomChangedForAgent(change, "inserted");
         if (change.Changes.TryGetValue("servedBy", out var servedBy) && servedBy.From?["_id"] is JsonValue previous
-            && previous.GetValue<string>() != change.AgentId && change.Room is not null)
+            && previous.GetValue<string>() != change.AgentId)
         {
-            hub.Publish(StreamAccess.NotifyUser, $"{previous.GetValue<string>()}/rooms-changed", ["removed", EjsonDocuments.Convert(change.Room)]);
+            RoomsChanged(previous.GetValue<string>(), "removed", change);
         }
         PublishRoomData(change);
         if (change.RoomId is not { } rid || change.AgentId is not { } agentId || !hub.HasSubscribers(StreamAccess.LivechatRoom, rid)) return;
@@ -152,14 +164,14 @@ public sealed class RealtimeBridge(IChangeFeed feed, StreamHub hub, IServiceScop
     /// <summary><c>queueData</c> on <c>stream-livechat-room</c> for the queued rooms of a department that someone here watches.</summary>
     async Task PublishQueuePositionsAsync(string? department, CancellationToken ct)
     {
-        var watched = hub.EventNames(StreamAccess.LivechatRoom).ToHashSet(StringComparer.Ordinal);
-        if (watched.Count == 0) return;
+        if (!hub.EventNames(StreamAccess.LivechatRoom).Any()) return;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LivechatDb>();
         var settings = scope.ServiceProvider.GetRequiredService<SettingsStore>();
         var spots = await WidgetQueries.QueueOfDepartmentAsync(db, settings, department, ct);
-        foreach (var (rid, info) in spots.Where(s => watched.Contains(s.Key)))
+        foreach (var (rid, info) in spots)
         {
+            // Publish skips rooms nobody here watches.
             hub.Publish(StreamAccess.LivechatRoom, rid, [new JsonObject { ["type"] = "queueData", ["data"] = ChangeEvents.Document(info) }]);
         }
     }

@@ -15,7 +15,6 @@ public static class RealtimeEndpoints
     public static IServiceCollection AddRealtime(this IServiceCollection services)
     {
         services.AddSingleton<StreamHub>();
-        services.AddSingleton<RealtimePublisher>();
         services.AddHostedService<RealtimeBridge>();
         return services;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Methods;
 using Livechat.Server.Rooms;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,7 +25,7 @@ public static class StreamAccess
 
     public readonly record struct Decision(StreamSubscription? Subscription, JsonObject? Error);
 
-    static Decision Refuse(JsonNode code, string? reason = null) => new(null, DdpMessages.MeteorError(code, reason));
+    static Decision Refuse(JsonNode code, string? reason = null) => new(null, MethodOutcome.MeteorError(code, reason));
 
     public static async Task<Decision> AuthorizeAsync(DdpSession session, string subId, string stream, JsonArray parameters, CancellationToken ct)
     {
@@ -65,7 +66,8 @@ public static class StreamAccess
         return null;
     }
 
-    static async Task<bool> CanSeeRoomAsync(DdpSession session, string rid, string? token, CancellationToken ct)
+    /// <summary>The visitor by its token, else the session's user by <see cref="RoomAccess.CanViewAsync"/>.</summary>
+    public static async Task<bool> CanSeeRoomAsync(DdpSession session, string rid, string? token, CancellationToken ct)
     {
         await using var scope = session.Scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LivechatDb>();

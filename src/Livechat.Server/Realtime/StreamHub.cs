@@ -22,16 +22,25 @@ public sealed class StreamHub
 {
     readonly ConcurrentDictionary<(string Stream, string EventName), ConcurrentDictionary<StreamSubscription, byte>> _byEvent = new();
 
-    public void Add(StreamSubscription subscription) =>
-        _byEvent.GetOrAdd((subscription.Stream, subscription.EventName), _ => new()).TryAdd(subscription, 0);
+    /// <summary>Taken by <see cref="Add"/> and <see cref="Remove"/> (never by <see cref="Publish"/>), so that a set emptied and dropped by one cannot swallow the other's subscription.</summary>
+    readonly Lock _changing = new();
+
+    public void Add(StreamSubscription subscription)
+    {
+        lock (_changing)
+        {
+            _byEvent.GetOrAdd((subscription.Stream, subscription.EventName), _ => new()).TryAdd(subscription, 0);
+        }
+    }
 
     public void Remove(StreamSubscription subscription)
     {
         var key = (subscription.Stream, subscription.EventName);
-        if (_byEvent.TryGetValue(key, out var set))
+        lock (_changing)
         {
+            if (!_byEvent.TryGetValue(key, out var set)) return;
             set.TryRemove(subscription, out _);
-            if (set.IsEmpty) _byEvent.TryRemove(new KeyValuePair<(string, string), ConcurrentDictionary<StreamSubscription, byte>>(key, set));
+            if (set.IsEmpty) _byEvent.TryRemove(key, out _);
         }
     }
 
@@ -45,18 +54,15 @@ public sealed class StreamHub
     /// <summary>
     /// Sends the event to the subscribers of <paramref name="stream"/>/<paramref name="eventName"/> that
     /// <paramref name="audience"/> admits, except the connection it came from (Rocket.Chat's <c>retransmitToSelf: false</c>).
-    /// Returns how many subscriptions it reached.
     /// </summary>
-    public int Publish(string stream, string eventName, JsonArray args, DdpSession? origin = null, Func<StreamSubscription, bool>? audience = null)
+    public void Publish(string stream, string eventName, JsonArray args, DdpSession? origin = null, Func<StreamSubscription, bool>? audience = null)
     {
-        if (!_byEvent.TryGetValue((stream, eventName), out var set) || set.IsEmpty) return 0;
+        if (!_byEvent.TryGetValue((stream, eventName), out var set) || set.IsEmpty) return;
         var json = Ejson.Stringify(DdpMessages.Changed(stream, eventName, args));
-        var sent = 0;
         foreach (var subscription in set.Keys)
         {
             if (subscription.Session == origin || (audience is not null && !audience(subscription))) continue;
-            if (subscription.Session.Send(json)) sent++;
+            subscription.Session.Send(json);
         }
-        return sent;
     }
 }

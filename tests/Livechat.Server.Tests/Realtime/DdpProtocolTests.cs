@@ -196,6 +196,25 @@ public abstract class DdpProtocolTests<TFactory>(TFactory factory) : IClassFixtu
         await visitor.AssertNoEventAsync("stream-notify-room");
         await agentDdp.AssertNoEventAsync("stream-notify-room", $"{rid}/typing");
     }
+
+    [Fact]
+    public async Task AgentTypingReachesTheVisitorOnlyFromAnAgentWhoMaySeeTheRoom()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var stranger = await factory.CreateAgentAsync();
+        var rid = room.Str("_id");
+        await using var visitor = await DdpClient.ConnectAsync(factory);
+        await using var agentDdp = await DdpClient.LoginAsync(factory, agent);
+        await using var strangerDdp = await DdpClient.LoginAsync(factory, stranger);
+        await visitor.SubscribeAsVisitorAsync("stream-notify-room", $"{rid}/typing", token);
+
+        await strangerDdp.CallAsync("stream-notify-room", $"{rid}/typing", stranger.Username, true);
+        await agentDdp.CallAsync("stream-notify-room", $"{rid}/typing", agent.Username, true);
+        var typing = await visitor.NextEventAsync("stream-notify-room", $"{rid}/typing");
+
+        Assert.Equal($$"""["{{agent.Username}}",true]""", typing.Text());
+        await visitor.AssertNoEventAsync("stream-notify-room", $"{rid}/typing");
+    }
 }
 
 public sealed class DdpProtocolSqliteTests(SqliteServerFactory factory) : DdpProtocolTests<SqliteServerFactory>(factory);

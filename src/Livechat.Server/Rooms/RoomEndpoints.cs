@@ -75,7 +75,8 @@ public static class RoomEndpoints
         return TypedResults.Ok(new LivechatRoomResponse(RoomView.From(room), isNew));
     }
 
-    static Task<LivechatRoom?> OpenRoomOfAsync(LivechatDb db, string visitorId, CancellationToken ct) =>
+    /// <summary>The visitor's open room (the newest, should there ever be two).</summary>
+    public static Task<LivechatRoom?> OpenRoomOfAsync(LivechatDb db, string visitorId, CancellationToken ct) =>
         db.Rooms.AsNoTracking().Where(r => r.VisitorId == visitorId && r.Open).OrderByDescending(r => r.Ts).FirstOrDefaultAsync(ct);
 
     static async Task<Results<Ok<RoomResponse>, ApiError>> Info(HttpRequest http, CurrentUser caller, LivechatDb db,

@@ -55,6 +55,13 @@ public static class Routing
     }
 
     /// <summary>
+    /// Whether a room may open in <paramref name="department"/> (Rocket.Chat's <c>online(department)</c>): chats are
+    /// accepted with nobody online, or an agent there is available.
+    /// </summary>
+    public static async Task<bool> AcceptsChatsAsync(LivechatDb db, SettingsStore settings, string? department, CancellationToken ct) =>
+        await settings.GetBoolAsync("Livechat_accept_chats_with_no_agents", ct) || await AvailableAgents(db, department).AnyAsync(ct);
+
+    /// <summary>
     /// Creates the visitor's room with its inquiry and routes it, then sets the visitor's <c>lastChat</c>, in one
     /// transaction. Throws the no-agent-online error when nobody could ever take the room.
     /// </summary>
@@ -62,7 +69,7 @@ public static class Routing
         (string Type, string? Destination) source, DateTime now, CancellationToken ct)
     {
         var department = visitor.Department;
-        if (!await settings.GetBoolAsync("Livechat_accept_chats_with_no_agents", ct) && !await AvailableAgents(db, department).AnyAsync(ct))
+        if (!await AcceptsChatsAsync(db, settings, department, ct))
         {
             throw ApiError.Coded("no-agent-online", "Sorry, no online agents").ToException();
         }

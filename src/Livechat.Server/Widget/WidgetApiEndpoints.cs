@@ -45,8 +45,7 @@ public static class WidgetApiEndpoints
         var token = http.Query["token"].ToString();
         var department = http.Query["department"].ToString() is { Length: > 0 } d ? d : null;
         var guest = token.Length > 0 ? await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct) : null;
-        var room = guest is null ? null
-            : await db.Rooms.AsNoTracking().Where(r => r.VisitorId == guest.Id && r.Open).OrderByDescending(r => r.Ts).FirstOrDefaultAsync(ct);
+        var room = guest is null ? null : await RoomEndpoints.OpenRoomOfAsync(db, guest.Id, ct);
         var agent = room?.ServedById is { } agentId ? await WidgetQueries.AgentViewAsync(db, settings, agentId, ct) : null;
         var departments = await db.Departments.AsNoTracking().Where(x => x.Enabled && !x.Archived && x.NumAgents > 0)
             .OrderBy(x => x.Name).Select(x => new WidgetDepartment(x.Id, x.Name, x.ShowOnRegistration, x.ShowOnOfflineForm)).ToListAsync(ct);
@@ -56,15 +55,11 @@ public static class WidgetApiEndpoints
             await WidgetSettings.MessagesAsync(settings, ct),
             new WidgetSurvey(["satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness"], ["1", "2", "3", "4", "5"]),
             [], departments, new WidgetResources($"{origin}/sounds/chime.mp3", []),
-            await OnlineAsync(db, settings, department, ct),
+            await Routing.AcceptsChatsAsync(db, settings, department, ct),
             guest is null ? null : ConfigGuestView.From(guest), room is null ? null : ConfigRoomView.From(room), agent,
             room is { ServedById: null } ? await WidgetQueries.QueueInfoAsync(db, settings, room.Id, ct) : null);
         return TypedResults.Ok(new WidgetConfigResponse(config));
     }
-
-    /// <summary>Rocket.Chat's <c>online(department)</c>: chats accepted with nobody online, or an available agent there.</summary>
-    static async Task<bool> OnlineAsync(LivechatDb db, SettingsStore settings, string? department, CancellationToken ct) =>
-        await settings.GetBoolAsync("Livechat_accept_chats_with_no_agents", ct) || await Routing.AvailableAgents(db, department).AnyAsync(ct);
 
     static async Task<Results<Ok<AgentInfoResponse>, ApiError>> AgentInfo(string rid, string token, LivechatDb db, SettingsStore settings,
         CancellationToken ct)
@@ -80,7 +75,9 @@ public static class WidgetApiEndpoints
     static async Task<Results<Ok<OptionalAgentResponse>, ApiError>> NextAgent(string token, HttpRequest http, LivechatDb db,
         SettingsStore settings, CancellationToken ct)
     {
-        if (await db.Rooms.AsNoTracking().AnyAsync(r => r.VisitorToken == token && r.Open, ct))
+        // Through the visitor's token index, not a scan of the rooms' tokens.
+        var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
+        if (visitor is not null && await RoomEndpoints.OpenRoomOfAsync(db, visitor.Id, ct) is not null)
         {
             return TypedResults.Ok(new OptionalAgentResponse(null));
         }

@@ -16,21 +16,18 @@ public static class WidgetQueries
     }
 
     /// <summary>
-    /// A queued room's place: its inquiry's 1-based position among the queued inquiries of the same department, in the
-    /// queue's order (priority weight, then arrival). Null when the room has no queued inquiry.
+    /// A queued room's place in its department's queue (<see cref="QueueOfDepartmentAsync"/>). Null when the room has
+    /// no queued inquiry.
     /// </summary>
     public static async Task<QueueInfoView?> QueueInfoAsync(LivechatDb db, SettingsStore settings, string rid, CancellationToken ct)
     {
         var inquiry = await db.Inquiries.AsNoTracking().FirstOrDefaultAsync(i => i.Rid == rid && i.Status == "queued", ct);
-        if (inquiry is null) return null;
-        var ahead = await db.Inquiries.AsNoTracking().CountAsync(i => i.Status == "queued" && i.Department == inquiry.Department
-            && (i.PriorityWeight < inquiry.PriorityWeight || (i.PriorityWeight == inquiry.PriorityWeight && i.Ts < inquiry.Ts)), ct);
-        return At(ahead + 1, await settings.GetStringAsync("Livechat_waiting_queue_message", ct));
+        return inquiry is null ? null : (await QueueOfDepartmentAsync(db, settings, inquiry.Department, ct)).GetValueOrDefault(rid);
     }
 
     /// <summary>
-    /// <see cref="QueueInfoAsync"/> for every queued room of a department, from one read of its queue: a room's spot is
-    /// one more than the inquiries strictly ahead of it.
+    /// Every queued room of a department with its 1-based spot, from one read of the queue in its order (priority
+    /// weight, then arrival): a room's spot is one more than the inquiries strictly ahead of it.
     /// </summary>
     public static async Task<Dictionary<string, QueueInfoView>> QueueOfDepartmentAsync(LivechatDb db, SettingsStore settings, string? department,
         CancellationToken ct)
@@ -42,7 +39,7 @@ public static class WidgetQueries
         var ahead = 0;
         for (var i = 0; i < queue.Count; i++)
         {
-            // Equal weight and arrival time share a spot, as the count in QueueInfoAsync gives them.
+            // Equal weight and arrival time share a spot.
             if (i > 0 && (queue[i].PriorityWeight, queue[i].Ts) != (queue[i - 1].PriorityWeight, queue[i - 1].Ts)) ahead = i;
             spots[queue[i].Rid] = At(ahead + 1, text);
         }

@@ -26,9 +26,9 @@ public sealed class ApiError : IResult, IStatusCodeHttpResult
     public static ApiError Failure(string error, string? errorType = null) =>
         With(StatusCodes.Status400BadRequest, error, errorType);
 
-    /// <summary>400 in Meteor.Error form: <c>"reason [code]"</c> with <c>errorType: code</c>.</summary>
-    public static ApiError Coded(string code, string? reason = null) =>
-        With(StatusCodes.Status400BadRequest, reason is null ? $"[{code}]" : $"{reason} [{code}]", code);
+    /// <summary>In Meteor.Error form: <c>"reason [code]"</c> with <c>errorType: code</c>; 400 unless <paramref name="status"/> says otherwise.</summary>
+    public static ApiError Coded(string code, string? reason = null, int status = StatusCodes.Status400BadRequest) =>
+        With(status, reason is null ? $"[{code}]" : $"{reason} [{code}]", code);
 
     /// <summary>400 schema violation, ajv style.</summary>
     public static ApiError InvalidParams(string message) => Coded("invalid-params", message);

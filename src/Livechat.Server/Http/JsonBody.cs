@@ -118,7 +118,7 @@ public sealed class JsonBody(JsonNode? root)
     static string Text(string text) => text.Contains('\0', StringComparison.Ordinal) ? throw Limits.InvalidCharacters().ToException() : text;
 
     /// <summary>Reads the body, failing with the 413 envelope as soon as it passes <paramref name="max"/> bytes.</summary>
-    static async Task CopyAtMostAsync(Stream body, MemoryStream buffer, long max, CancellationToken ct)
+    internal static async Task CopyAtMostAsync(Stream body, MemoryStream buffer, long max, CancellationToken ct)
     {
         var chunk = new byte[16 * 1024];
         int read;

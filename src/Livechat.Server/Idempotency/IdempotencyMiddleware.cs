@@ -58,7 +58,8 @@ public static class IdempotencyMiddleware
         var request = context.Request;
         request.EnableBuffering();
         using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, ct);
+        // The same limit JsonBody reads under: 413 past it, also where no server limit applies.
+        await JsonBody.CopyAtMostAsync(request.Body, body, context.RequestServices.GetRequiredService<Limits>().MaxRequestBodyBytes, ct);
         request.Body.Position = 0;
         var bytes = body.ToArray();
         var caller = CallerOf(context, bytes);
@@ -86,8 +87,8 @@ public static class IdempotencyMiddleware
             }
             if (existing.RequestHash != hash)
             {
-                await Error(StatusCodes.Status422UnprocessableEntity, "error-idempotency-key-reused",
-                    "This Idempotency-Key was used with a different request").ExecuteAsync(context);
+                await ApiError.Coded("error-idempotency-key-reused", "This Idempotency-Key was used with a different request",
+                    StatusCodes.Status422UnprocessableEntity).ExecuteAsync(context);
                 return;
             }
             if (existing.Completed)
@@ -97,8 +98,8 @@ public static class IdempotencyMiddleware
             }
             if (existing.LockedUntil <= now || now >= waitUntil)
             {
-                await Error(StatusCodes.Status409Conflict, "error-idempotency-key-in-progress",
-                    "A request with this Idempotency-Key is still in progress").ExecuteAsync(context);
+                await ApiError.Coded("error-idempotency-key-in-progress", "A request with this Idempotency-Key is still in progress",
+                    StatusCodes.Status409Conflict).ExecuteAsync(context);
                 return;
             }
             await Task.Delay(PollInterval, ct);
@@ -171,11 +172,6 @@ public static class IdempotencyMiddleware
         response.Headers["Idempotent-Replayed"] = "true";
         await response.WriteAsync(stored.Body ?? "", context.RequestAborted);
     }
-
-    static ApiError Error(int status, string code, string reason) => ApiError.Custom(status, new System.Text.Json.Nodes.JsonObject
-    {
-        ["success"] = false, ["error"] = $"{reason} [{code}]", ["errorType"] = code,
-    });
 
     /// <summary>The user, else the visitor by token (route, body <c>token</c> or <c>visitor.token</c>), else anonymous.</summary>
     static string CallerOf(HttpContext context, byte[] body)

@@ -49,7 +49,9 @@ public static class WebhookEndpoints
         if (http.Query["event"].ToString() is { Length: > 0 } type) query = query.Where(m => m.Type == type);
         if (http.Query["roomId"].ToString() is { Length: > 0 } roomId) query = query.Where(m => m.RoomId == roomId);
         var total = await query.CountAsync(ct);
+        // Without the payloads, which can hold a room's whole history.
         var page = await paging.Apply(query.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.OrderKey).ThenByDescending(m => m.Id))
+            .Select(m => new { m.Id, m.Type, m.RoomId, m.Status, m.Attempts, m.LastError, m.CreatedAt, m.NextAttemptAt, m.DeliveredAt })
             .ToListAsync(ct);
         var views = page.Select(m => new DeliveryView(m.Id, m.Type, m.RoomId, Statuses[(int)m.Status], m.Attempts, m.LastError, m.CreatedAt,
             m.Status == OutboxStatus.Pending ? m.NextAttemptAt : null, m.DeliveredAt)).ToList();

@@ -44,8 +44,11 @@ public static class SaveInfo
         if (dryRunError is not null) return dryRunError;
         var request = SaveInfoRequest.From((JsonObject)RequestSchema.Validate(body.Root)!);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var room = await RoomLocks.LockAsync(db, request.RoomId, ct);
+        // A dry run writes nothing, so it neither opens the write transaction (SQLite's write gate) nor locks the room.
+        await using var tx = dryRun ? null : await db.Database.BeginTransactionAsync(ct);
+        var room = dryRun
+            ? await db.Rooms.SingleOrDefaultAsync(r => r.Id == request.RoomId, ct)
+            : await RoomLocks.LockAsync(db, request.RoomId, ct);
         if (room is null)
         {
             return ApiError.Failure("error-invalid-room");
@@ -73,7 +76,7 @@ public static class SaveInfo
         var changes = Apply(request, check, room, now);
         if (dryRun)
         {
-            // Every check has run; report the change and write nothing (the transaction rolls back, unused).
+            // Every check has run; report the change and write nothing.
             var wouldChange = SaveInfoAnswers.Changes(db, room, check.Visitor!);
             db.ChangeTracker.Clear();
             return TypedResults.Ok(new SaveInfoDryRun(wouldChange));
@@ -97,7 +100,7 @@ public static class SaveInfo
             await LivechatEditWebhook.EnqueueAsync(db, room, check.Visitor!, now, ct);
         }
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await tx!.CommitAsync(ct);
         if (webhook)
         {
             webhooks.Wake();

@@ -15,7 +15,7 @@ public static class SecurityHeaders
     public const string AllowMethods = "GET, POST, PUT, DELETE, HEAD, PATCH";
 
     /// <summary>Response headers a cross-origin script may read (an ETag for If-Match, the rate limiter's counters).</summary>
-    public const string ExposeHeaders = "ETag, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";
+    public const string ExposeHeaders = "ETag, Idempotent-Replayed, Preference-Applied, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";
 
     /// <summary>
     /// <c>nosniff</c> everywhere; <c>X-Frame-Options: SAMEORIGIN</c> (Rocket.Chat's <c>Iframe_X_Frame_Options</c> default)

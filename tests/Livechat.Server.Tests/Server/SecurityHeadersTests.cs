@@ -33,6 +33,7 @@ public abstract class SecurityHeadersTests<TFactory>(TFactory factory) : IClassF
             Assert.Equal(AllowHeaders, Header(preflight, "Access-Control-Allow-Headers"));
             Assert.Equal("*", Header(get, "Access-Control-Allow-Origin"));
             Assert.Contains("ETag", Header(get, "Access-Control-Expose-Headers"));
+            Assert.Contains("Idempotent-Replayed", Header(get, "Access-Control-Expose-Headers"));
         });
     }
 

@@ -149,7 +149,8 @@ public static class MessageEndpoints
         room!.Msgs = Math.Max(0, room.Msgs - 1);
         if (LastMessageId(room) == message.Id)
         {
-            var previous = await db.Messages.AsNoTracking().Where(m => m.Rid == room.Id && m.Id != message.Id && m.DeletedAt == null)
+            var previous = await db.Messages.AsNoTracking()
+                .Where(m => m.Rid == room.Id && m.Id != message.Id && m.DeletedAt == null && (m.T == null || !RoomMessages.NeverLast.Contains(m.T)))
                 .OrderByDescending(m => m.Ts).FirstOrDefaultAsync(ct);
             room.LastMessage = previous is null ? null : MessageView.From(previous).ToJson();
         }

@@ -10,17 +10,20 @@ namespace Livechat.Server.Messages;
 /// </summary>
 public static class RoomMessages
 {
+    /// <summary>Message types that never become a room's <c>lastMessage</c>: room.saveInfo's change history.</summary>
+    public static readonly string[] NeverLast = ["omnichannel_priority_change_history", "omnichannel_sla_change_history"];
+
     /// <summary>
     /// Adds <paramref name="message"/> to <paramref name="room"/>: <c>msgs</c> +1, <c>lm</c> and <c>lastMessage</c>
-    /// (unless <paramref name="updatesLastMessage"/> is false, as for room.saveInfo's change-history messages). A visitor
+    /// (unless its type is one of <see cref="NeverLast"/>). A visitor
     /// message (<c>token</c> set) sets <c>v.lastMessageTs</c>; an agent message (no <c>t</c>, no token) removes
     /// <c>waitingResponse</c> and sets <c>responseBy</c>.
     /// </summary>
-    public static Message Append(LivechatDb db, LivechatRoom room, Message message, bool updatesLastMessage = true)
+    public static Message Append(LivechatDb db, LivechatRoom room, Message message)
     {
         db.Messages.Add(message);
         room.Msgs++;
-        if (updatesLastMessage)
+        if (message.T is null || !NeverLast.Contains(message.T))
         {
             room.Lm = message.Ts;
             room.LastMessage = MessageView.From(message).ToJson();

@@ -321,8 +321,7 @@ public static class SaveInfo
         }
 
         void Append(string type, string? priorityData, string? slaData) => RoomMessages.Append(db, room,
-            RoomMessages.System(room, type, "", caller.Id, caller.Username, name, now, readReceipts, priorityData, slaData),
-            updatesLastMessage: false);
+            RoomMessages.System(room, type, "", caller.Id, caller.Username, name, now, readReceipts, priorityData, slaData));
     }
 
     static JsonObject PriorityData(Priority p)

@@ -169,6 +169,30 @@ public abstract class WidgetApiEndpointsTests<TFactory>(TFactory factory) : ICla
         Assert.Equal(1, (await agent.Api.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room").GetProperty("msgs").GetInt32());
         (await api.GetAsync($"livechat/message/{agents}?token=nope&rid={rid}")).Is(400, """{"success":false,"error":"invalid-token"}""");
     }
+
+    [Fact]
+    public async Task DeletingTheLastMessageNeverMakesAChangeHistoryMessageTheLastOne()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var api = factory.Anonymous();
+        (await api.PostAsync("livechat/message", new { token, rid, msg = "first" })).Ok();
+        var last = (await api.PostAsync("livechat/message", new { token, rid, msg = "second" })).Ok().Json.GetProperty("message").Str("_id");
+        var priority = (await agent.Api.GetAsync("livechat/priorities")).Ok().Json.GetProperty("priorities")[0].Str("_id");
+        (await agent.Api.PostAsync("livechat/room.saveInfo", new
+        {
+            guestData = new { _id = room.GetProperty("v").Str("_id") },
+            roomData = new { _id = rid, priorityId = priority },
+        })).Ok();
+
+        (await api.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/livechat/message/{last}")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { token, rid }),
+        })).Ok();
+
+        var lastMessage = (await agent.Api.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room").GetProperty("lastMessage");
+        Assert.Equal("first", lastMessage.Str("msg"));
+    }
 }
 
 public sealed class WidgetApiEndpointsSqliteTests(SqliteServerFactory factory) : WidgetApiEndpointsTests<SqliteServerFactory>(factory);

@@ -113,7 +113,6 @@ public sealed class DdpClient : IAsyncDisposable
         return changed["fields"]!["args"]!.AsArray();
     }
 
-    /// <summary>Asserts that no event of the stream arrives within a short while (after everything sent so far).</summary>
     /// <summary>
     /// No event of <paramref name="stream"/> (and <paramref name="eventName"/>, and naming <paramref name="mentioning"/>
     /// anywhere, when given) came before a ping's answer: call it after another subscriber received the event.
@@ -150,8 +149,6 @@ public sealed class DdpClient : IAsyncDisposable
         }
         _received.Writer.TryComplete();
     }
-
-    public bool IsOpen => _socket.State == WebSocketState.Open;
 
     public async ValueTask DisposeAsync()
     {

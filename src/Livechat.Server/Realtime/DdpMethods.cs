@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Livechat.Server.Auth;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Http;
@@ -59,19 +60,15 @@ public static class DdpMethods
             return MethodOutcome.Fail(400, "Unrecognized options for login request");
         }
         var token = resume.GetValue<string>();
-        var hash = Ids.HashToken(token);
-        var db = services.GetRequiredService<LivechatDb>();
-        var found = await db.LoginTokens.AsNoTracking().Where(t => t.HashedToken == hash)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
-            .FirstOrDefaultAsync(ct);
-        if (found is null) return MethodOutcome.Fail(403, "You've been logged out by the server. Please log in again.");
+        var found = await LoginEndpoints.FindResumeAsync(services.GetRequiredService<LivechatDb>(), token, ct);
+        if (found is null) return MethodOutcome.Fail(403, LoginEndpoints.LoggedOut);
         if (!found.User.Active) return MethodOutcome.Fail("error-user-is-not-activated", "User is not activated");
 
         session.DropUserSubscriptions();
         session.User = new CurrentUser(found.User.Id, found.User.Username, found.User.Roles, found.Token.Id);
-        var expires = found.Token.Type is null ? found.Token.When + TokenLifetime : DateTime.MaxValue;
         var result = new JsonObject { ["id"] = found.User.Id, ["token"] = token };
-        if (found.Token.Type is null) result["tokenExpires"] = Ejson.ToNode(expires);
+        // Personal access tokens do not expire.
+        if (found.Token.Type is null) result["tokenExpires"] = Ejson.ToNode(found.Token.When + TokenLifetime);
         result["type"] = "resume";
         return new MethodOutcome(result);
     }

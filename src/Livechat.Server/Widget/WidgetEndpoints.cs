@@ -34,8 +34,9 @@ public static partial class WidgetEndpoints
 
     /// <summary>Where the widget's files are: <c>Widget:Path</c>, by default <c>livechat-widget/</c> next to the binaries.</summary>
     public static string WidgetFolder(IConfiguration config) =>
-        config["Widget:Path"] is { Length: > 0 } path ? Path.GetFullPath(path, AppContext.BaseDirectory)
-            : Path.Combine(AppContext.BaseDirectory, "livechat-widget");
+        // Without a trailing separator, which would make File's containment check refuse every asset.
+        Path.TrimEndingDirectorySeparator(config["Widget:Path"] is { Length: > 0 } path ? Path.GetFullPath(path, AppContext.BaseDirectory)
+            : Path.Combine(AppContext.BaseDirectory, "livechat-widget"));
 
     static async Task<Results<ContentHttpResult, RedirectHttpResult>> Index(HttpContext http, IConfiguration config, CancellationToken ct)
     {

@@ -66,6 +66,17 @@ public abstract class WidgetEndpointsTests<TFactory>(TFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task AWidgetPathWithATrailingSlashServesItsAssets()
+    {
+        Widget();
+        var api = WithWidgetAt(_folder + Path.DirectorySeparatorChar);
+
+        var asset = await api.GetAsync("/livechat/bundle.js");
+
+        Assert.Equal((200, "console.log('widget');"), (asset.Code, asset.Body));
+    }
+
+    [Fact]
     public async Task WithoutTheWidgetTheServerSaysSoPlainly()
     {
         var api = WithWidgetAt(Path.Combine(_folder, "absent"));

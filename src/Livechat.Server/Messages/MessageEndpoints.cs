@@ -65,7 +65,7 @@ public static class MessageEndpoints
             UserDisplayName = visitor.Name,
             Token = token,
         };
-        return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
+        return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message)));
     }
 
     /// <summary>Saves an appended message with its room; a duplicate client id or a concurrent room write answers 400.</summary>
@@ -108,7 +108,7 @@ public static class MessageEndpoints
     {
         var query = (JsonObject)OwnMessageQuerySchema.Validate(Schema.FromQuery(http.Query))!;
         var found = await FindOwnAsync(db, (string)query["token"]!, (string)query["rid"]!, id, ct);
-        return found.Error ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.From(found.Message!)));
+        return found.Error ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(found.Message!)));
     }
 
     static async Task<Results<Ok<MessageResponse>, ApiError>> EditOwn([FromRoute(Name = "_id")] string id, JsonBody body, LivechatDb db,
@@ -130,7 +130,7 @@ public static class MessageEndpoints
         message.UpdatedAt = now;
         if (LastMessageId(room!) == message.Id) room!.LastMessage = MessageView.From(message).ToJson();
         room!.Touch(now);
-        return await SaveRoomWriteAsync(db, ct) is { } conflict ? conflict : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
+        return await SaveRoomWriteAsync(db, ct) is { } conflict ? conflict : TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message)));
     }
 
     static async Task<Results<Ok<DeletedMessageResponse>, ApiError>> DeleteOwn([FromRoute(Name = "_id")] string id, JsonBody body, LivechatDb db,
@@ -196,7 +196,7 @@ public static class MessageEndpoints
         var limit = int.TryParse(q["limit"], out var l) && l > 0 ? l : 20;
         var offset = int.TryParse(q["offset"], out var o) && o > 0 ? o : 0;
         var page = await messages.OrderByDescending(m => m.Ts).ThenByDescending(m => m.Id).Skip(offset).Take(limit).ToListAsync(ct);
-        return TypedResults.Ok(new MessagesResponse(page.Select(MessageView.From).ToList()));
+        return TypedResults.Ok(new MessagesResponse(page.Select(MessageView.ForVisitor).ToList()));
     }
 
     static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsAgent(JsonBody body, CurrentUser caller, LivechatDb db,

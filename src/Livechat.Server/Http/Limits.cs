@@ -25,6 +25,9 @@ public sealed class Limits(long maxRequestBodyBytes)
     /// <summary>Characters of an e-mail address in the offline form (RFC 5321's longest path).</summary>
     public const int MaxEmailLength = 254;
 
+    /// <summary>Characters of an offline message (the default of <c>Message_MaxAllowedSize</c>).</summary>
+    public const int MaxOfflineMessageLength = 5000;
+
     /// <summary>Characters of the offline form's <c>host</c> and <c>department</c>.</summary>
     public const int MaxShortTextLength = 255;
 

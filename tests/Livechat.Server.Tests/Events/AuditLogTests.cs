@@ -34,7 +34,7 @@ public abstract class AuditLogTests<TFactory>(TFactory factory) : IClassFixture<
         Assert.Equal(2, reply.Json.GetProperty("total").GetInt32());
         var (newest, oldest) = (entries[0], entries[1]);
         Assert.True(long.Parse(newest.Str("_id"), System.Globalization.CultureInfo.InvariantCulture) > long.Parse(oldest.Str("_id"), System.Globalization.CultureInfo.InvariantCulture));
-        var actor = $$"""{"_id":"{{agent.Id}}","username":"{{agent.Username}}"}""";
+        var actor = $$"""{"_id":"{{agent.Id}}","username":"{{agent.Username}}","type":"user"}""";
         Assert.Equal(
             $$$$"""{"_id":"{{{{oldest.Str("_id")}}}}","roomId":"{{{{rid}}}}","type":"room.updated","ts":"{{{{oldest.Str("ts")}}}}","actor":{{{{actor}}}},"source":"rest","changes":{"topic":{"from":null,"to":"Billing"},"tags":{"from":null,"to":["vip"]}}}""",
             oldest.GetRawText());
@@ -83,7 +83,7 @@ public abstract class AuditLogTests<TFactory>(TFactory factory) : IClassFixture<
             (await admin.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room").Str("closedAt"));
         var widget = second.GetProperty("entries")[0];
         Assert.Equal((1, 1, 2), (second.GetProperty("count").GetInt32(), second.GetProperty("offset").GetInt32(), second.GetProperty("total").GetInt32()));
-        Assert.Equal($$"""{"_id":"{{room.GetProperty("v").Str("_id")}}","username":"{{room.GetProperty("v").Str("username")}}"}""", widget.GetProperty("actor").GetRawText());
+        Assert.Equal($$"""{"_id":"{{room.GetProperty("v").Str("_id")}}","username":"{{room.GetProperty("v").Str("username")}}","type":"visitor"}""", widget.GetProperty("actor").GetRawText());
         Assert.Equal($$$$"""{"livechatData":{"from":null,"to":{"{{{{field}}}}":"from widget"}}}""", widget.GetProperty("changes").GetRawText());
     }
 

@@ -87,7 +87,12 @@ public sealed record RoomView(
     public static RoomView ForVisitor(LivechatRoom r) => From(r) with
     {
         V = new RoomVisitorView(r.VisitorId, r.VisitorUsername, r.VisitorToken, r.VisitorStatus, r.VisitorLastMessageTs),
-        Topic = null, Tags = null, LivechatData = null, PriorityId = null, SlaId = null, CrmData = null,
+        Topic = null,
+        Tags = null,
+        LivechatData = null,
+        PriorityId = null,
+        SlaId = null,
+        CrmData = null,
     };
 
     static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);

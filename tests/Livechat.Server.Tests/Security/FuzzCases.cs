@@ -82,6 +82,8 @@ public static class FuzzCases
         var capped = new (string Endpoint, string Path, Role Role, JsonObject Template, Func<JsonObject, JsonObject> Field, string Name, int Max)[]
         {
             ("POST /api/v1/livechat/visitor", "/api/v1/livechat/visitor", Role.Visitor, new JsonObject { ["visitor"] = visitor }, b => b["visitor"]!.AsObject(), "name", 100),
+            // Not an address at all: the error names the value, and quotes only its start.
+            ("POST /api/v1/livechat/visitor", "/api/v1/livechat/visitor", Role.Visitor, new JsonObject { ["visitor"] = visitor }, b => b["visitor"]!.AsObject(), "phone", 1024),
             ("POST /api/v1/livechat/offline.message", "/api/v1/livechat/offline.message", Role.Visitor, offline, b => b, "name", 100),
             ("POST /api/v1/livechat/offline.message", "/api/v1/livechat/offline.message", Role.Visitor, offline, b => b, "email", 254),
             ("POST /api/v1/livechat/offline.message", "/api/v1/livechat/offline.message", Role.Visitor, offline, b => b, "message", 5000),
@@ -91,6 +93,16 @@ public static class FuzzCases
         };
         foreach (var (endpoint, path, role, template, field, name, max) in capped)
         {
+            if (name == "phone")
+            {
+                var junk = RandomText(random, 10_000);
+                var withEmail = template.DeepClone().AsObject();
+                field(withEmail)["email"] = junk;
+                var emailText = withEmail.ToJsonString();
+                yield return new FuzzCase(endpoint, "10k email that is no address", HttpMethod.Post, path, role, () => Encoding.UTF8.GetBytes(emailText),
+                    "application/json", true)
+                { Echo = junk[..60] };
+            }
             foreach (var (kind, value) in new[] { ($"{name} over its cap of {max}", new string('y', max + 1)), ($"10k {name}", RandomText(random, 10_000)) })
             {
                 var body = template.DeepClone().AsObject();

@@ -81,9 +81,9 @@ public static class FuzzCases
         var saveInfo = new JsonObject { ["guestData"] = new JsonObject { ["_id"] = world.VisitorId }, ["roomData"] = new JsonObject { ["_id"] = world.RoomId } };
         var capped = new (string Endpoint, string Path, Role Role, JsonObject Template, Func<JsonObject, JsonObject> Field, string Name, int Max)[]
         {
-            ("POST /api/v1/livechat/visitor", "/api/v1/livechat/visitor", Role.Visitor, new JsonObject { ["visitor"] = visitor }, b => b["visitor"]!.AsObject(), "name", 100),
+            ("POST /api/v1/livechat/visitor", "/api/v1/livechat/visitor", Role.Visitor, new JsonObject { ["visitor"] = visitor.DeepClone() }, b => b["visitor"]!.AsObject(), "name", 100),
             // Not an address at all: the error names the value, and quotes only its start.
-            ("POST /api/v1/livechat/visitor", "/api/v1/livechat/visitor", Role.Visitor, new JsonObject { ["visitor"] = visitor }, b => b["visitor"]!.AsObject(), "phone", 1024),
+            ("POST /api/v1/livechat/visitor", "/api/v1/livechat/visitor", Role.Visitor, new JsonObject { ["visitor"] = visitor.DeepClone() }, b => b["visitor"]!.AsObject(), "phone", 1024),
             ("POST /api/v1/livechat/offline.message", "/api/v1/livechat/offline.message", Role.Visitor, offline, b => b, "name", 100),
             ("POST /api/v1/livechat/offline.message", "/api/v1/livechat/offline.message", Role.Visitor, offline, b => b, "email", 254),
             ("POST /api/v1/livechat/offline.message", "/api/v1/livechat/offline.message", Role.Visitor, offline, b => b, "message", 5000),

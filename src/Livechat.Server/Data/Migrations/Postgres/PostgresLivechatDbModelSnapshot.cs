@@ -302,6 +302,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.Property<DateTime>("LockedUntil")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("PreferenceApplied")
+                        .HasColumnType("text");
+
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasColumnType("text");

@@ -292,6 +292,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.Property<DateTime>("LockedUntil")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PreferenceApplied")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasColumnType("TEXT");

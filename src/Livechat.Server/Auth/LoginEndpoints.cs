@@ -42,7 +42,7 @@ public static class LoginEndpoints
             return LoginFailure(400, "Unrecognized options for login request");
         }
 
-        var ip = RateLimitingSetup.ClientIp(http);
+        var ip = ForwardedHeadersSetup.ClientIp(http);
         if (await guard.BlockedAsync(ip, login.Username ?? login.Email, ct) is { } blocked)
         {
             await guard.RecordAsync(ip, login.Username ?? login.Email, false, ct);

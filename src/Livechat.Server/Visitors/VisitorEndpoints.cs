@@ -60,7 +60,7 @@ public static class VisitorEndpoints
             registration = registration with
             {
                 UserAgent = http.Request.Headers.UserAgent.ToString(),
-                Ip = RateLimitingSetup.ClientIp(http),
+                Ip = ForwardedHeadersSetup.ClientIp(http),
                 Host = http.Request.Host.ToString(),
             };
         }

@@ -152,6 +152,20 @@ public abstract class LoginBlockingTests<TFactory>(TFactory factory) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task LoginAttemptsGoAfterTheirRetention()
+    {
+        var user = await factory.CreateUserAsync();
+        await LoginFromAsync("10.7.0.1", user.Username, "wrong");
+        var now = DateTime.UtcNow;
+        Task<int> AttemptsAsync() => factory.WithDbAsync(db => db.LoginAttempts.CountAsync(a => a.Ip == "10.7.0.1"));
+
+        await factory.WithDbAsync(db => global::Livechat.Server.Data.Housekeeping.RunOnceAsync(db, now.AddDays(29)));
+        Assert.Equal(1, await AttemptsAsync());
+        await factory.WithDbAsync(db => global::Livechat.Server.Data.Housekeeping.RunOnceAsync(db, now.AddDays(31)));
+        Assert.Equal(0, await AttemptsAsync());
+    }
+
     Task<Reply> LoginFromAsync(string ip, string user, string password) => LoginFromAsync(factory, ip, user, password);
 
     static Task<Reply> LoginFromAsync(WebApplicationFactory<Program> server, string ip, string user, string password,

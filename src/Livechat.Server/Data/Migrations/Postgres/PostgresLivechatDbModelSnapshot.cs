@@ -46,6 +46,8 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Ts");
+
                     b.HasIndex("Ip", "Ts");
 
                     b.HasIndex("Username", "Ts");
@@ -235,6 +237,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<string>("Audit")
+                        .HasColumnType("text");
 
                     b.Property<bool>("Audited")
                         .HasColumnType("boolean");

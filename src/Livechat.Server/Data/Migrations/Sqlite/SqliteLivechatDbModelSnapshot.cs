@@ -38,6 +38,8 @@ namespace Livechat.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Ts");
+
                     b.HasIndex("Ip", "Ts");
 
                     b.HasIndex("Username", "Ts");
@@ -225,6 +227,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.Property<long>("Seq")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Audit")
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("Audited")
                         .HasColumnType("INTEGER");

@@ -31,6 +31,7 @@ builder.Services.HideRequestUrls();  // they can carry visitor tokens; UseReques
 builder.Services.AddLivechatDb(builder.Configuration);
 builder.Services.AddHostedService<Seeding>();
 builder.Services.AddLimits(builder.Configuration);
+builder.Services.AddTrustedProxies(builder.Configuration);   // ForwardedHeaders:KnownProxies / KnownNetworks, none by default
 builder.Services.AddRocketChatAuthentication();
 builder.Services.AddLivechatJson();
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
@@ -45,6 +46,7 @@ builder.Services.AddLivechatOpenApi();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();          // the client address from a configured proxy only; everyone else's headers are ignored
 app.UseRequestLog();
 app.UseSecurityHeaders();
 app.UseExceptionHandler(_ => { });

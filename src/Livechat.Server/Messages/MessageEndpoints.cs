@@ -200,7 +200,7 @@ public static class MessageEndpoints
     }
 
     static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsAgent(JsonBody body, CurrentUser caller, LivechatDb db,
-        SettingsStore settings, TimeProvider time, CancellationToken ct)
+        SettingsStore settings, PermissionStore permissions, TimeProvider time, CancellationToken ct)
     {
         if (body.Object?["message"] is not JsonObject input)
         {
@@ -213,6 +213,11 @@ public static class MessageEndpoints
         var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid, ct);
         if (room is null) return ApiError.Coded("error-invalid-room");
         if (!room.Open || room.ServedById != caller.Id) return ApiError.Coded("error-not-allowed");
+        // Rocket.Chat's validateMessage: posting under another name or picture (a non-empty alias or avatar) is impersonation.
+        if ((Truthy(request["alias"]) || Truthy(request["avatar"])) && !await permissions.HasAsync(caller, Permissions.MessageImpersonate, ct))
+        {
+            return ApiError.Failure("Not enough permission");
+        }
 
         var now = time.UtcNow();
         var name = await db.Users.Where(u => u.Id == caller.Id).Select(u => u.Name).FirstOrDefaultAsync(ct);
@@ -230,6 +235,16 @@ public static class MessageEndpoints
         };
         return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
     }
+
+    /// <summary>JavaScript truthiness of a body field: absent, null, <c>""</c>, <c>false</c> and <c>0</c> are not.</summary>
+    static bool Truthy(JsonNode? node) => node switch
+    {
+        null => false,
+        JsonValue v when v.TryGetValue<string>(out var text) => text.Length > 0,
+        JsonValue v when v.TryGetValue<bool>(out var flag) => flag,
+        JsonValue v when v.TryGetValue<double>(out var number) => number != 0 && !double.IsNaN(number),
+        _ => true,
+    };
 
     /// <summary>Rocket.Chat's <c>Message_MaxAllowedSize</c>, counted in UTF-16 units as JavaScript's <c>length</c>.</summary>
     static async Task<ApiError?> TooLongAsync(string msg, SettingsStore settings, CancellationToken ct) =>

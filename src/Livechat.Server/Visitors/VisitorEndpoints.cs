@@ -4,6 +4,7 @@ using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Http;
+using Livechat.Server.Idempotency;
 using Livechat.Server.Messages;
 using Livechat.Server.Rooms;
 using Livechat.Server.Settings;
@@ -24,7 +25,7 @@ public static class VisitorEndpoints
     public static IEndpointRouteBuilder MapVisitors(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/livechat").WithTags("Visitors");
-        group.MapPost("/visitor", Register).WithRocketChatRateLimit(5, 60000);
+        group.MapPost("/visitor", Register).WithRocketChatRateLimit(5, 60000).MintsCredentials();
         group.MapGet("/visitor/{token}", Get);
         group.MapDelete("/visitor/{token}", Delete).WithRocketChatRateLimit(5, 60000);
         group.MapPost("/visitor.status", SetStatus);
@@ -59,7 +60,7 @@ public static class VisitorEndpoints
             registration = registration with
             {
                 UserAgent = http.Request.Headers.UserAgent.ToString(),
-                Ip = RateLimitingSetup.ClientIp(http),
+                Ip = ForwardedHeadersSetup.ClientIp(http),
                 Host = http.Request.Host.ToString(),
             };
         }

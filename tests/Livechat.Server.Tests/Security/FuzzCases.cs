@@ -67,6 +67,7 @@ public static class FuzzCases
             }
         }
         cases.AddRange(OverTheCap(world, random));
+        cases.AddRange(BoundaryCases(world));
         return cases;
     }
 
@@ -114,6 +115,49 @@ public static class FuzzCases
                     Echo = value[..60],
                 };
             }
+        }
+    }
+
+    /// <summary>Patterns that backtrack exponentially: refused when an admin saves them.</summary>
+    static readonly string[] NestedQuantifiers = ["(a+)+", "(a*)*b", "^(\\w+\\s?)*$", "((ab)+){2,}", "(?:x+y?)+$", "(a|aa(b+)){3,}"];
+
+    /// <summary>
+    /// Requests past a security boundary (issue 14): each must be refused, whatever else it holds. Another department's
+    /// queue, the manager role from a monitor, an alias without message-impersonate, nested-quantifier patterns, and
+    /// failed logins that claim another address through forwarding headers (30 KB of them).
+    /// </summary>
+    static IEnumerable<FuzzCase> BoundaryCases(MatrixWorld world)
+    {
+        FuzzCase Case(string endpoint, string kind, HttpMethod method, string path, Role role, string? body, (string, string)[]? headers = null) =>
+            new(endpoint, kind, method, path, role, Bytes(body), JsonType(body), true, headers);
+
+        foreach (var role in new[] { Role.AgentNotServing, Role.Monitor, Role.Manager, Role.Admin })
+        {
+            yield return Case("GET /api/v1/livechat/inquiries.queued", "another department's queue", HttpMethod.Get,
+                $"/api/v1/livechat/inquiries.queued?department={world.DepartmentId}", role, null);
+        }
+        var monitor = world.Users[Role.Monitor].Username;
+        yield return Case("POST /api/v1/livechat/users/{type}", "self-promotion to manager", HttpMethod.Post, "/api/v1/livechat/users/manager",
+            Role.Monitor, $$"""{"username":"{{monitor}}"}""");
+        yield return Case("DELETE /api/v1/livechat/users/{type}/{_id}", "demoting a manager", HttpMethod.Delete,
+            $"/api/v1/livechat/users/manager/{world.Users[Role.Manager].Id}", Role.Monitor, null);
+        foreach (var field in new[] { "alias", "avatar" })
+        {
+            yield return Case("POST /api/v1/chat.sendMessage", $"{field} without message-impersonate", HttpMethod.Post, "/api/v1/chat.sendMessage",
+                Role.AgentServing, $$$"""{"message":{"rid":"{{{world.RoomId}}}","msg":"impersonated","{{{field}}}":"The CEO"}}""");
+        }
+        foreach (var pattern in NestedQuantifiers)
+        {
+            var regexp = System.Text.Json.JsonSerializer.Serialize(pattern);
+            yield return Case("POST /api/v1/livechat/custom-fields.save", $"nested quantifier {pattern}", HttpMethod.Post,
+                "/api/v1/livechat/custom-fields.save", Role.Admin,
+                $$$"""{"customFieldData":{"field":"fuzzNested","label":"L","scope":"visitor","visibility":"visible","regexp":{{{regexp}}}}}""");
+        }
+        var admin = world.Users[Role.Admin].Username;
+        foreach (var header in new[] { "X-Forwarded-For", "X-Real-IP", "Forwarded" })
+        {
+            yield return Case("POST /api/v1/login", $"failed login claiming another address ({header})", HttpMethod.Post, "/api/v1/login",
+                Role.Anonymous, $$"""{"user":"{{admin}}","password":"wrong"}""", [(header, "203.0.113.9, " + new string('9', 30_000))]);
         }
     }
 

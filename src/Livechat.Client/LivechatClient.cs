@@ -179,7 +179,7 @@ public sealed class LivechatClient : IDisposable
         var reply = new Reply((int)response.StatusCode, body, response.Headers);
         if (!response.IsSuccessStatusCode)
         {
-            if (reply.Status == 401 && Session is { } expired && ReferenceEquals(expired, Session) && CurrentUser is not null)
+            if (reply.Status == 401 && Session is not null && CurrentUser is not null)
             {
                 // The server no longer knows the token (expired, logged out elsewhere): the session is over.
                 SetSession(null, null);
@@ -227,7 +227,8 @@ internal sealed class Reply(int status, byte[] body, HttpResponseHeaders headers
         var error = envelope?.Error switch
         {
             { ValueKind: JsonValueKind.String } text => text.GetString()!,
-            { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } other => other.GetRawText(),
+            // Login failures send a number here (Rocket.Chat's 403 for a wrong password) and the sentence in "message".
+            { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } other => envelope?.Message ?? other.GetRawText(),
             _ => envelope?.Message ?? (body.Length > 0 && body.Length < 500 ? Encoding.UTF8.GetString(body) : reason ?? ""),
         };
         Room? room = null;

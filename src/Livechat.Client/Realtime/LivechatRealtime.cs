@@ -146,9 +146,10 @@ public sealed class LivechatRealtime : IAsyncDisposable
             }
         }
         var local = new RealtimeSubscription<T>(stream, eventName, server.Ready.Task, map, s => UnsubscribeAsync(key, s));
-        lock (_gate) server.Locals.Add(local);
+        lock (server.Locals) server.Locals.Add(local);
         if (created && _connection is { } connection && State == RealtimeState.Connected)
         {
+            // Sent here or by the (re)connect's renewal, whichever comes first: SendSubscribeAsync sends once per connection.
             _ = SendSubscribeAsync(connection, server);
         }
         return local;
@@ -159,7 +160,11 @@ public sealed class LivechatRealtime : IAsyncDisposable
         ServerSubscription? server;
         lock (_gate)
         {
-            if (!_subscriptions.TryGetValue(key, out server) || !server.Locals.Remove(local) || server.Locals.Count > 0) return;
+            if (!_subscriptions.TryGetValue(key, out server)) return;
+            lock (server.Locals)
+            {
+                if (!server.Locals.Remove(local) || server.Locals.Count > 0) return;
+            }
             _subscriptions.Remove(key);
         }
         if (_connection is { } connection && State == RealtimeState.Connected)
@@ -175,11 +180,18 @@ public sealed class LivechatRealtime : IAsyncDisposable
         return [eventName, new JsonObject { ["useCollection"] = false, ["args"] = extra }];
     }
 
-    async Task SendSubscribeAsync(Connection connection, ServerSubscription server) =>
+    async Task SendSubscribeAsync(Connection connection, ServerSubscription server)
+    {
+        lock (_gate)
+        {
+            if (server.SentOn == connection) return;
+            server.SentOn = connection;
+        }
         await TrySendAsync(connection, new JsonObject
         {
             ["msg"] = "sub", ["id"] = server.Id, ["name"] = server.Stream, ["params"] = server.Params.DeepClone(),
         }).ConfigureAwait(false);
+    }
 
     /// <summary>Connects, shakes hands, logs in and subscribes again to everything subscribed.</summary>
     async Task OpenAsync(CancellationToken ct)
@@ -207,11 +219,12 @@ public sealed class LivechatRealtime : IAsyncDisposable
             throw;
         }
         _connection = connection;
+        // Connected first, then the renewal: a Subscribe racing with it is sent by one of the two (never by neither).
+        SetState(RealtimeState.Connected, null);
         ServerSubscription[] renew;
         lock (_gate) renew = [.. _subscriptions.Values];
         foreach (var server in renew) await SendSubscribeAsync(connection, server).ConfigureAwait(false);
         connection.Pinger = PingLoopAsync(connection);
-        SetState(RealtimeState.Connected, null);
     }
 
     /// <summary>Waits for the connection to drop, then reconnects (with backoff) until disposed or the login is refused.</summary>
@@ -220,7 +233,6 @@ public sealed class LivechatRealtime : IAsyncDisposable
         while (_connection is { } connection)
         {
             var error = await connection.Reader!.ConfigureAwait(false);
-            FailCalls(new LivechatRealtimeException("The realtime connection was lost.", error ?? new IOException("closed")));
             if (_stop.IsCancellationRequested) return;
             SetState(RealtimeState.Reconnecting, error);
             for (var attempt = 0; ; attempt++)
@@ -324,6 +336,8 @@ public sealed class LivechatRealtime : IAsyncDisposable
         }
         connection.Connected.TrySetException(error ?? new LivechatRealtimeException("The server closed the connection."));
         connection.Abort();
+        // Calls in flight (a reconnect's login too) cannot be answered any more.
+        FailCalls(new LivechatRealtimeException("The realtime connection was lost.", error ?? new IOException("closed")));
         return error;
     }
 
@@ -510,6 +524,8 @@ public sealed class LivechatRealtime : IAsyncDisposable
             connection.Abort();
         }
         if (_supervisor is not null) await _supervisor.ConfigureAwait(false);
+        // A reconnect that completed while we were closing.
+        _connection?.Abort();
         FailCalls(new ObjectDisposedException(nameof(LivechatRealtime)));
         ServerSubscription[] all;
         lock (_gate)
@@ -555,6 +571,9 @@ public sealed class LivechatRealtime : IAsyncDisposable
         public JsonArray Params { get; } = parameters;
         public TaskCompletionSource Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public List<ILocalSubscription> Locals { get; } = [];
+
+        /// <summary>The connection the <c>sub</c> message went to (sent once per connection).</summary>
+        public Connection? SentOn { get; set; }
 
         public ILocalSubscription[] Snapshot()
         {

@@ -148,6 +148,83 @@ public abstract class RealtimeTests<TFactory>(TFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task ASubscriptionMadeBeforeConnectingIsSentOnConnect()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        using var client = await factory.ClientAsync(agent);
+        await using var realtime = factory.Realtime(client);
+        await using var messages = realtime.SubscribeRoomMessages(room.Str("_id"));
+
+        await realtime.ConnectAsync();
+        await messages.Ready.WaitAsync(Wait);
+        (await factory.Anonymous().PostAsync("livechat/message", new { token, rid = room.Str("_id"), msg = "early" })).Ok();
+
+        Assert.Equal("early", (await NextAsync(messages)).Msg);
+    }
+
+    [Fact]
+    public async Task PingsKeepALiveConnectionAndASilentOneIsReplaced()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        using var client = await factory.ClientAsync(agent);
+        var sockets = new List<FreezableWebSocket>();
+        await using var realtime = new LivechatRealtime(client, new RealtimeOptions
+        {
+            Endpoint = new Uri(factory.Server.BaseAddress, "/websocket"),
+            ConnectWebSocket = async (uri, ct) =>
+            {
+                var socket = new FreezableWebSocket(await factory.Server.CreateWebSocketClient().ConnectAsync(uri, ct));
+                lock (sockets) sockets.Add(socket);
+                return socket;
+            },
+            PingInterval = TimeSpan.FromMilliseconds(100),
+            PongTimeout = TimeSpan.FromMilliseconds(300),
+            ReconnectDelays = [TimeSpan.FromMilliseconds(50)],
+        });
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        realtime.Reconnected += (_, _) => reconnected.TrySetResult();
+        await realtime.ConnectAsync();
+        await using var messages = realtime.SubscribeRoomMessages(rid);
+        await messages.Ready.WaitAsync(Wait);
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var aliveAfterPings = (realtime.State, sockets.Count);
+        sockets[0].Freeze();
+        await reconnected.Task.WaitAsync(Wait);
+        (await factory.Anonymous().PostAsync("livechat/message", new { token, rid, msg = "after the silence" })).Ok();
+
+        Assert.Equal((RealtimeState.Connected, 1), aliveAfterPings);
+        Assert.Equal("after the silence", (await NextAsync(messages)).Msg);
+        Assert.Equal(2, sockets.Count);
+    }
+
+    [Fact]
+    public async Task SubscribersOfOneEventShareItAndTheLastDisposeEndsIt()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        using var client = await factory.ClientAsync(agent);
+        await using var realtime = factory.Realtime(client);
+        await realtime.ConnectAsync();
+        var first = realtime.SubscribeRoomMessages(rid);
+        await using var second = realtime.SubscribeRoomMessages(rid);
+        await Task.WhenAll(first.Ready, second.Ready).WaitAsync(Wait);
+
+        await first.DisposeAsync();
+        (await factory.Anonymous().PostAsync("livechat/message", new { token, rid, msg = "one copy" })).Ok();
+        var received = await NextAsync(second);
+        (await factory.Anonymous().PostAsync("livechat/message", new { token, rid, msg = "second" })).Ok();
+
+        Assert.Equal("one copy", received.Msg);
+        Assert.Equal("second", (await NextAsync(second)).Msg);
+        await foreach (var _ in first)
+        {
+            Assert.Fail("A disposed subscription delivers nothing.");
+        }
+    }
+
+    [Fact]
     public async Task DisposingClosesTheConnectionAndEndsSubscriptions()
     {
         var agent = await factory.CreateAgentAsync();

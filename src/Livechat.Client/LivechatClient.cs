@@ -174,7 +174,21 @@ public sealed class LivechatClient : IDisposable
             request.Headers.TryAddWithoutValidation("X-User-Id", session.UserId);
             request.Headers.TryAddWithoutValidation("X-Auth-Token", session.AuthToken);
         }
-        using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            // One exception type for the caller to handle: status 0 means the server was not reached.
+            throw new LivechatApiException(0, $"The server could not be reached ({e.Message})", e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new LivechatApiException(0, "The server did not answer in time", e);
+        }
+        using var _ = response;
         var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
         var reply = new Reply((int)response.StatusCode, body, response.Headers);
         if (!response.IsSuccessStatusCode)
@@ -209,7 +223,7 @@ internal sealed class Reply(int status, byte[] body, HttpResponseHeaders headers
         }
         catch (JsonException e)
         {
-            throw new LivechatApiException($"{Status}: the answer is not the expected JSON ({e.Message})", e);
+            throw new LivechatApiException(Status, $"The answer is not the expected JSON ({e.Message})", e);
         }
     }
 

@@ -56,6 +56,25 @@ public abstract class RealtimeTests<TFactory>(TFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task AWaitingChatNotifiesTheAgentsWhoCouldTakeIt()
+    {
+        var agent = await factory.CreateAgentAsync();
+        using var client = await factory.ClientAsync(agent);
+        await using var realtime = factory.Realtime(client);
+        await realtime.ConnectAsync();
+        await using var notifications = realtime.SubscribeNotifications();
+        await notifications.Ready.WaitAsync(Wait);
+
+        var queued = await factory.OpenQueuedRoomAsync();
+        var notification = await NextAsync(notifications, n => n.RoomId == queued.Str("_id"));
+
+        Assert.Equal("New chat in queue", notification.Title);
+        Assert.EndsWith("started a new conversation", notification.Text, StringComparison.Ordinal);
+        var inquiry = Assert.Single((await client.Inquiries.QueuedAsync(page: new PageRequest(Count: 100))).Items, i => i.Rid == notification.RoomId);
+        await client.Inquiries.TakeAsync(inquiry.Id);
+    }
+
+    [Fact]
     public async Task AStreamTheUserMayNotReadIsRefused()
     {
         var (room, _, _, _) = await factory.CreateServedRoomAsync();

@@ -107,9 +107,16 @@ public sealed class LivechatRealtime : IAsyncDisposable
         Subscribe(NotifyUserStream, RequireUser() + "/rooms-changed", [], e => e.Count >= 2 && e.Args[0].GetString() is { } action
             && e.Args[1].Deserialize(LivechatJsonContext.Default.Room) is { } room ? new RoomsChangedEvent(action, room) : null);
 
-    /// <summary>Desktop notifications for the logged-in agent, such as "New chat in queue" (<c>&lt;userId&gt;/notification</c>).</summary>
-    public RealtimeSubscription<StreamEvent> SubscribeNotifications() =>
-        Subscribe(NotifyUserStream, RequireUser() + "/notification", [], e => e);
+    /// <summary>
+    /// Desktop notifications for the logged-in agent (<c>&lt;userId&gt;/notification</c>), such as "New chat in queue"
+    /// when a chat the agent could take starts waiting: a cue to refetch the queue.
+    /// </summary>
+    public RealtimeSubscription<AgentNotification> SubscribeNotifications() =>
+        Subscribe(NotifyUserStream, RequireUser() + "/notification", [], e => e.Count > 0 ? Notification(e.Args[0]) : null);
+
+    static AgentNotification? Notification(JsonElement data) =>
+        data.ValueKind != JsonValueKind.Object ? null : new AgentNotification(Text(data, "title") ?? "", Text(data, "text") ?? "",
+            data.TryGetProperty("payload", out var payload) ? Text(payload, "rid") : null, data);
 
     /// <summary>A room's own changes, visitor changes, agent and queue data (<c>stream-livechat-room</c>).</summary>
     public RealtimeSubscription<LivechatRoomEvent> SubscribeRoom(string roomId) =>

@@ -121,7 +121,8 @@ public sealed class LivechatClient : IDisposable
         }
         finally
         {
-            SetSession(null, null);
+            // A 401 has already ended the session (and said so).
+            if (Session is not null) SetSession(null, null);
         }
     }
 

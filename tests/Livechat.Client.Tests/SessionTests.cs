@@ -96,15 +96,15 @@ public abstract class SessionTests<TFactory>(TFactory factory) : IClassFixture<T
         using var elsewhere = factory.Client();
         await elsewhere.ResumeAsync(client.UserId!, client.AuthToken!);
         await elsewhere.LogoutAsync();
-        SessionChangedEventArgs? changed = null;
-        client.SessionChanged += (_, e) => changed = e;
+        var events = new List<SessionChangedEventArgs>();
+        client.SessionChanged += (_, e) => events.Add(e);
 
         var error = await Assert.ThrowsAsync<LivechatApiException>(() => client.MeAsync());
+        await client.LogoutAsync();
 
         Assert.Equal(401, error.Status);
         Assert.False(client.IsLoggedIn);
-        Assert.NotNull(changed);
-        Assert.Null(changed.Session);
+        Assert.Null(Assert.Single(events).Session);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class LivechatRealtime : IAsyncDisposable
     readonly Dictionary<string, ServerSubscription> _subscriptions = new(StringComparer.Ordinal);
     readonly object _gate = new();
     readonly SemaphoreSlim _sending = new(1, 1);
-    Connection? _connection;
+    volatile Connection? _connection;
     Task? _supervisor;
     long _nextId;
 

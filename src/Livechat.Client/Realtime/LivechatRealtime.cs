@@ -45,7 +45,7 @@ public sealed class LivechatRealtime : IAsyncDisposable
     /// <summary>Raised on every state change (show "Reconnecting…" while <see cref="RealtimeState.Reconnecting"/>).</summary>
     public event EventHandler<RealtimeStateChangedEventArgs>? ConnectionStateChanged;
 
-    /// <summary>Raised after a reconnect has logged in and resubscribed: refetch what may have been missed meanwhile.</summary>
+    /// <summary>Raised after a reconnect has logged in and the server has confirmed every subscription again: refetch what may have been missed meanwhile.</summary>
     public event EventHandler? Reconnected;
 
     /// <summary>The session id the server gave this connection (changes on reconnect).</summary>
@@ -193,6 +193,7 @@ public sealed class LivechatRealtime : IAsyncDisposable
         {
             if (server.SentOn == connection) return;
             server.SentOn = connection;
+            server.Confirmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         await TrySendAsync(connection, new JsonObject
         {
@@ -232,6 +233,20 @@ public sealed class LivechatRealtime : IAsyncDisposable
         lock (_gate) renew = [.. _subscriptions.Values];
         foreach (var server in renew) await SendSubscribeAsync(connection, server).ConfigureAwait(false);
         connection.Pinger = PingLoopAsync(connection);
+        try
+        {
+            // Only once the server has confirmed them do the subscriptions see every new event: a refetch after
+            // Reconnected then misses nothing.
+            var confirmed = Task.WhenAll(renew.Select(s => s.Confirmed.Task));
+            if (await Task.WhenAny(confirmed, connection.Reader).WaitAsync(_options.CallTimeout, ct).ConfigureAwait(false) != confirmed)
+            {
+                throw new LivechatRealtimeException("The realtime connection was lost while subscribing.");
+            }
+        }
+        catch (TimeoutException)
+        {
+            // The subscriptions still work when their answers come late.
+        }
     }
 
     /// <summary>Waits for the connection to drop, then reconnects (with backoff) until disposed or the login is refused.</summary>
@@ -407,7 +422,11 @@ public sealed class LivechatRealtime : IAsyncDisposable
         {
             foreach (var id in subs.EnumerateArray())
             {
-                _subscriptions.Values.FirstOrDefault(s => s.Id == id.GetString())?.Ready.TrySetResult();
+                if (_subscriptions.Values.FirstOrDefault(s => s.Id == id.GetString()) is { } server)
+                {
+                    server.Ready.TrySetResult();
+                    server.Confirmed.TrySetResult();
+                }
             }
         }
     }
@@ -423,6 +442,7 @@ public sealed class LivechatRealtime : IAsyncDisposable
         }
         var error = message.TryGetProperty("error", out var e) ? Failure(e) : new LivechatRealtimeException("The server ended the subscription.");
         server.Ready.TrySetException(error);
+        server.Confirmed.TrySetResult();
         foreach (var local in server.Snapshot()) local.Fail(error);
     }
 
@@ -581,6 +601,9 @@ public sealed class LivechatRealtime : IAsyncDisposable
 
         /// <summary>The connection the <c>sub</c> message went to (sent once per connection).</summary>
         public Connection? SentOn { get; set; }
+
+        /// <summary>Completes when the server answered the latest <c>sub</c> (ready or nosub).</summary>
+        public TaskCompletionSource Confirmed { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public ILocalSubscription[] Snapshot()
         {

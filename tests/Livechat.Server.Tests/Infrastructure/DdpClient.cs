@@ -128,6 +128,18 @@ public sealed class DdpClient : IAsyncDisposable
             && (mentioning is null || m.ToJsonString().Contains(mentioning, StringComparison.Ordinal)));
     }
 
+    /// <summary>Every event of <paramref name="stream"/>/<paramref name="eventName"/> received before a ping's answer, claimed, as their <c>args</c>.</summary>
+    public async Task<List<JsonArray>> TakeEventsAsync(string stream, string eventName)
+    {
+        var id = $"p{Interlocked.Increment(ref _nextId)}";
+        await SendAsync(new { msg = "ping", id });
+        await NextAsync(m => (string?)m["msg"] == "pong" && (string?)m["id"] == id);
+        var events = _unclaimed.Where(m => (string?)m["msg"] == "changed" && (string?)m["collection"] == stream
+            && (string?)m["fields"]?["eventName"] == eventName).ToList();
+        _unclaimed.RemoveAll(events.Contains);
+        return events.Select(m => m["fields"]!["args"]!.AsArray()).ToList();
+    }
+
     async Task ReadAsync()
     {
         var buffer = new byte[64 * 1024];

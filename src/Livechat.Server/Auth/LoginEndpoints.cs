@@ -169,8 +169,11 @@ public static class LoginEndpoints
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var removed = await db.LoginTokens
             .Where(t => t.UserId == caller.Id && t.Type == PersonalAccessToken && t.Name == name).ExecuteDeleteAsync(ct);
-        AuthCache.Announce(db, caller.Id);
-        await db.SaveChangesAsync(ct);
+        if (removed > 0)
+        {
+            AuthCache.Announce(db, caller.Id);
+            await db.SaveChangesAsync(ct);
+        }
         await tx.CommitAsync(ct);
         cache.Invalidate(caller.Id);
         return removed == 0

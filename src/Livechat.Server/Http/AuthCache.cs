@@ -43,7 +43,11 @@ public sealed class AuthCache(TimeProvider time, SettingsStore settings)
             .FirstOrDefaultAsync(ct);
         if (found is null) return null;
         var expires = time.GetUtcNow() + MaxAge;
-        if (found.Type is null && new DateTimeOffset(found.When + lifetime, TimeSpan.Zero) is var end && end < expires) expires = end;
+        // A cached login never outlives its token.
+        if (found.Type is null && new DateTimeOffset(DateTime.SpecifyKind(found.When + lifetime, DateTimeKind.Utc)) is var end && end < expires)
+        {
+            expires = end;
+        }
         Set(tokenHash, found.User, version, expires);
         return found.User;
     }

@@ -66,7 +66,7 @@ public static class DdpMethods
         if (expires <= services.GetRequiredService<TimeProvider>().UtcNow()) return MethodOutcome.Fail(403, LoginExpiration.Expired);
         if (!found.User.Active) return MethodOutcome.Fail("error-user-is-not-activated", "User is not activated");
 
-        session.LogIn(new CurrentUser(found.User.Id, found.User.Username, found.User.Roles, found.Token.Id), Ids.HashToken(token));
+        session.LogIn(new CurrentUser(found.User.Id, found.User.Username, found.User.Roles, found.Token.Id), Ids.HashToken(token), expires);
         var result = new JsonObject { ["id"] = found.User.Id, ["token"] = token };
         // Personal access tokens do not expire.
         if (expires is { } end) result["tokenExpires"] = Ejson.ToNode(end);

@@ -45,6 +45,9 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
     bool _connected;
     Login? _login;
 
+    /// <summary>Checks the login again when its token expires, so that subscriptions end then without waiting for a call.</summary>
+    ITimer? _expiry;
+
     /// <summary>The DDP login: whose, and the hash of the token that proves it, checked again at every use.</summary>
     sealed record Login(string UserId, string TokenHash);
 
@@ -310,12 +313,43 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
         Send(DdpMessages.NoSub(id.GetValue<string>(), null));
     }
 
-    /// <summary>Logs the connection in (DDP <c>login</c>); the subscriptions of an earlier login end.</summary>
-    public void LogIn(CurrentUser user, string tokenHash)
+    /// <summary>Logs the connection in (DDP <c>login</c>) until <paramref name="expires"/> (null: never); the subscriptions of an earlier login end.</summary>
+    public void LogIn(CurrentUser user, string tokenHash, DateTime? expires)
     {
-        EndUserSubscriptions(null);
+        LogOut();
         _login = new Login(user.Id, tokenHash);
         User = user;
+        if (expires is { } end)
+        {
+            var at = new DateTimeOffset(DateTime.SpecifyKind(end, DateTimeKind.Utc));
+            _expiry = time.CreateTimer(_ => Expiring(at), null, DueBy(at), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Timers wait at most about 49 days: a longer wait is taken in steps.</summary>
+    static readonly TimeSpan MaxTimerStep = TimeSpan.FromDays(40);
+
+    TimeSpan DueBy(DateTimeOffset at)
+    {
+        var due = at - time.GetUtcNow();
+        return due <= TimeSpan.Zero ? TimeSpan.Zero : due < MaxTimerStep ? due : MaxTimerStep;
+    }
+
+    void Expiring(DateTimeOffset at)
+    {
+        if (time.GetUtcNow() >= at)
+        {
+            Revalidate();
+            return;
+        }
+        try
+        {
+            _expiry?.Change(DueBy(at), Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Logged out meanwhile.
+        }
     }
 
     /// <summary>DDP <c>logout</c>: the user's subscriptions end as an <c>unsub</c> would end them.</summary>
@@ -324,6 +358,8 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
         EndUserSubscriptions(null);
         _login = null;
         User = null;
+        _expiry?.Dispose();
+        _expiry = null;
     }
 
     /// <summary>
@@ -338,9 +374,8 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
             .ResolveAsync(services.GetRequiredService<LivechatDb>(), login.TokenHash, login.UserId, ct);
         if (user is null)
         {
-            _login = null;
-            User = null;
             EndUserSubscriptions(MethodOutcome.MeteorError(403, LoginEndpoints.LoggedOut));
+            LogOut();
             return null;
         }
         User = user;
@@ -428,6 +463,7 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
 
     public void Dispose()
     {
+        _expiry?.Dispose();
         _closed.Dispose();
         _gate.Dispose();
         _rate.Dispose();

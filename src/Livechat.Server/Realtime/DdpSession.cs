@@ -64,8 +64,6 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
 
     public RealtimeLimits Limits => limits;
 
-    public TimeProvider Time => time;
-
     public IServiceScopeFactory Scopes => scopes;
 
     public StreamHub Hub => hub;

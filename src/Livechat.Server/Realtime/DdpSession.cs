@@ -284,7 +284,17 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
                 $"At most {limits.MaxSubscriptionsPerConnection} subscriptions per connection")));
             return;
         }
-        var refusal = await StreamAccess.AuthorizeAsync(this, subId, name.GetValue<string>(), message["params"] as JsonArray ?? [], ct);
+        StreamAccess.Decision refusal;
+        try
+        {
+            refusal = await StreamAccess.AuthorizeAsync(this, subId, name.GetValue<string>(), message["params"] as JsonArray ?? [], ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // As a failed method: the connection and its other subscriptions go on.
+            LogSubscriptionFailed(logger, e, name.GetValue<string>());
+            refusal = new(null, MethodOutcome.MeteorError(500, "Internal server error"));
+        }
         if (refusal.Subscription is { } subscription)
         {
             _subscriptions[subId] = subscription;
@@ -472,6 +482,9 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DDP session {Session} could not check its login again")]
     static partial void LogRevalidationFailed(ILogger logger, Exception exception, string session);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "DDP subscription to {Stream} failed")]
+    static partial void LogSubscriptionFailed(ILogger logger, Exception exception, string stream);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "DDP method {Method} failed")]
     static partial void LogMethodFailed(ILogger logger, Exception exception, string method);

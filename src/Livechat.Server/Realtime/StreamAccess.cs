@@ -38,7 +38,8 @@ public static class StreamAccess
             return Refuse(400, "Match failed");
         }
         var eventName = first.GetValue<string>();
-        if (eventName.Length == 0) return Refuse("invalid-event-name");
+        // No id or name holds a control character, and PostgreSQL cannot even compare U+0000.
+        if (eventName.Length == 0 || eventName.Any(char.IsControl)) return Refuse("invalid-event-name");
         if (eventName.Length > session.Limits.MaxEventNameLength)
         {
             return Refuse("invalid-event-name", $"Event names are at most {session.Limits.MaxEventNameLength} characters long");

@@ -170,8 +170,9 @@ public sealed class DdpClient : IAsyncDisposable
             {
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
             }
-            catch (Exception e) when (e is WebSocketException or ObjectDisposedException)
+            catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException)
             {
+                // The server closed it meanwhile.
             }
         }
         await _stop.CancelAsync();

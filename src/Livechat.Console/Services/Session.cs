@@ -39,7 +39,7 @@ public sealed class Session(LivechatClient client, IJSRuntime js)
             {
                 try
                 {
-                    SetMe(await Client.ResumeAsync(userId, token));
+                    await SetMeAsync(await Client.ResumeAsync(userId, token));
                 }
                 catch (LivechatApiException)
                 {
@@ -56,7 +56,7 @@ public sealed class Session(LivechatClient client, IJSRuntime js)
 
     public async Task LoginAsync(string user, string password)
     {
-        SetMe(await Client.LoginAsync(user, password));
+        await SetMeAsync(await Client.LoginAsync(user, password));
         await js.InvokeVoidAsync("localStorage.setItem", UserIdKey, Client.UserId);
         await js.InvokeVoidAsync("localStorage.setItem", TokenKey, Client.AuthToken);
         Changed?.Invoke();
@@ -83,10 +83,12 @@ public sealed class Session(LivechatClient client, IJSRuntime js)
         Changed?.Invoke();
     }
 
-    void SetMe(Me me)
+    /// <summary><c>me</c> carries no livechat status; <c>users.info</c> of oneself does.</summary>
+    async Task SetMeAsync(Me me)
     {
+        var user = await Client.Users.GetAsync(me.Id);
         Me = me;
-        IsAvailable = me.StatusLivechat == AgentStatus.Available;
+        IsAvailable = user.StatusLivechat == AgentStatus.Available;
     }
 
     async Task ForgetAsync()

@@ -193,6 +193,7 @@ test('an agent carries a chat from the queue to close in the console; a manager 
   await eventually(async () => (await api('GET', `livechat/messages.history/${rid}?token=${token}`)).messages
     .some((m) => m.msg === 'Hi Vera, let me check.'), 'the visitor to receive the answer');
   await shot(page, '03-chat');
+  console.log('# ' + JSON.stringify(await page.$eval('.messages', (m) => m.innerHTML)));
 
   // The edit form: topic, tags, priority and a custom field; rooms.info shows them, History lists them.
   const { priorities } = await api('GET', 'livechat/priorities', undefined, agent);
@@ -242,12 +243,12 @@ test('an agent carries a chat from the queue to close in the console; a manager 
   // A manager creates a tag and a custom field in the admin screens; both appear in the agent's edit form.
   const manager = await openConsole('admin', adminPassword, errors);
   await click(manager, aria('Tags', 'link'));
-  await fill(manager, aria('Name'), 'returns');
+  await fill(manager, `aside[aria-label="Tag form"] ${aria('Name')}`, 'returns');
   await click(manager, aria('Save', 'button'));
   await manager.waitForSelector('td ::-p-text(returns)');
   await click(manager, aria('Custom fields', 'link'));
-  await fill(manager, aria('Field'), 'deliveryNote');
-  await fill(manager, aria('Label'), 'Delivery note');
+  await fill(manager, `aside[aria-label="Custom field form"] ${aria('Field')}`, 'deliveryNote');
+  await fill(manager, `aside[aria-label="Custom field form"] ${aria('Label')}`, 'Delivery note');
   await click(manager, aria('Save', 'button'));
   await manager.waitForSelector('td ::-p-text(Delivery note)');
   await shot(manager, '07-manager-custom-fields');

@@ -125,7 +125,6 @@ async function openConsole(user, password, errors) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('response', (r) => { if (r.url().includes('saveInfo')) console.log(`# ${r.request().method()} ${r.url()} ${r.request().headers()['if-match']} -> ${r.status()}`); });
   // Chromium logs every 4xx answer ("Failed to load resource"); the conflict's 412 is expected, app errors are not.
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
   await page.goto(base + '/');
@@ -193,7 +192,6 @@ test('an agent carries a chat from the queue to close in the console; a manager 
   await eventually(async () => (await api('GET', `livechat/messages.history/${rid}?token=${token}`)).messages
     .some((m) => m.msg === 'Hi Vera, let me check.'), 'the visitor to receive the answer');
   await shot(page, '03-chat');
-  console.log('# ' + JSON.stringify(await page.$eval('.messages', (m) => m.innerHTML)));
 
   // The edit form: topic, tags, priority and a custom field; rooms.info shows them, History lists them.
   const { priorities } = await api('GET', 'livechat/priorities', undefined, agent);

@@ -7,12 +7,29 @@ namespace Livechat.Console.Services;
 /// The logged-in user and the one <see cref="LivechatClient"/> of this browser tab. The resume token lives in
 /// <c>localStorage</c>, so a reload resumes the session; <see cref="LogoutAsync"/> tells the server and forgets it.
 /// </summary>
-public sealed class Session(LivechatClient client, IJSRuntime js)
+public sealed class Session
 {
     const string UserIdKey = "livechat.userId";
     const string TokenKey = "livechat.authToken";
 
-    public LivechatClient Client { get; } = client;
+    readonly IJSRuntime _js;
+
+    public Session(LivechatClient client, IJSRuntime js)
+    {
+        Client = client;
+        _js = js;
+        // A 401 ends the client's session (token expired or logged out elsewhere): back to the login form.
+        client.SessionChanged += (_, e) =>
+        {
+            if (e.Session is null && Me is not null)
+            {
+                Me = null;
+                Changed?.Invoke();
+            }
+        };
+    }
+
+    public LivechatClient Client { get; }
 
     public Me? Me { get; private set; }
 
@@ -33,8 +50,8 @@ public sealed class Session(LivechatClient client, IJSRuntime js)
         if (Started) return;
         try
         {
-            var userId = await js.InvokeAsync<string?>("localStorage.getItem", UserIdKey);
-            var token = await js.InvokeAsync<string?>("localStorage.getItem", TokenKey);
+            var userId = await _js.InvokeAsync<string?>("localStorage.getItem", UserIdKey);
+            var token = await _js.InvokeAsync<string?>("localStorage.getItem", TokenKey);
             if (!string.IsNullOrEmpty(userId) && !string.IsNullOrEmpty(token))
             {
                 try
@@ -44,6 +61,10 @@ public sealed class Session(LivechatClient client, IJSRuntime js)
                 catch (LivechatApiException)
                 {
                     await ForgetAsync();
+                }
+                catch (HttpRequestException)
+                {
+                    // The server is unreachable: show the login form, keep the token for the next reload.
                 }
             }
         }
@@ -57,8 +78,8 @@ public sealed class Session(LivechatClient client, IJSRuntime js)
     public async Task LoginAsync(string user, string password)
     {
         await SetMeAsync(await Client.LoginAsync(user, password));
-        await js.InvokeVoidAsync("localStorage.setItem", UserIdKey, Client.UserId);
-        await js.InvokeVoidAsync("localStorage.setItem", TokenKey, Client.AuthToken);
+        await _js.InvokeVoidAsync("localStorage.setItem", UserIdKey, Client.UserId);
+        await _js.InvokeVoidAsync("localStorage.setItem", TokenKey, Client.AuthToken);
         Changed?.Invoke();
     }
 
@@ -67,6 +88,10 @@ public sealed class Session(LivechatClient client, IJSRuntime js)
         try
         {
             await Client.LogoutAsync();
+        }
+        catch (HttpRequestException)
+        {
+            // Unreachable: the token is forgotten here all the same; it expires on the server.
         }
         finally
         {
@@ -93,7 +118,7 @@ public sealed class Session(LivechatClient client, IJSRuntime js)
 
     async Task ForgetAsync()
     {
-        await js.InvokeVoidAsync("localStorage.removeItem", UserIdKey);
-        await js.InvokeVoidAsync("localStorage.removeItem", TokenKey);
+        await _js.InvokeVoidAsync("localStorage.removeItem", UserIdKey);
+        await _js.InvokeVoidAsync("localStorage.removeItem", TokenKey);
     }
 }

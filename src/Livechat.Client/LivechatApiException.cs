@@ -21,6 +21,14 @@ public sealed partial class LivechatApiException : Exception
         CurrentRoom = currentRoom;
     }
 
+    /// <summary>The request never got an answer (network failure, timeout): <see cref="Status"/> is 0.</summary>
+    public LivechatApiException(int status, string error, Exception innerException)
+        : base(Describe(status, error, null), innerException)
+    {
+        Status = status;
+        Error = error;
+    }
+
     public LivechatApiException()
         : this(0, "")
     {
@@ -32,9 +40,8 @@ public sealed partial class LivechatApiException : Exception
     }
 
     public LivechatApiException(string message, Exception innerException)
-        : base(message, innerException)
+        : this(0, message, innerException)
     {
-        Error = message;
     }
 
     /// <summary>The HTTP status (400, 401, 403, 404, 412, 429, 500…).</summary>
@@ -59,6 +66,9 @@ public sealed partial class LivechatApiException : Exception
     public bool IsConflict => Status == 412;
 
     public bool IsUnauthorized => Status == 401;
+
+    /// <summary>The server was not reached or did not answer in time.</summary>
+    public bool IsNetworkError => Status == 0;
 
     public bool IsForbidden => Status == 403;
 

@@ -121,7 +121,8 @@ public sealed class LivechatClient : IDisposable
         }
         finally
         {
-            SetSession(null, null);
+            // A 401 has already ended the session (and said so).
+            if (Session is not null) SetSession(null, null);
         }
     }
 
@@ -174,12 +175,26 @@ public sealed class LivechatClient : IDisposable
             request.Headers.TryAddWithoutValidation("X-User-Id", session.UserId);
             request.Headers.TryAddWithoutValidation("X-Auth-Token", session.AuthToken);
         }
-        using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            // One exception type for the caller to handle: status 0 means the server was not reached.
+            throw new LivechatApiException(0, $"The server could not be reached ({e.Message})", e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new LivechatApiException(0, "The server did not answer in time", e);
+        }
+        using var _ = response;
         var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
         var reply = new Reply((int)response.StatusCode, body, response.Headers);
         if (!response.IsSuccessStatusCode)
         {
-            if (reply.Status == 401 && Session is { } expired && ReferenceEquals(expired, Session) && CurrentUser is not null)
+            if (reply.Status == 401 && Session is not null && CurrentUser is not null)
             {
                 // The server no longer knows the token (expired, logged out elsewhere): the session is over.
                 SetSession(null, null);
@@ -209,7 +224,7 @@ internal sealed class Reply(int status, byte[] body, HttpResponseHeaders headers
         }
         catch (JsonException e)
         {
-            throw new LivechatApiException($"{Status}: the answer is not the expected JSON ({e.Message})", e);
+            throw new LivechatApiException(Status, $"The answer is not the expected JSON ({e.Message})", e);
         }
     }
 
@@ -227,7 +242,8 @@ internal sealed class Reply(int status, byte[] body, HttpResponseHeaders headers
         var error = envelope?.Error switch
         {
             { ValueKind: JsonValueKind.String } text => text.GetString()!,
-            { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } other => other.GetRawText(),
+            // Login failures send a number here (Rocket.Chat's 403 for a wrong password) and the sentence in "message".
+            { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } other => envelope?.Message ?? other.GetRawText(),
             _ => envelope?.Message ?? (body.Length > 0 && body.Length < 500 ? Encoding.UTF8.GetString(body) : reason ?? ""),
         };
         Room? room = null;

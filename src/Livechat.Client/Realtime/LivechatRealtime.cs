@@ -28,7 +28,7 @@ public sealed class LivechatRealtime : IAsyncDisposable
     readonly Dictionary<string, ServerSubscription> _subscriptions = new(StringComparer.Ordinal);
     readonly object _gate = new();
     readonly SemaphoreSlim _sending = new(1, 1);
-    Connection? _connection;
+    volatile Connection? _connection;
     Task? _supervisor;
     long _nextId;
 
@@ -45,7 +45,7 @@ public sealed class LivechatRealtime : IAsyncDisposable
     /// <summary>Raised on every state change (show "Reconnecting…" while <see cref="RealtimeState.Reconnecting"/>).</summary>
     public event EventHandler<RealtimeStateChangedEventArgs>? ConnectionStateChanged;
 
-    /// <summary>Raised after a reconnect has logged in and resubscribed: refetch what may have been missed meanwhile.</summary>
+    /// <summary>Raised after a reconnect has logged in and the server has confirmed every subscription again: refetch what may have been missed meanwhile.</summary>
     public event EventHandler? Reconnected;
 
     /// <summary>The session id the server gave this connection (changes on reconnect).</summary>
@@ -107,9 +107,16 @@ public sealed class LivechatRealtime : IAsyncDisposable
         Subscribe(NotifyUserStream, RequireUser() + "/rooms-changed", [], e => e.Count >= 2 && e.Args[0].GetString() is { } action
             && e.Args[1].Deserialize(LivechatJsonContext.Default.Room) is { } room ? new RoomsChangedEvent(action, room) : null);
 
-    /// <summary>Desktop notifications for the logged-in agent, such as "New chat in queue" (<c>&lt;userId&gt;/notification</c>).</summary>
-    public RealtimeSubscription<StreamEvent> SubscribeNotifications() =>
-        Subscribe(NotifyUserStream, RequireUser() + "/notification", [], e => e);
+    /// <summary>
+    /// Desktop notifications for the logged-in agent (<c>&lt;userId&gt;/notification</c>), such as "New chat in queue"
+    /// when a chat the agent could take starts waiting: a cue to refetch the queue.
+    /// </summary>
+    public RealtimeSubscription<AgentNotification> SubscribeNotifications() =>
+        Subscribe(NotifyUserStream, RequireUser() + "/notification", [], e => e.Count > 0 ? Notification(e.Args[0]) : null);
+
+    static AgentNotification? Notification(JsonElement data) =>
+        data.ValueKind != JsonValueKind.Object ? null : new AgentNotification(Text(data, "title") ?? "", Text(data, "text") ?? "",
+            data.TryGetProperty("payload", out var payload) ? Text(payload, "rid") : null, data);
 
     /// <summary>A room's own changes, visitor changes, agent and queue data (<c>stream-livechat-room</c>).</summary>
     public RealtimeSubscription<LivechatRoomEvent> SubscribeRoom(string roomId) =>
@@ -146,9 +153,10 @@ public sealed class LivechatRealtime : IAsyncDisposable
             }
         }
         var local = new RealtimeSubscription<T>(stream, eventName, server.Ready.Task, map, s => UnsubscribeAsync(key, s));
-        lock (_gate) server.Locals.Add(local);
+        lock (server.Locals) server.Locals.Add(local);
         if (created && _connection is { } connection && State == RealtimeState.Connected)
         {
+            // Sent here or by the (re)connect's renewal, whichever comes first: SendSubscribeAsync sends once per connection.
             _ = SendSubscribeAsync(connection, server);
         }
         return local;
@@ -159,7 +167,11 @@ public sealed class LivechatRealtime : IAsyncDisposable
         ServerSubscription? server;
         lock (_gate)
         {
-            if (!_subscriptions.TryGetValue(key, out server) || !server.Locals.Remove(local) || server.Locals.Count > 0) return;
+            if (!_subscriptions.TryGetValue(key, out server)) return;
+            lock (server.Locals)
+            {
+                if (!server.Locals.Remove(local) || server.Locals.Count > 0) return;
+            }
             _subscriptions.Remove(key);
         }
         if (_connection is { } connection && State == RealtimeState.Connected)
@@ -175,11 +187,19 @@ public sealed class LivechatRealtime : IAsyncDisposable
         return [eventName, new JsonObject { ["useCollection"] = false, ["args"] = extra }];
     }
 
-    async Task SendSubscribeAsync(Connection connection, ServerSubscription server) =>
+    async Task SendSubscribeAsync(Connection connection, ServerSubscription server)
+    {
+        lock (_gate)
+        {
+            if (server.SentOn == connection) return;
+            server.SentOn = connection;
+            server.Confirmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
         await TrySendAsync(connection, new JsonObject
         {
             ["msg"] = "sub", ["id"] = server.Id, ["name"] = server.Stream, ["params"] = server.Params.DeepClone(),
         }).ConfigureAwait(false);
+    }
 
     /// <summary>Connects, shakes hands, logs in and subscribes again to everything subscribed.</summary>
     async Task OpenAsync(CancellationToken ct)
@@ -207,11 +227,26 @@ public sealed class LivechatRealtime : IAsyncDisposable
             throw;
         }
         _connection = connection;
+        // Connected first, then the renewal: a Subscribe racing with it is sent by one of the two (never by neither).
+        SetState(RealtimeState.Connected, null);
         ServerSubscription[] renew;
         lock (_gate) renew = [.. _subscriptions.Values];
         foreach (var server in renew) await SendSubscribeAsync(connection, server).ConfigureAwait(false);
         connection.Pinger = PingLoopAsync(connection);
-        SetState(RealtimeState.Connected, null);
+        try
+        {
+            // Only once the server has confirmed them do the subscriptions see every new event: a refetch after
+            // Reconnected then misses nothing.
+            var confirmed = Task.WhenAll(renew.Select(s => s.Confirmed.Task));
+            if (await Task.WhenAny(confirmed, connection.Reader).WaitAsync(_options.CallTimeout, ct).ConfigureAwait(false) != confirmed)
+            {
+                throw new LivechatRealtimeException("The realtime connection was lost while subscribing.");
+            }
+        }
+        catch (TimeoutException)
+        {
+            // The subscriptions still work when their answers come late.
+        }
     }
 
     /// <summary>Waits for the connection to drop, then reconnects (with backoff) until disposed or the login is refused.</summary>
@@ -220,7 +255,6 @@ public sealed class LivechatRealtime : IAsyncDisposable
         while (_connection is { } connection)
         {
             var error = await connection.Reader!.ConfigureAwait(false);
-            FailCalls(new LivechatRealtimeException("The realtime connection was lost.", error ?? new IOException("closed")));
             if (_stop.IsCancellationRequested) return;
             SetState(RealtimeState.Reconnecting, error);
             for (var attempt = 0; ; attempt++)
@@ -324,6 +358,8 @@ public sealed class LivechatRealtime : IAsyncDisposable
         }
         connection.Connected.TrySetException(error ?? new LivechatRealtimeException("The server closed the connection."));
         connection.Abort();
+        // Calls in flight (a reconnect's login too) cannot be answered any more.
+        FailCalls(new LivechatRealtimeException("The realtime connection was lost.", error ?? new IOException("closed")));
         return error;
     }
 
@@ -386,7 +422,11 @@ public sealed class LivechatRealtime : IAsyncDisposable
         {
             foreach (var id in subs.EnumerateArray())
             {
-                _subscriptions.Values.FirstOrDefault(s => s.Id == id.GetString())?.Ready.TrySetResult();
+                if (_subscriptions.Values.FirstOrDefault(s => s.Id == id.GetString()) is { } server)
+                {
+                    server.Ready.TrySetResult();
+                    server.Confirmed.TrySetResult();
+                }
             }
         }
     }
@@ -402,6 +442,7 @@ public sealed class LivechatRealtime : IAsyncDisposable
         }
         var error = message.TryGetProperty("error", out var e) ? Failure(e) : new LivechatRealtimeException("The server ended the subscription.");
         server.Ready.TrySetException(error);
+        server.Confirmed.TrySetResult();
         foreach (var local in server.Snapshot()) local.Fail(error);
     }
 
@@ -510,6 +551,8 @@ public sealed class LivechatRealtime : IAsyncDisposable
             connection.Abort();
         }
         if (_supervisor is not null) await _supervisor.ConfigureAwait(false);
+        // A reconnect that completed while we were closing.
+        _connection?.Abort();
         FailCalls(new ObjectDisposedException(nameof(LivechatRealtime)));
         ServerSubscription[] all;
         lock (_gate)
@@ -555,6 +598,12 @@ public sealed class LivechatRealtime : IAsyncDisposable
         public JsonArray Params { get; } = parameters;
         public TaskCompletionSource Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public List<ILocalSubscription> Locals { get; } = [];
+
+        /// <summary>The connection the <c>sub</c> message went to (sent once per connection).</summary>
+        public Connection? SentOn { get; set; }
+
+        /// <summary>Completes when the server answered the latest <c>sub</c> (ready or nosub).</summary>
+        public TaskCompletionSource Confirmed { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public ILocalSubscription[] Snapshot()
         {

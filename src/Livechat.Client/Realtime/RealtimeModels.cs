@@ -68,6 +68,9 @@ public sealed class StreamEvent(string stream, string eventName, JsonElement arg
 /// <summary><c>stream-notify-user</c> <c>&lt;userId&gt;/rooms-changed</c>: a room entered (<c>inserted</c>), changed in (<c>updated</c>) or left (<c>removed</c>) the agent's list.</summary>
 public sealed record RoomsChangedEvent(string Action, Room Room);
 
+/// <summary>A notification for the agent: its title and text, the room it concerns, and the whole event.</summary>
+public sealed record AgentNotification(string Title, string Text, string? RoomId, JsonElement Raw);
+
 /// <summary>
 /// <c>stream-livechat-room</c>: <c>roomData</c> (the room changed: <see cref="Room"/>), <c>visitorData</c>
 /// (<see cref="Visitor"/>), <c>agentData</c> or <c>queueData</c> (<see cref="Data"/>).

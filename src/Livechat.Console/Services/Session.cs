@@ -58,13 +58,13 @@ public sealed class Session
                 {
                     await SetMeAsync(await Client.ResumeAsync(userId, token));
                 }
+                catch (LivechatApiException e) when (e.Status == 0)
+                {
+                    // The server is unreachable (status 0): show the login form, keep the token for the next reload.
+                }
                 catch (LivechatApiException)
                 {
                     await ForgetAsync();
-                }
-                catch (HttpRequestException)
-                {
-                    // The server is unreachable: show the login form, keep the token for the next reload.
                 }
             }
         }
@@ -89,7 +89,7 @@ public sealed class Session
         {
             await Client.LogoutAsync();
         }
-        catch (HttpRequestException)
+        catch (LivechatApiException e) when (e.Status == 0)
         {
             // Unreachable: the token is forgotten here all the same; it expires on the server.
         }

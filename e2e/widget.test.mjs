@@ -3,44 +3,19 @@
 // server; an agent on the other side over REST and DDP. Screenshots go to e2e/artifacts/.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer from 'puppeteer-core';
 import { Ddp } from './ddp.mjs';
+import { startServer, restClient, launchChromium, freePort } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..');
 const artifacts = path.join(here, 'artifacts');
-const serverDll = process.env.LIVECHAT_SERVER_DLL ?? path.join(repo, 'src/Livechat.Server/bin/Debug/net10.0/Livechat.Server.dll');
-const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const adminPassword = 'e2e-admin-password';
 const agentPassword = 'e2e-agent-password';
 
-let server, site, browser, dataDir, base;
-const serverLog = [];
-
-const freePort = () => new Promise((resolve) => {
-  const probe = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = probe.address();
-    probe.close(() => resolve(port));
-  });
-});
-
-async function api(method, route, body, auth) {
-  const response = await fetch(`${base}/api/v1/${route}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(auth ? { 'X-User-Id': auth.userId, 'X-Auth-Token': auth.authToken } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await response.json();
-  assert.equal(response.status, 200, `${method} ${route}: ${JSON.stringify(json)}`);
-  return json;
-}
+let server, site, browser, base, api;
 
 async function login(user, password) {
   return (await api('POST', 'login', { user, password })).data;
@@ -48,34 +23,9 @@ async function login(user, password) {
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
-  if (!existsSync(serverDll)) {
-    const build = spawnSync('dotnet', ['build', path.join(repo, 'src/Livechat.Server'), '-v', 'q'], { stdio: 'inherit' });
-    assert.equal(build.status, 0, 'dotnet build failed');
-  }
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'livechat-e2e-'));
-  const port = await freePort();
-  base = `http://localhost:${port}`;
-  server = spawn('dotnet', [serverDll], {
-    cwd: dataDir,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      ADMIN_USERNAME: 'admin',
-      ADMIN_PASS: adminPassword,
-      ADMIN_EMAIL: 'admin@example.com',
-      Settings__API_Enable_Rate_Limiter: 'false',
-      Logging__LogLevel__Default: 'Warning',
-    },
-  });
-  server.stdout.on('data', (d) => serverLog.push(String(d)));
-  server.stderr.on('data', (d) => serverLog.push(String(d)));
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/api/info`)).ok) break;
-    } catch { /* not listening yet */ }
-    assert.ok(i < 120, `server did not start: ${serverLog.join('')}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  server = await startServer(adminPassword);
+  base = server.base;
+  api = restClient(base);
 
   // The website: another origin, with Rocket.Chat's standard embed snippet pointing at this server.
   const page = `<!DOCTYPE html><html><head><title>Acme Shoes</title></head>
@@ -92,19 +42,13 @@ before(async () => {
   site = http.createServer((_, res) => { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end(page); }).listen(sitePort, '127.0.0.1');
   site.url = `http://127.0.0.1:${sitePort}/`;
 
-  browser = await puppeteer.launch({
-    executablePath: chromium,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--window-size=1100,800'],
-    defaultViewport: { width: 1100, height: 800 },
-  });
+  browser = await launchChromium(1100, 800);
 });
 
 after(async () => {
   await browser?.close();
   site?.close();
-  server?.kill();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  server?.stop();
 });
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`) });

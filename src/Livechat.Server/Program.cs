@@ -1,5 +1,6 @@
 using Livechat.Server.Agents;
 using Livechat.Server.Auth;
+using Livechat.Server.Workspace;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
 using Livechat.Server.Demo;
@@ -43,6 +44,7 @@ builder.Services.AddScoped<LoginGuard>();
 builder.Services.AddWebhookOutbox();
 builder.Services.AddRealtime();
 builder.Services.AddLivechatOpenApi();
+builder.AddConsole();                 // the agent workspace's files (src/Livechat.Console)
 
 var app = builder.Build();
 
@@ -86,6 +88,7 @@ app.MapRealtime();
 app.MapWidget();
 app.MapWidgetApi();
 app.MapFallbackToNotFoundEnvelope();
+app.MapConsole();                    // the agent workspace at /, index.html for any other path
 
 if (DemoSeed.IsSeedCommand(args))
 {

@@ -12,6 +12,12 @@ public sealed record Reply(HttpStatusCode Status, string Body, HttpResponseHeade
 
     public int Code => (int)Status;
 
+    /// <summary>A response or content header's value(s), comma-joined; empty when absent.</summary>
+    public string Header(string name) =>
+        Headers.TryGetValues(name, out var values) ? string.Join(", ", values)
+        : ContentHeaders is not null && ContentHeaders.TryGetValues(name, out var content) ? string.Join(", ", content)
+        : "";
+
     /// <summary>Asserts the exact body, compared as JSON values (property order included).</summary>
     public Reply Is(int status, string expectedJson)
     {

@@ -1,0 +1,214 @@
+// Browser end-to-end test of the agent workspace (src/Livechat.Console, Blazor WebAssembly served by this server at /)
+// in Debian's Chromium against a fresh server: an agent takes a visitor's chat from the queue, answers, files the room
+// in the edit form (with a conflicting save from a second session), closes it; a manager creates a tag and a custom
+// field in the admin screens. The visitor uses the widget's REST API. Screenshots go to e2e/artifacts/.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, restClient, launchChromium } from './server.mjs';
+
+const artifacts = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
+const adminPassword = 'e2e-admin-password';
+const agentPassword = 'e2e-agent-password';
+
+let server, browser, base, api;
+
+const login = async (user, password) => (await api('POST', 'login', { user, password })).data;
+
+/** Polls until check() returns a truthy value (the server's state after something the browser did). */
+async function eventually(check, what, timeout = 15000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    assert.ok(Date.now() < until, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  server = await startServer(adminPassword);
+  base = server.base;
+  api = restClient(base);
+  browser = await launchChromium(1280, 800);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `console-${name}.png`) });
+const editForm = 'form[aria-label="Edit room"]';
+const aria = (name, role) => `::-p-aria([name="${name}"]${role ? `[role="${role}"]` : ''})`;
+
+/** Picks the option with this text in a select (several for a multiple select), as a user would. */
+const choose = (page, selector, ...texts) => page.$eval(selector, (select, wanted) => {
+  for (const option of select.options) option.selected = wanted.includes(option.text);
+  select.dispatchEvent(new Event('change', { bubbles: true }));
+}, texts);
+
+/** Clicks and types once the element is there (Blazor renders after its data arrives). */
+const click = async (page, selector) => (await page.waitForSelector(selector, { visible: true })).click();
+const type = async (page, selector, text) => (await page.waitForSelector(selector, { visible: true })).type(text);
+
+/** Replaces an input's text (select all, type). */
+async function fill(page, selector, text) {
+  const input = await page.waitForSelector(selector);
+  await input.click({ count: 3 });
+  await page.keyboard.press('Backspace');
+  if (text) await input.type(text);
+}
+
+/** A fresh browser session (its own localStorage) with the console open and logged in. */
+async function openConsole(user, password, errors) {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Chromium logs every 4xx answer ("Failed to load resource"); the conflict's 412 is expected, app errors are not.
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
+  await page.goto(base + '/');
+  await page.waitForSelector(aria('Username or email'), { timeout: 30000 });
+  await type(page, aria('Username or email'), user);
+  await type(page, aria('Password'), password);
+  await click(page, aria('Log in', 'button'));
+  await page.waitForSelector(aria('Log out', 'button'));
+  return page;
+}
+
+let page;
+afterEach(async () => {
+  if (page) await shot(page, '99-last-state').catch(() => {});
+});
+
+test('an agent carries a chat from the queue to close in the console; a manager adds a tag and a custom field', { timeout: 110000 }, async () => {
+  const admin = await login('admin', adminPassword);
+  await api('POST', 'settings/Livechat_Routing_Method', { value: 'Manual_Selection' }, admin);
+  const username = `agent.${Date.now()}`;
+  const { user: agentUser } = await api('POST', 'users.create', {
+    username, email: `${username}@example.com`, name: 'Alice Agent', password: agentPassword, roles: ['user'], verified: true,
+  }, admin);
+  await api('POST', 'livechat/users/agent', { username }, admin);
+  await api('POST', 'livechat/tags.save', { tagData: { name: 'vip', description: 'Important customer' }, tagDepartments: [] }, admin);
+  await api('POST', 'livechat/custom-fields.save', {
+    customFieldId: null,
+    customFieldData: { field: 'orderNumber', label: 'Order number', scope: 'room', visibility: 'visible', type: 'input', regexp: '^[0-9]+$', required: false },
+  }, admin);
+
+  // The agent logs in, and the session survives a reload (resume token).
+  const errors = [];
+  page = await openConsole(username, agentPassword, errors);
+  await page.reload();
+  await page.waitForSelector(aria('Log out', 'button'), { timeout: 30000 });
+  await shot(page, '01-logged-in');
+
+  // Available: a new agent starts available; the switch shows it, turns it off and on again.
+  const agent = await login(username, agentPassword);
+  const status = async () => (await api('GET', `users.info?userId=${agentUser._id}`, undefined, agent)).user.statusLivechat;
+  const available = await page.waitForSelector(aria('Available', 'switch'));
+  assert.equal(await available.evaluate((s) => s.checked), true);
+  await available.click();
+  await eventually(async () => await status() === 'not-available', 'the agent to be unavailable');
+  await available.click();
+  await eventually(async () => await status() === 'available', 'the agent to be available');
+
+  // A visitor starts a chat through the widget's REST API; it appears live in the Queue.
+  const token = `visitor-${Date.now()}`;
+  await api('POST', 'livechat/visitor', { visitor: { token, name: 'Vera Visitor', email: 'vera@example.com' } });
+  const { room } = await api('GET', `livechat/room?token=${token}`);
+  const rid = room._id;
+  await api('POST', 'livechat/message', { token, rid, msg: 'Hello, where is my order?' });
+  const queue = await page.waitForSelector(aria('Queue', 'region'));
+  await queue.waitForSelector('::-p-text(Vera Visitor)', { timeout: 15000 });
+  await shot(page, '02-queue');
+  await (await queue.waitForSelector(aria('Take', 'button'))).click();
+
+  // The chat opens with the visitor's message; the agent answers; the visitor receives it.
+  await page.waitForSelector('::-p-text(Hello, where is my order?)', { timeout: 15000 });
+  const myChats = await page.waitForSelector(aria('My chats', 'region'));
+  await myChats.waitForSelector('::-p-text(Vera Visitor)');
+  await type(page, aria('Message', 'textbox'), 'Hi Vera, let me check.');
+  await click(page, aria('Send', 'button'));
+  await eventually(async () => (await api('GET', `livechat/messages.history/${rid}?token=${token}`)).messages
+    .some((m) => m.msg === 'Hi Vera, let me check.'), 'the visitor to receive the answer');
+  await shot(page, '03-chat');
+
+  // The edit form: topic, tags, priority and a custom field; rooms.info shows them, History lists them.
+  const { priorities } = await api('GET', 'livechat/priorities', undefined, agent);
+  const priority = priorities.find((p) => p.sortItem === 1) ?? priorities[0];
+  const priorityName = priority.name || priority.i18n;
+  await click(page, aria('Edit', 'button'));
+  await page.waitForSelector(editForm);
+  await fill(page, `${editForm} ${aria('Topic')}`, 'Late order');
+  await choose(page, '#edit-tags', 'vip');
+  await choose(page, '#edit-priority', priorityName);
+  await fill(page, `${editForm} ${aria('Order number')}`, '77');
+  await shot(page, '04-edit-form');
+  await click(page, aria('Save', 'button'));
+  await page.waitForSelector(aria('Edit', 'button'));
+  const saved = (await api('GET', `rooms.info?roomId=${rid}`, undefined, agent)).room;
+  assert.equal(saved.topic, 'Late order');
+  assert.deepEqual(saved.tags, ['vip']);
+  assert.equal(saved.priorityId, priority._id);
+  assert.equal(saved.livechatData.orderNumber, '77');
+  await click(page, aria('History', 'tab'));
+  await page.waitForSelector('::-p-text(Late order)');
+  const history = await page.$eval('ol.history', (list) => list.innerText);
+  assert.match(history, /Topic: — → Late order/);
+  assert.match(history, /Tags: — → vip/);
+  assert.match(history, new RegExp(`Priority: — → ${priorityName}`));
+  assert.match(history, /Order number: — → 77/);
+  await shot(page, '05-history');
+  await click(page, aria('Room info', 'tab'));
+
+  // A second session saves meanwhile: the first gets the conflict alert, reloads keeping its typing, and saves.
+  await click(page, aria('Edit', 'button'));
+  await page.waitForSelector(editForm);
+  await fill(page, `${editForm} ${aria('Topic')}`, 'Late order 77');
+  await api('POST', 'livechat/room.saveInfo', { guestData: { _id: room.v._id }, roomData: { _id: rid, topic: 'Changed elsewhere' } }, admin);
+  await click(page, aria('Save', 'button'));
+  const alert = await page.waitForSelector('[role="alert"] ::-p-text(changed)');
+  assert.ok(alert);
+  await shot(page, '06-conflict');
+  await click(page, aria('Reload', 'button'));
+  assert.equal(await page.$eval('#edit-topic', (i) => i.value), 'Late order 77');
+  await eventually(async () => !(await page.$('[role="alert"]')), 'the alert to go after Reload');
+  await click(page, aria('Save', 'button'));
+  await page.waitForSelector(aria('Edit', 'button'));
+  assert.equal((await api('GET', `rooms.info?roomId=${rid}`, undefined, agent)).room.topic, 'Late order 77');
+  await page.waitForSelector('::-p-text(Late order 77)');
+
+  // A manager creates a tag and a custom field in the admin screens; both appear in the agent's edit form.
+  const manager = await openConsole('admin', adminPassword, errors);
+  await click(manager, aria('Tags', 'link'));
+  await fill(manager, `aside[aria-label="Tag form"] ${aria('Name')}`, 'returns');
+  await click(manager, aria('Save', 'button'));
+  await manager.waitForSelector('td ::-p-text(returns)');
+  await click(manager, aria('Custom fields', 'link'));
+  await fill(manager, `aside[aria-label="Custom field form"] ${aria('Field')}`, 'deliveryNote');
+  await fill(manager, `aside[aria-label="Custom field form"] ${aria('Label')}`, 'Delivery note');
+  await click(manager, aria('Save', 'button'));
+  await manager.waitForSelector('td ::-p-text(Delivery note)');
+  await shot(manager, '07-manager-custom-fields');
+  await manager.close();
+  await click(page, aria('Edit', 'button'));
+  await page.waitForSelector(`${editForm} ${aria('Delivery note')}`);
+  assert.ok(await page.$eval('#edit-tags', (s) => [...s.options].some((o) => o.text === 'returns')));
+  await click(page, aria('Cancel', 'button'));
+
+  // Close with a comment.
+  await click(page, aria('Close chat', 'button'));
+  await type(page, aria('Comment', 'textbox'), 'Order found, shipped today.');
+  await click(page, aria('Confirm', 'button'));
+  const closed = await eventually(async () => {
+    const r = (await api('GET', `rooms.info?roomId=${rid}`, undefined, agent)).room;
+    return r.open === undefined && r.closedAt ? r : null;
+  }, 'the room to close');
+  assert.equal(closed.closer, 'user');
+  await page.waitForSelector('::-p-text(Chat closed)', { timeout: 10000 });
+  await shot(page, '08-closed');
+  assert.deepEqual(errors, []);
+});

@@ -88,6 +88,19 @@ public static class PermissionMatrix
         Everyone("GET", "/docs/scalar.aspnetcore.js", "/docs/scalar.aspnetcore.js", null, "200~") with { NoFuzz = "static file" },
         Everyone("GET", "/docs/favicon.svg", "/docs/favicon.svg", null, "200~<svg") with { NoFuzz = "static file" },
         Everyone("*", "/api/{**path}", "/api/v1/no-such-endpoint", null, NotFound),
+        // The agent console at / (Workspace/ConsoleHosting.cs): its files, index.html for any other page, and a plain 404
+        // under the server's own prefixes instead of the console.
+        Everyone("GET", "{*path:nonfile}", "/rooms/some-page", null, "200~<html") with { NoFuzz = "the console's page" },
+        Everyone("HEAD", "{*path:nonfile}", "/rooms/some-page", null, "200~") with { NoFuzz = "the console's page" },
+        Everyone("GET", "{**path:file}", "/no-such-file.js", null, "404~") with { NoFuzz = "static file" },
+        Everyone("HEAD", "{**path:file}", "/no-such-file.js", null, "404~") with { NoFuzz = "static file" },
+        Everyone("*", "/websocket/{**path}", "/websocket/no/such", null, "404~") with { NoFuzz = "fallback" },
+        Everyone("*", "/livechat/{**path}", "/livechat/no/such", null, "404~") with { NoFuzz = "fallback" },
+        Everyone("*", "/docs/{**path}", "/docs/no/such", null, "404~") with { NoFuzz = "fallback" },
+        Everyone("*", "/openapi/{**path}", "/openapi/no/such", null, "404~") with { NoFuzz = "fallback" },
+        Everyone("*", "/health/{**path}", "/health/no/such", null, "404~") with { NoFuzz = "fallback" },
+        Everyone("*", "/avatar/{**path}", "/avatar/no/such", null, "404~") with { NoFuzz = "fallback" },
+        Everyone("*", "/_framework/{**path}", "/_framework/no-such.js", null, "404~") with { NoFuzz = "fallback" },
 
         // Accounts
         Everyone("POST", "/api/v1/login", "/api/v1/login", "{}",
@@ -268,7 +281,10 @@ public static class PermissionMatrix
     public static List<string> MappedEndpoints(LivechatServerFactory factory)
     {
         _ = factory.Server;
+        // The console's files (one literal route per file of the build, its name fingerprinted) take no input; the
+        // {**path:file} row stands for them.
         return factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is not { } raw || raw.StartsWith('/') || raw.Contains('{'))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
             .ToList();
     }

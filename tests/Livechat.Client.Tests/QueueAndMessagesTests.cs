@@ -18,7 +18,8 @@ public abstract class QueueAndMessagesTests<TFactory>(TFactory factory) : IClass
         await client.Inquiries.TakeAsync(inquiry.Id);
 
         Assert.Equal("queued", inquiry.Status);
-        Assert.Equal(queued.GetProperty("v").Str("token"), inquiry.V.Token);
+        Assert.Equal(queued.GetProperty("v").Str("_id"), inquiry.V.Id);
+        Assert.Null(inquiry.V.Token);   // staff never receive the visitor's token
         var (room, _) = await client.Rooms.GetAsync(inquiry.Rid);
         Assert.Equal(agent.Id, room.ServedBy!.Id);
         Assert.DoesNotContain((await client.Inquiries.QueuedAsync(page: new PageRequest(Count: 100))).Items, i => i.Id == inquiry.Id);
@@ -38,10 +39,12 @@ public abstract class QueueAndMessagesTests<TFactory>(TFactory factory) : IClass
         var sent = await client.Messages.SendAsync(rid, "Hi, how can I help?", id);
         var history = await client.Messages.HistoryAsync(rid);
 
-        Assert.Equal((id, rid, agent.Id, false), (sent.Id, sent.Rid, sent.U.Id, sent.IsFromVisitor));
+        var (loaded, _) = await client.Rooms.GetAsync(rid);
+        Assert.Equal((id, rid, agent.Id, false), (sent.Id, sent.Rid, sent.U.Id, sent.IsFromVisitorOf(loaded)));
         Assert.Equal(17, id.Length);
         Assert.Equal(["Hi, how can I help?", "Hello?"], history.Select(m => m.Msg));
-        Assert.True(history[1].IsFromVisitor);
+        Assert.True(history[1].IsFromVisitorOf(loaded));
+        Assert.Null(history[1].Token);   // staff never receive the visitor's token
         var later = await client.Messages.SyncAsync(rid, sent.UpdatedAt);
         Assert.Empty(later.Updated);
         Assert.Equal(rid, (await client.Rooms.GetAsync(rid)).Room.LastMessage!.Rid);
@@ -84,7 +87,7 @@ public abstract class QueueAndMessagesTests<TFactory>(TFactory factory) : IClass
         var read = await admin.Visitors.GetAsync(visitor.Str("_id"));
 
         Assert.Equal(visitor.Str("_id"), Assert.Single(found.Items).Id);
-        Assert.Equal((name, token), (read.Name, read.Token));
+        Assert.Equal((name, null), (read.Name, read.Token));   // staff never receive the visitor's token
     }
 }
 

@@ -32,7 +32,11 @@ public sealed record Message
 
     [JsonIgnore] public bool IsSystem => T is not null;
 
-    [JsonIgnore] public bool IsFromVisitor => Token is not null;
+    /// <summary>
+    /// Whether the room's visitor wrote it. Staff answers carry no visitor token (the server keeps that credential from
+    /// staff), so the author is compared with the room's visitor.
+    /// </summary>
+    public bool IsFromVisitorOf(Room room) => !IsSystem && U.Id == room.V.Id;
 }
 
 /// <summary>Rocket.Chat's system message types that livechat rooms carry.</summary>

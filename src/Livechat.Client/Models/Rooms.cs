@@ -7,7 +7,8 @@ public sealed record RoomVisitor
 {
     [JsonPropertyName("_id")] public string Id { get; init; } = "";
     public string Username { get; init; } = "";
-    public string Token { get; init; } = "";
+    /// <summary>Only in the visitor's own answers; the server never sends a visitor's token to staff.</summary>
+    public string? Token { get; init; }
     public string Status { get; init; } = "";
     public DateTime? LastMessageTs { get; init; }
 }
@@ -144,7 +145,8 @@ public sealed record InquiryVisitor
 {
     [JsonPropertyName("_id")] public string Id { get; init; } = "";
     public string Username { get; init; } = "";
-    public string Token { get; init; } = "";
+    /// <summary>Only in the visitor's own answers; the server never sends a visitor's token to staff.</summary>
+    public string? Token { get; init; }
     public string Status { get; init; } = "";
 }
 

@@ -134,6 +134,9 @@ test('an agent carries a chat from the queue to close in the console; a manager 
   await click(page, aria('Send', 'button'));
   await eventually(async () => (await api('GET', `livechat/messages.history/${rid}?token=${token}`)).messages
     .some((m) => m.msg === 'Hi Vera, let me check.'), 'the visitor to receive the answer');
+  // The visitor's reply arrives live (stream-room-messages), well before the 15 s fallback refresh.
+  await api('POST', 'livechat/message', { token, rid, msg: 'Thanks, it is order 77.' });
+  await page.waitForSelector('::-p-text(Thanks, it is order 77.)', { timeout: 5000 });
   await shot(page, '03-chat');
 
   // The edit form: topic, tags, priority and a custom field; rooms.info shows them, History lists them.
@@ -180,6 +183,11 @@ test('an agent carries a chat from the queue to close in the console; a manager 
   await page.waitForSelector(aria('Edit', 'button'));
   assert.equal((await api('GET', `rooms.info?roomId=${rid}`, undefined, agent)).room.topic, 'Late order 77');
   await page.waitForSelector('::-p-text(Late order 77)');
+  // Another session's save shows in the open panel live (stream-livechat-room), before the fallback refresh.
+  await api('POST', 'livechat/room.saveInfo', { guestData: { _id: room.v._id }, roomData: { _id: rid, topic: 'Order 77 shipped' } }, admin);
+  // (Blazor updates the text node in place, which puppeteer's ::-p-text cache does not notice: read the panel's text.)
+  await eventually(async () => (await page.$eval('aside.panel', (p) => p.innerText)).includes('Order 77 shipped'),
+    'the panel to show the other save', 5000);
 
   // A manager creates a tag and a custom field in the admin screens; both appear in the agent's edit form.
   const manager = await openConsole('admin', adminPassword, errors);

@@ -1,18 +1,31 @@
+using System.Threading.Channels;
 using Livechat.Client;
 
 namespace Livechat.Console.Services;
 
 /// <summary>
-/// The left column's data: the waiting chats (Queue) and the agent's open chats (My chats), refreshed every
-/// <see cref="Interval"/> while someone is logged in, and at once after an action that changes them (take, close).
+/// The left column's data: the waiting chats (Queue) and the agent's open chats (My chats). Refetched at once when
+/// the realtime connection says they changed (the agent's <c>rooms-changed</c>, a "New chat in queue" notification,
+/// a reconnect), after an action that changes them (take, close), and every <see cref="Interval"/> as a safety net.
 /// Components subscribe to <see cref="Changed"/> and render what is here.
 /// </summary>
-public sealed class Chats(Session session) : IAsyncDisposable
+public sealed class Chats : IAsyncDisposable
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    /// <summary>The fallback refresh; realtime events refresh at once.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
+    readonly Session _session;
     readonly CancellationTokenSource _stop = new();
+    readonly Channel<bool> _kick = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    readonly List<IAsyncDisposable> _subscriptions = [];
+    LivechatRealtime? _wired;
     Task? _loop;
+
+    public Chats(Session session)
+    {
+        _session = session;
+        session.Changed += Wire;
+    }
 
     public Inquiry[] Queue { get; private set; } = [];
 
@@ -30,13 +43,13 @@ public sealed class Chats(Session session) : IAsyncDisposable
 
     public async Task RefreshAsync(CancellationToken ct = default)
     {
-        if (!session.IsLoggedIn) return;
+        if (!_session.IsLoggedIn) return;
         try
         {
-            var queue = await session.Client.Inquiries.QueuedAsync(page: new PageRequest(Count: 200), cancellationToken: ct);
-            var mine = await session.Client.Rooms.ListMineAsync(open: true, new PageRequest(Count: 2000, Sort: ("ts", -1)), ct);
+            var queue = await _session.Client.Inquiries.QueuedAsync(page: new PageRequest(Count: 200), cancellationToken: ct);
+            var mine = await _session.Client.Rooms.ListMineAsync(open: true, new PageRequest(Count: 2000, Sort: ("ts", -1)), ct);
             Queue = [.. queue.Items.OrderBy(i => i.QueuedAt)];
-            Mine = [.. mine.Items.Where(r => r.ServedBy?.Id == session.Me?.Id).OrderByDescending(r => r.Lm ?? r.Ts)];
+            Mine = [.. mine.Items.Where(r => r.ServedBy?.Id == _session.Me?.Id).OrderByDescending(r => r.Lm ?? r.Ts)];
             Error = null;
             Loaded = true;
         }
@@ -53,22 +66,61 @@ public sealed class Chats(Session session) : IAsyncDisposable
 
     public async Task TakeAsync(Inquiry inquiry)
     {
-        await session.Client.Inquiries.TakeAsync(inquiry.Id);
+        await _session.Client.Inquiries.TakeAsync(inquiry.Id);
         await RefreshAsync();
+    }
+
+    /// <summary>Asks for a refresh soon; refreshes asked for while one runs become one.</summary>
+    public void Kick() => _kick.Writer.TryWrite(true);
+
+    /// <summary>Subscribes to the events that change the lists on each new realtime connection (one per login).</summary>
+    void Wire()
+    {
+        if (_session.Realtime == _wired) return;
+        foreach (var old in _subscriptions) _ = Session.Release(old);
+        _subscriptions.Clear();
+        _wired = _session.Realtime;
+        if (_wired is not { } realtime || _session.Me is null) return;
+        try
+        {
+            var rooms = realtime.SubscribeRoomsChanged();
+            rooms.Received += (_, _) => Kick();
+            var notifications = realtime.SubscribeNotifications();
+            notifications.Received += (_, _) => Kick();
+            _subscriptions.Add(rooms);
+            _subscriptions.Add(notifications);
+            realtime.Reconnected += (_, _) => Kick();
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            // Logged out meanwhile.
+        }
+        Kick();
     }
 
     async Task LoopAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(Interval);
-        do
+        while (!ct.IsCancellationRequested)
         {
             await RefreshAsync(ct);
+            _session.EnsureRealtimeConnected();
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            wait.CancelAfter(Interval);
+            try
+            {
+                await _kick.Reader.WaitToReadAsync(wait.Token);
+                _kick.Reader.TryRead(out _);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // The fallback interval passed.
+            }
         }
-        while (await timer.WaitForNextTickAsync(ct));
     }
 
     public async ValueTask DisposeAsync()
     {
+        _session.Changed -= Wire;
         await _stop.CancelAsync();
         _stop.Dispose();
     }

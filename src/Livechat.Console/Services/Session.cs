@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Livechat.Client;
 using Microsoft.JSInterop;
 
@@ -6,6 +7,8 @@ namespace Livechat.Console.Services;
 /// <summary>
 /// The logged-in user and the one <see cref="LivechatClient"/> of this browser tab. The resume token lives in
 /// <c>localStorage</c>, so a reload resumes the session; <see cref="LogoutAsync"/> tells the server and forgets it.
+/// While someone is logged in, <see cref="Realtime"/> is this session's DDP connection (<c>/websocket</c>), which
+/// the components subscribe to; it is closed at logout.
 /// </summary>
 public sealed class Session
 {
@@ -24,6 +27,7 @@ public sealed class Session
             if (e.Session is null && Me is not null)
             {
                 Me = null;
+                StopRealtime();
                 Changed?.Invoke();
             }
         };
@@ -42,6 +46,12 @@ public sealed class Session
     public bool IsManager => Me is { } me && (me.HasRole("admin") || me.HasRole("livechat-manager"));
 
     public bool IsAvailable { get; private set; }
+
+    /// <summary>The logged-in session's realtime connection, null when nobody is logged in.</summary>
+    public LivechatRealtime? Realtime { get; private set; }
+
+    /// <summary>True while the realtime connection is down and being reopened ("Reconnecting…" banner).</summary>
+    public bool IsReconnecting => Realtime?.State == RealtimeState.Reconnecting;
 
     public event Action? Changed;
 
@@ -96,6 +106,7 @@ public sealed class Session
         finally
         {
             Me = null;
+            StopRealtime();
             await ForgetAsync();
             Changed?.Invoke();
         }
@@ -114,6 +125,54 @@ public sealed class Session
         var user = await Client.Users.GetAsync(me.Id);
         Me = me;
         IsAvailable = user.StatusLivechat == AgentStatus.Available;
+        StopRealtime();
+        Realtime = new LivechatRealtime(Client);
+        Realtime.ConnectionStateChanged += (_, _) => Changed?.Invoke();
+        EnsureRealtimeConnected();
+    }
+
+    /// <summary>
+    /// Opens the realtime connection when it is not open (the first attempt failed, or the server refused a login):
+    /// once open it reconnects by itself. Failures are not shown here; the REST refreshes show the banner.
+    /// </summary>
+    public void EnsureRealtimeConnected()
+    {
+        if (Realtime is { State: RealtimeState.Disconnected } realtime) _ = ConnectAsync(realtime);
+    }
+
+    static async Task ConnectAsync(LivechatRealtime realtime)
+    {
+        try
+        {
+            await realtime.ConnectAsync();
+        }
+        catch (Exception e) when (e is WebSocketException or LivechatRealtimeException or OperationCanceledException or ObjectDisposedException
+            or InvalidOperationException or HttpRequestException or IOException or TimeoutException)
+        {
+            // Tried again by the next fallback refresh (Chats).
+        }
+    }
+
+    void StopRealtime()
+    {
+        if (Realtime is not { } realtime) return;
+        Realtime = null;
+        _ = Release(realtime);
+    }
+
+    /// <summary>Disposes a realtime connection or subscription without waiting and without failing.</summary>
+    public static async Task Release(IAsyncDisposable? disposable)
+    {
+        if (disposable is null) return;
+        try
+        {
+            await disposable.DisposeAsync();
+        }
+        catch (Exception e) when (e is WebSocketException or LivechatRealtimeException or OperationCanceledException or ObjectDisposedException
+            or InvalidOperationException or IOException)
+        {
+            // Closing anyway.
+        }
     }
 
     async Task ForgetAsync()

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Threading.Channels;
 
 namespace Livechat.Client;
@@ -34,7 +35,17 @@ public sealed class RealtimeSubscription<T> : IAsyncEnumerable<T>, IAsyncDisposa
 
     void ILocalSubscription.Deliver(StreamEvent e)
     {
-        if (_map(e) is not { } item) return;
+        T? item;
+        try
+        {
+            item = _map(e);
+        }
+        catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
+        {
+            // An event this client cannot read is skipped; it must not end the connection's receive loop.
+            return;
+        }
+        if (item is null) return;
         _events.Writer.TryWrite(item);
         Received?.Invoke(this, item);
     }

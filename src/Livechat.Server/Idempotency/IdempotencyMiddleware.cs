@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Operations;
 using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Idempotency;
@@ -170,6 +171,7 @@ public static class IdempotencyMiddleware
         if (stored.ContentType is not null) response.ContentType = stored.ContentType;
         if (stored.ETag is not null) response.Headers.ETag = stored.ETag;
         response.Headers["Idempotent-Replayed"] = "true";
+        Telemetry.IdempotencyReplays.Add(1);
         await response.WriteAsync(stored.Body ?? "", context.RequestAborted);
     }
 

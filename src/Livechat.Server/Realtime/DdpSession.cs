@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Livechat.Server.Http;
 using Livechat.Server.Methods;
+using Livechat.Server.Operations;
 
 namespace Livechat.Server.Realtime;
 
@@ -55,6 +56,7 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, _closed.Token);
         var writer = WriteLoopAsync(linked.Token);
+        Telemetry.RealtimeSessions.Add(1);
         try
         {
             // Meteor greets every socket with its server id before anything else.
@@ -68,6 +70,7 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
         finally
         {
             await _closed.CancelAsync();
+            Telemetry.RealtimeSessions.Add(-1);
             foreach (var subscription in _subscriptions.Values) hub.Remove(subscription);
             _subscriptions.Clear();
             _outbox.Writer.TryComplete();

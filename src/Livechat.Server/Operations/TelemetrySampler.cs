@@ -12,7 +12,8 @@ namespace Livechat.Server.Operations;
 /// one PostgreSQL each report the same database-wide numbers.
 /// </summary>
 public sealed partial class TelemetrySampler(
-    IServiceScopeFactory scopes, IOptions<TelemetryOptions> options, TimeProvider time, ILogger<TelemetrySampler> logger) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<TelemetryOptions> options, TimeProvider time, IHostApplicationLifetime lifetime,
+    ILogger<TelemetrySampler> logger) : BackgroundService
 {
     public sealed record Snapshot(long OutboxPending, double OutboxOldestAgeSeconds, long RoomsOpen, long RoomsQueued);
 
@@ -20,6 +21,13 @@ public sealed partial class TelemetrySampler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Not before the start-up migrations are done (Data/Seeding).
+        var started = new TaskCompletionSource();
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (stoppingToken.Register(() => started.TrySetResult()))
+        {
+            await started.Task;
+        }
         Telemetry.Observe(this);
         try
         {

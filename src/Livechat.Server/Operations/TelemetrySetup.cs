@@ -31,7 +31,11 @@ public static class TelemetrySetup
                 .AddNpgsqlInstrumentation()
                 .AddMeter(Telemetry.MeterName))
             // Scopes stay off: ASP.NET Core's request scope carries the raw path, and paths can carry visitor tokens.
-            .WithLogging(_ => { }, o => o.IncludeScopes = false);
+            .WithLogging(_ => { }, o =>
+            {
+                o.IncludeScopes = false;
+                o.IncludeFormattedMessage = true;
+            });
         if (!string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.UseOtlpExporter();

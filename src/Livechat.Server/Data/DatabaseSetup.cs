@@ -14,7 +14,7 @@ public static class DatabaseSetup
 
     /// <summary>The configured connection string, or SQLite's default (PostgreSQL has none: the options check stops the start without it).</summary>
     public static string ConnectionString(IConfiguration config) =>
-        config.GetConnectionString("Livechat") ?? (IsPostgres(config) ? "" : DefaultSqlite);
+        config.GetConnectionString("Livechat") is { Length: > 0 } given ? given : IsPostgres(config) ? "" : DefaultSqlite;
 
     /// <summary>"Database:Provider" = Sqlite (default) | Postgres; "ConnectionStrings:Livechat" = the connection string.</summary>
     public static IServiceCollection AddLivechatDb(this IServiceCollection services, IConfiguration config)

@@ -37,6 +37,7 @@ builder.Services.AddLivechatHealthChecks();
 builder.Services.AddLivechatDb(builder.Configuration);
 builder.Services.AddHostedService<Seeding>();
 builder.Services.AddLimits();
+builder.Services.AddTrustedProxies(builder.Configuration);   // ForwardedHeaders:KnownProxies / KnownNetworks, none by default
 builder.Services.AddRocketChatAuthentication();
 builder.Services.AddLivechatJson();
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
@@ -51,6 +52,7 @@ builder.Services.AddLivechatOpenApi();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();          // the client address from a configured proxy only; everyone else's headers are ignored
 app.UseRequestLog();
 app.UseSecurityHeaders();
 app.UseExceptionHandler(_ => { });

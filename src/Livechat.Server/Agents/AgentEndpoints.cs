@@ -31,9 +31,9 @@ public static class AgentEndpoints
     public const string ManagerRole = "livechat-manager";
 
     // GET    livechat/users/{type}        auth (+ handler check)
-    // POST   livechat/users/{type}        view-livechat-manager
+    // POST   livechat/users/{type}        view-livechat-manager (+ manage-livechat-managers for managers)
     // GET    livechat/users/{type}/{_id}  view-livechat-manager
-    // DELETE livechat/users/{type}/{_id}  view-livechat-manager
+    // DELETE livechat/users/{type}/{_id}  view-livechat-manager (+ manage-livechat-managers for managers)
     // POST   livechat/agent.status        view-l-room
     public static IEndpointRouteBuilder MapAgents(this IEndpointRouteBuilder app)
     {
@@ -49,6 +49,13 @@ public static class AgentEndpoints
     static string? RoleOf(string type) => type switch { "agent" => AgentRole, "manager" => ManagerRole, _ => null };
 
     static ApiError InvalidType() => ApiError.Failure("Invalid type");
+
+    /// <summary>
+    /// Granting or revoking the manager role needs <c>manage-livechat-managers</c> (Rocket.Chat asks only for
+    /// <c>view-livechat-manager</c>, which monitors hold, so a monitor could promote itself).
+    /// </summary>
+    static async Task<bool> MayChangeAsync(string role, CurrentUser caller, PermissionStore permissions, CancellationToken ct) =>
+        role != ManagerRole || await permissions.HasAsync(caller, Permissions.ManageLivechatManagers, ct);
 
     static async Task<Results<Ok<AgentsResponse>, ApiError>> List(string type, HttpRequest http, CurrentUser caller,
         LivechatDb db, PermissionStore permissions, SettingsStore settings, CancellationToken ct)
@@ -86,9 +93,11 @@ public static class AgentEndpoints
     static readonly ObjectSchema AddSchema = Schema.Object(("username", Schema.String())).Requires("username");
 
     static async Task<Results<Ok<AgentRefResponse>, ApiError>> Add(
-        string type, JsonBody body, LivechatDb db, AuthCache authCache, TimeProvider time, CancellationToken ct)
+        string type, JsonBody body, CurrentUser caller, LivechatDb db, PermissionStore permissions, AuthCache authCache, TimeProvider time,
+        CancellationToken ct)
     {
         if (RoleOf(type) is not { } role) return InvalidType();
+        if (!await MayChangeAsync(role, caller, permissions, ct)) return ApiError.PermissionDenied();
         var request = (JsonObject)AddSchema.Validate(body.Root)!;
         var username = ((string)request["username"]!).ToLowerInvariant();
         var user = await db.Users.FirstOrDefaultAsync(u => u.UsernameKey == username, ct);
@@ -109,9 +118,11 @@ public static class AgentEndpoints
     }
 
     static async Task<Results<Ok<SuccessResponse>, ApiError>> Remove(
-        string type, [FromRoute(Name = "_id")] string id, LivechatDb db, AuthCache authCache, TimeProvider time, CancellationToken ct)
+        string type, [FromRoute(Name = "_id")] string id, CurrentUser caller, LivechatDb db, PermissionStore permissions, AuthCache authCache,
+        TimeProvider time, CancellationToken ct)
     {
         if (RoleOf(type) is not { } role) return InvalidType();
+        if (!await MayChangeAsync(role, caller, permissions, ct)) return ApiError.PermissionDenied();
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
         if (user is null) return ApiError.Failure("error-invalid-user");
         if (!user.Roles.Contains(role)) return TypedResults.Ok(SuccessResponse.Instance);

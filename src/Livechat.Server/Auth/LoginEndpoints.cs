@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Idempotency;
 using Livechat.Server.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -19,10 +20,10 @@ public static class LoginEndpoints
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1").WithTags("Authentication");
-        group.MapPost("/login", Login);
+        group.MapPost("/login", Login).MintsCredentials();
         group.MapMethods("/logout", ["GET", "POST"], Logout).RequireRocketChatAuth();
         group.MapGet("/me", Me).RequireRocketChatAuth();
-        group.MapPost("/users.generatePersonalAccessToken", GenerateToken).RequireRocketChatAuth();
+        group.MapPost("/users.generatePersonalAccessToken", GenerateToken).RequireRocketChatAuth().MintsCredentials();
         group.MapPost("/users.removePersonalAccessToken", RemoveToken).RequireRocketChatAuth();
         group.MapGet("/users.getPersonalAccessTokens", ListTokens).RequireRocketChatAuth();
         return app;
@@ -41,7 +42,7 @@ public static class LoginEndpoints
             return LoginFailure(400, "Unrecognized options for login request");
         }
 
-        var ip = RateLimitingSetup.ClientIp(http);
+        var ip = ForwardedHeadersSetup.ClientIp(http);
         if (await guard.BlockedAsync(ip, login.Username ?? login.Email, ct) is { } blocked)
         {
             await guard.RecordAsync(ip, login.Username ?? login.Email, false, ct);

@@ -46,5 +46,6 @@ sealed class LoginTokenConfiguration : IEntityTypeConfiguration<LoginToken>, IEn
         b.HasKey(a => a.Id);
         b.HasIndex(a => new { a.Ip, a.Ts });
         b.HasIndex(a => new { a.Username, a.Ts });
+        b.HasIndex(a => a.Ts);   // housekeeping's retention delete
     }
 }

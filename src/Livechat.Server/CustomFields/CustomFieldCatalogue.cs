@@ -23,6 +23,8 @@ public static partial class CustomFieldCatalogue
 
     const string InvalidName = "Invalid custom field name. Use only letters, numbers, hyphens and underscores.";
 
+    const string NestedQuantifier = "Invalid regexp: a repeated group may not itself contain a repetition, as in (a+)+ (it can take exponential time)";
+
     /// <summary>Creates (no id) or replaces a definition from a body that <see cref="SaveSchema"/> has coerced.</summary>
     public static async Task<Outcome<CustomField>> SaveAsync(JsonObject request, LivechatDb db, TimeProvider time, CancellationToken ct)
     {
@@ -47,6 +49,10 @@ public static partial class CustomFieldCatalogue
         if (!CustomFieldRules.IsValidPattern(regexp))
         {
             return new CatalogueError("error-invalid-regexp", "Invalid regexp", ApiError.Failure("Invalid regexp"));
+        }
+        if (CustomFieldRules.HasNestedQuantifier(regexp))
+        {
+            return new CatalogueError("error-invalid-regexp", NestedQuantifier, ApiError.Failure(NestedQuantifier));
         }
 
         var now = time.UtcNow();

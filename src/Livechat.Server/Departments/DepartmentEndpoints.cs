@@ -89,10 +89,14 @@ public static class DepartmentEndpoints
     static async Task<Ok<DepartmentResponse>> Get([FromRoute(Name = "_id")] string id, HttpRequest http, LivechatDb db, CancellationToken ct) =>
         TypedResults.Ok(await ResponseAsync(db, id, http.Query["includeAgents"] != "false", ct));
 
-    static async Task<Results<Ok<DepartmentResponse>, ApiError>> Update([FromRoute(Name = "_id")] string id, JsonBody body, LivechatDb db,
-        TimeProvider time, CancellationToken ct)
+    static async Task<Results<Ok<DepartmentResponse>, ApiError>> Update([FromRoute(Name = "_id")] string id, JsonBody body, CurrentUser caller,
+        LivechatDb db, PermissionStore permissions, TimeProvider time, CancellationToken ct)
     {
         var request = (JsonObject)SaveSchema.Validate(body.Root)!;
+        // As Rocket.Chat: the department's data needs manage-livechat-departments; the agents listed are applied only with
+        // add-livechat-department-agents (agents alone change through POST livechat/department/:_id/agents).
+        if (!await permissions.HasAsync(caller, Permissions.ManageLivechatDepartments, ct)) return ApiError.Failure("error-not-allowed");
+        var agents = await permissions.HasAsync(caller, Permissions.AddLivechatDepartmentAgents, ct) ? request["agents"] as JsonArray : null;
         var department = await db.Departments.FirstOrDefaultAsync(d => d.Id == id, ct);
         if (department is null) return NotFound();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -100,7 +104,7 @@ public static class DepartmentEndpoints
         department.UpdatedAt = time.UtcNow();
         await db.SaveChangesAsync(ct);
         // Rocket.Chat's PUT upserts the listed agents and keeps the others.
-        await UpsertAgentsAsync(db, department, request["agents"] as JsonArray, [], ct);
+        await UpsertAgentsAsync(db, department, agents, [], ct);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(await ResponseAsync(db, id, true, ct));
     }

@@ -19,7 +19,8 @@ public sealed record AuditEntry(
     string Source,
     IReadOnlyDictionary<string, FieldChange> Changes);
 
-public sealed record AuditActor([property: JsonPropertyName("_id")] string Id, string? Username);
+/// <summary>The actor: <c>type</c> is <c>user</c> or <c>visitor</c> (absent on entries recorded before actors were typed).</summary>
+public sealed record AuditActor([property: JsonPropertyName("_id")] string Id, string? Username, string? Type);
 
 public sealed record AuditLogResponse(IReadOnlyList<AuditEntry> Entries, int Count, int Offset, int Total) : ApiResponse;
 
@@ -51,7 +52,7 @@ public static class AuditLogEndpoints
 
     static AuditEntry Entry(ChangeEvent change) => new(
         change.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture), change.RoomId!, change.Type, change.Ts,
-        change.Actor.Id is { } id ? new AuditActor(id, change.Actor.Username) : null, change.Actor.Source,
+        change.Actor.Id is { } id ? new AuditActor(id, change.Actor.Username, change.Actor.Type) : null, change.Actor.Source,
         change.Changes.Where(c => ChangeFields.IsAudited(c.Key)).ToDictionary(c => c.Key, c => c.Value));
 
 }

@@ -109,6 +109,16 @@ static class ChangeCapture
 
     public static string Serialize(ChangeEvent change) => JsonSerializer.Serialize(change, JsonSetup.Options);
 
+    /// <summary>The audit row: who, when, how, and the audited fields' old and new values; no documents.</summary>
+    public static string SerializeAudit(ChangeEvent change) => Serialize(change with
+    {
+        Room = null,
+        Visitor = null,
+        Message = null,
+        Inquiry = null,
+        Changes = change.Changes.Where(c => ChangeFields.IsAudited(c.Key)).ToDictionary(c => c.Key, c => c.Value),
+    });
+
     public static ChangeEvent Deserialize(long seq, string data, bool remote) =>
         JsonSerializer.Deserialize<ChangeEvent>(data, JsonSetup.Options)! with { Seq = seq, Remote = remote };
 }

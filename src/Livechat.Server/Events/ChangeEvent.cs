@@ -74,15 +74,27 @@ public sealed record FieldChange(
     public static readonly IReadOnlyDictionary<string, FieldChange> None = new Dictionary<string, FieldChange>();
 }
 
-/// <summary>Who made a change: a user, a visitor (by token) or the server itself, and through which door.</summary>
+/// <summary>
+/// Who made a change: a user, a visitor (by token) or the server itself, and through which door. <see cref="Type"/>
+/// tells users and visitors apart (<c>user</c>, <c>visitor</c>; absent for the server, and on events recorded before
+/// actors were typed), so a visitor never passes for the agent whose name it shows.
+/// </summary>
 public sealed record ChangeActor(
     [property: JsonPropertyName("_id")] string? Id,
     string? Username,
-    [property: JsonPropertyName("source")] string Source)
+    [property: JsonPropertyName("source")] string Source,
+    string? Type = null)
 {
     public const string Rest = "rest";
     public const string Method = "method";
     public const string SystemSource = "system";
+    public const string UserType = "user";
+    public const string VisitorType = "visitor";
+
+    /// <summary>A logged-in user; none (the server) when <paramref name="id"/> is null.</summary>
+    public static ChangeActor User(string? id, string? username, string source) => new(id, username, source, id is null ? null : UserType);
+
+    public static ChangeActor Visitor(string id, string username, string source) => new(id, username, source, VisitorType);
 
     /// <summary>The server's own changes (webhook answers, background work).</summary>
     public static readonly ChangeActor System = new(null, null, SystemSource);

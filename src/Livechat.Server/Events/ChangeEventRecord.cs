@@ -23,8 +23,17 @@ public sealed class ChangeEventRecord
     /// <summary>Whether the event changed an audited field (kept for <c>room.auditLog</c>).</summary>
     public bool Audited { get; init; }
 
-    /// <summary>The event as JSON (everything but <see cref="Seq"/>).</summary>
-    public required string Data { get; init; }
+    /// <summary>
+    /// The event as JSON (everything but <see cref="Seq"/>). For an audited event, housekeeping replaces it with
+    /// <see cref="Audit"/> once other processes no longer need the documents (<see cref="Data.Housekeeping.EventRetention"/>).
+    /// </summary>
+    public required string Data { get; set; }
+
+    /// <summary>
+    /// For an audited event: the same event without its room, visitor, message and inquiry documents and with only
+    /// the audited changes (what <c>room.auditLog</c> answers), kept as the long-term audit row.
+    /// </summary>
+    public string? Audit { get; set; }
 }
 
 sealed class ChangeEventRecordConfiguration : IEntityTypeConfiguration<ChangeEventRecord>

@@ -44,6 +44,7 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
             {
                 Type = change.Type, RoomId = change.RoomId, VisitorId = change.VisitorId, Ts = change.Ts, Origin = feed.Origin,
                 Audited = change.Audited, Data = ChangeCapture.Serialize(change),
+                Audit = change.Audited ? ChangeCapture.SerializeAudit(change) : null,
             };
             db.ChangeEvents.Add(record);
             saving.Records.Add(record);

@@ -35,7 +35,7 @@ public sealed class ChangeScope
 
     /// <summary>Names a visitor as the actor (visitor-token endpoints), keeping the request's source.</summary>
     public static void SetVisitor(string visitorId, string username) =>
-        SetActor(new ChangeActor(visitorId, username, Ambient.Value?._actor.Source ?? ChangeActor.Rest));
+        SetActor(ChangeActor.Visitor(visitorId, username, Ambient.Value?._actor.Source ?? ChangeActor.Rest));
 
     /// <summary>Starts a scope for a background job or a test; the previous one comes back on dispose.</summary>
     public static IDisposable Begin(ChangeActor actor)
@@ -58,7 +58,7 @@ public static class ChangeScopeSetup
     {
         // Source rest; the shared method dispatch names its own changes "method".
         var user = context.User;
-        var actor = new ChangeActor(user.FindFirstValue(ClaimTypes.NameIdentifier), user.FindFirstValue(ClaimTypes.Name), ChangeActor.Rest);
+        var actor = ChangeActor.User(user.FindFirstValue(ClaimTypes.NameIdentifier), user.FindFirstValue(ClaimTypes.Name), ChangeActor.Rest);
         using (ChangeScope.Begin(actor))
         {
             await next(context);

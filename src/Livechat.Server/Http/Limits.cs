@@ -20,6 +20,21 @@ public sealed class Limits(long maxRequestBodyBytes)
     /// <summary>Characters of one stored custom-field value, visitor or room scope (room values are indexed for filters).</summary>
     public const int MaxCustomFieldValueLength = 300;
 
+    /// <summary>Characters of a person's name a visitor or an agent gives (the visitor's <c>name</c>, so the room's <c>fname</c>).</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>Characters of an e-mail address in the offline form (RFC 5321's longest path).</summary>
+    public const int MaxEmailLength = 254;
+
+    /// <summary>Characters of an offline message (the default of <c>Message_MaxAllowedSize</c>).</summary>
+    public const int MaxOfflineMessageLength = 5000;
+
+    /// <summary>Characters of the offline form's <c>host</c> and <c>department</c>.</summary>
+    public const int MaxShortTextLength = 255;
+
+    /// <summary>Characters of the input an error message may quote.</summary>
+    public const int MaxEchoLength = 40;
+
     /// <summary>UTF-8 bytes of a string in a key or indexed column (see <c>Data/IndexedValueLimit</c>).</summary>
     public const int MaxIndexedValueBytes = 1024;
 
@@ -27,6 +42,19 @@ public sealed class Limits(long maxRequestBodyBytes)
 
     /// <summary>U+0000 cannot be stored by PostgreSQL, so no request may carry it (query, path or JSON string).</summary>
     public static ApiError InvalidCharacters() => ApiError.Coded("error-invalid-characters", "The request contains the character U+0000");
+
+    /// <summary>Longer than <paramref name="max"/> code points (ajv's count; a surrogate pair is one character).</summary>
+    public static bool TooLong(string text, int max) => text.Length > max && Schema.CodePoints(text) > max;
+
+    public static ApiError ValueTooLong(string field, int max) => ApiError.Coded("error-value-too-long", $"{field} is longer than {max} characters");
+
+    /// <summary>The input as an error may quote it: at most <see cref="MaxEchoLength"/> characters, then an ellipsis.</summary>
+    public static string Excerpt(string input)
+    {
+        if (input.Length <= MaxEchoLength) return input;
+        var length = char.IsHighSurrogate(input[MaxEchoLength - 1]) ? MaxEchoLength - 1 : MaxEchoLength;
+        return string.Concat(input.AsSpan(0, length), "…");
+    }
 
     public static ApiError CustomFieldValueTooLong(string key) => ApiError.Coded("error-custom-field-value-too-long",
         $"The value of {key} is longer than {MaxCustomFieldValueLength} characters");

@@ -34,6 +34,9 @@ public static class Permissions
     public const string CreatePersonalAccessTokens = "create-personal-access-tokens";
     public const string ViewPrivilegedSetting = "view-privileged-setting";
     public const string EditPrivilegedSetting = "edit-privileged-setting";
+    public const string ManageLivechatManagers = "manage-livechat-managers";
+    public const string MessageImpersonate = "message-impersonate";
+    public const string ViewFullOtherUserInfo = "view-full-other-user-info";
     /// <summary>The route needs an authenticated caller (401 envelope otherwise).</summary>
     public static TBuilder RequireRocketChatAuth<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization();

@@ -103,7 +103,11 @@ public static class RateLimitingSetup
         var own = endpoint.Metadata.GetMetadata<RateLimitMetadata>();
         var calls = own?.Calls ?? await settings.GetIntAsync("API_Enable_Rate_Limiter_Limit_Calls_Default", ct);
         var windowMs = own?.WindowMs ?? await settings.GetIntAsync("API_Enable_Rate_Limiter_Limit_Time_Default", ct);
-        var key = $"{ClientIp(context)}|{endpoint.RoutePattern.RawText}|{context.Request.Method}";
+        // Every part of the key is bounded: the address is the socket's (or a configured proxy's parsed forward), the
+        // route template and method are the endpoint's own, so no request header or path can mint new partitions.
+        var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [];
+        var method = methods.FirstOrDefault(m => HttpMethods.Equals(m, context.Request.Method)) ?? "*";
+        var key = $"{ForwardedHeadersSetup.ClientIp(context)}|{endpoint.RoutePattern.RawText}|{method}";
 
         using var lease = context.RequestServices.GetRequiredService<RocketChatRateLimiter>().Acquire(key, calls, windowMs);
         lease.TryGetMetadata(RocketChatRateLimiter.Remaining, out var remaining);
@@ -124,14 +128,4 @@ public static class RateLimitingSetup
     static async Task<bool> BypassesAsync(HttpContext context) =>
         CurrentUser.From(context.User) is { } user
         && await context.RequestServices.GetRequiredService<PermissionStore>().HasAsync(user, Permissions.ApiBypassRateLimit, context.RequestAborted);
-
-    /// <summary>The client IP as Rocket.Chat takes it: X-Real-IP, then the first X-Forwarded-For entry, then the socket.</summary>
-    public static string ClientIp(HttpContext context)
-    {
-        var realIp = context.Request.Headers["X-Real-IP"].ToString().Trim();
-        if (realIp.Length > 0) return realIp;
-        var forwarded = context.Request.Headers["X-Forwarded-For"].ToString().Split(',')[0].Trim();
-        if (forwarded.Length > 0) return forwarded;
-        return context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-    }
 }

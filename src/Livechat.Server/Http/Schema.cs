@@ -82,6 +82,18 @@ public abstract class Schema
     internal static int CodePoints(string text) => text.Length - text.Count(char.IsLowSurrogate);
 
     internal static JsonValueKind KindOf(JsonNode? node) => node?.GetValueKind() ?? JsonValueKind.Null;
+
+    /// <summary>
+    /// ajv's coercion to <c>null</c> (<c>coerceTypes: true</c>): where a nullable object or array is expected, <c>""</c>,
+    /// <c>0</c> and <c>false</c> mean "no value". Strings, numbers and booleans coerce to their own type first instead.
+    /// </summary>
+    internal static bool CoercesToNull(JsonNode? value) => KindOf(value) switch
+    {
+        JsonValueKind.String => value!.GetValue<string>().Length == 0,
+        JsonValueKind.Number => value!.GetValue<double>() == 0,
+        JsonValueKind.False => true,
+        _ => false,
+    };
 }
 
 public sealed class ObjectSchema(IReadOnlyList<(string Name, Schema Schema)> properties) : Schema
@@ -110,7 +122,7 @@ public sealed class ObjectSchema(IReadOnlyList<(string Name, Schema Schema)> pro
     public override JsonNode? Check(JsonNode? value, out string? error)
     {
         error = null;
-        if (value is null && Nullable) return null;
+        if (Nullable && (value is null || CoercesToNull(value))) return null;
         if (value is not JsonObject obj)
         {
             error = "must be object";
@@ -272,7 +284,7 @@ public sealed class ArraySchema(Schema items) : Schema
     public override JsonNode? Check(JsonNode? value, out string? error)
     {
         error = null;
-        if (value is null && Nullable) return null;
+        if (Nullable && (value is null || CoercesToNull(value))) return null;
         if (value is not JsonArray array)
         {
             error = "must be array";

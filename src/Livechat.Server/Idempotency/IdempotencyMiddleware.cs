@@ -5,6 +5,7 @@ using System.Text.Json;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Operations;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Idempotency;
@@ -15,13 +16,17 @@ namespace Livechat.Server.Idempotency;
 /// racing requests — in one process or several — cannot both win); the answer is stored when the endpoint finishes,
 /// and a retry with the same request gets it replayed (<c>Idempotent-Replayed: true</c>). A retry arriving while the
 /// first is still running waits up to <see cref="WaitLimit"/> for its answer, then gets 409. The same key with another
-/// method, path or body answers 422. Answers of 500 and above are not stored: nothing was written, the key is
-/// released and a retry runs again.
+/// method, path or body answers 422. Which answers are stored is one rule, <see cref="IsStored"/>, applied to the final
+/// status however the endpoint produced it (returned, or thrown and turned into the envelope). Routes marked
+/// <see cref="MintsCredentials{TBuilder}"/> never take part: their answers carry credentials.
 /// </summary>
 public static class IdempotencyMiddleware
 {
     public const string Header = "Idempotency-Key";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
+    /// <summary>Keys of callers who are not logged-in users (visitors, anonymous): anyone can mint them, so they go sooner.</summary>
+    public static readonly TimeSpan AnonymousLifetime = TimeSpan.FromHours(1);
 
     /// <summary>How long a reservation counts as running (longer than any request).</summary>
     static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
@@ -29,14 +34,31 @@ public static class IdempotencyMiddleware
     static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
     static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
-    // Their answers carry new credentials, which are never stored; repeating them is harmless.
-    static readonly string[] Excluded = ["/api/v1/login", "/api/v1/logout", "/api/v1/users.generatePersonalAccessToken"];
+    /// <summary>
+    /// Marks a route whose answer carries a credential (a login token, a personal access token, a visitor's token): its
+    /// answers are never stored, so <c>Idempotency-Key</c> is ignored there. Decided by the matched endpoint, so no
+    /// spelling of the path (trailing slash, case) escapes it.
+    /// </summary>
+    public static TBuilder MintsCredentials<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(CredentialsAnswer.Instance);
+
+    sealed class CredentialsAnswer
+    {
+        public static readonly CredentialsAnswer Instance = new();
+    }
+
+    /// <summary>
+    /// The one rule for what is stored and replayed: every 2xx and every 4xx that the same request would get again,
+    /// so a retry never runs twice. Released (not stored, the retry runs) are 5xx and the 4xx that depend on the
+    /// caller's standing or on timing rather than on the request: 401, 403, 408, 409 and 429 (nothing ran past them).
+    /// </summary>
+    public static bool IsStored(int status) => status < 500 && status is not (401 or 403 or 408 or 409 or 429);
 
     public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
         if (!request.Headers.TryGetValue(Header, out var values) || !IsMutating(request.Method) || !request.Path.StartsWithSegments("/api/v1")
-            || Excluded.Any(p => request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
+            || context.GetEndpoint()?.Metadata.GetMetadata<CredentialsAnswer>() is not null)
         {
             await next(context);
             return;
@@ -110,7 +132,7 @@ public static class IdempotencyMiddleware
     static async Task<bool> ReserveAsync(LivechatDb db, string caller, string key, string hash, DateTime now, CancellationToken ct)
     {
         var lockedUntil = now + Lease;
-        var expiresAt = now + Lifetime;
+        var expiresAt = now + (caller.StartsWith("u:", StringComparison.Ordinal) ? Lifetime : AnonymousLifetime);
         // Both providers: INSERT … ON CONFLICT DO NOTHING; 1 row means this request owns the key.
         return await db.Database.ExecuteSqlAsync($"""
             INSERT INTO idempotency_keys ("Caller", "Key", "RequestHash", "Completed", "LockedUntil", "CreatedAt", "ExpiresAt")
@@ -130,10 +152,12 @@ public static class IdempotencyMiddleware
             {
                 await next(context);
             }
-            catch (ApiException e)
+            catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
             {
-                // A 4xx thrown by the endpoint is its answer like any other, and is stored like one.
-                await e.Error.ExecuteAsync(context);
+                // The one exception handler answers here, inside, so a thrown answer meets the same rule as a returned one.
+                context.Response.Clear();
+                buffer.SetLength(0);
+                if (!await context.RequestServices.GetRequiredService<IExceptionHandler>().TryHandleAsync(context, e, ct)) throw;
             }
         }
         catch
@@ -143,23 +167,28 @@ public static class IdempotencyMiddleware
             throw;
         }
         context.Response.Body = original;
-        var status = context.Response.StatusCode;
-        if (status >= 500)
+        var response = context.Response;
+        var status = response.StatusCode;
+        if (!IsStored(status))
         {
             await ReleaseAsync(db, caller, key);
         }
         else
         {
             var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-            var contentType = context.Response.ContentType;
-            var etag = context.Response.Headers.ETag.ToString() is { Length: > 0 } tag ? tag : null;
+            var contentType = response.ContentType;
+            var etag = HeaderOf(response, "ETag");
+            var preference = HeaderOf(response, "Preference-Applied");
             await db.IdempotencyKeys.Where(k => k.Caller == caller && k.Key == key).ExecuteUpdateAsync(s => s
                 .SetProperty(k => k.Completed, true).SetProperty(k => k.Status, status).SetProperty(k => k.ContentType, contentType)
-                .SetProperty(k => k.ETag, etag).SetProperty(k => k.Body, text), CancellationToken.None);
+                .SetProperty(k => k.ETag, etag).SetProperty(k => k.PreferenceApplied, preference).SetProperty(k => k.Body, text),
+                CancellationToken.None);
         }
         buffer.Position = 0;
         await buffer.CopyToAsync(original, ct);
     }
+
+    static string? HeaderOf(HttpResponse response, string name) => response.Headers[name].ToString() is { Length: > 0 } value ? value : null;
 
     static Task ReleaseAsync(LivechatDb db, string caller, string key) =>
         db.IdempotencyKeys.Where(k => k.Caller == caller && k.Key == key && !k.Completed).ExecuteDeleteAsync(CancellationToken.None);
@@ -170,6 +199,7 @@ public static class IdempotencyMiddleware
         response.StatusCode = stored.Status ?? StatusCodes.Status200OK;
         if (stored.ContentType is not null) response.ContentType = stored.ContentType;
         if (stored.ETag is not null) response.Headers.ETag = stored.ETag;
+        if (stored.PreferenceApplied is not null) response.Headers["Preference-Applied"] = stored.PreferenceApplied;
         response.Headers["Idempotent-Replayed"] = "true";
         Telemetry.IdempotencyReplays.Add(1);
         await response.WriteAsync(stored.Body ?? "", context.RequestAborted);

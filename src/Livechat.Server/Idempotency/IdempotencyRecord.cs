@@ -25,6 +25,9 @@ public sealed class IdempotencyRecord
     public int? Status { get; set; }
     public string? ContentType { get; set; }
     public string? ETag { get; set; }
+
+    /// <summary>The answer's <c>Preference-Applied</c> header (RFC 7240), replayed with it.</summary>
+    public string? PreferenceApplied { get; set; }
     public string? Body { get; set; }
     public required DateTime CreatedAt { get; init; }
     public required DateTime ExpiresAt { get; init; }

@@ -9,7 +9,10 @@ public sealed record MessageEditorView([property: JsonPropertyName("_id")] strin
 
 public sealed record MessageUserView([property: JsonPropertyName("_id")] string Id, string Username, string? Name);
 
-/// <summary>The message document on the wire (livechat-endpoints §5.1); also stored as the room's <c>lastMessage</c>.</summary>
+/// <summary>
+/// The message document on the wire (livechat-endpoints §5.1); also stored as the room's <c>lastMessage</c>. The
+/// visitor's <c>token</c> is only in the visitor's own answers (<see cref="ForVisitor"/>), never in staff answers or events.
+/// </summary>
 public sealed record MessageView(
     [property: JsonPropertyName("_id")] string Id,
     string? T,
@@ -30,11 +33,16 @@ public sealed record MessageView(
     DateTime? EditedAt,
     MessageEditorView? EditedBy)
 {
-    public static MessageView From(Message m)
+    public static MessageView From(Message m) => Of(m, token: null);
+
+    /// <summary>A message as the room's visitor reads it: their own messages carry their token, as in Rocket.Chat.</summary>
+    public static MessageView ForVisitor(Message m) => Of(m, m.Token);
+
+    static MessageView Of(Message m, string? token)
     {
         // Normal messages carry empty urls/mentions/channels; system messages do not.
         var normal = m.T is null;
-        return new(m.Id, m.T, m.Rid, m.Msg, m.Ts, new MessageUserView(m.UserId, m.Username, m.UserDisplayName), m.Token, m.Alias,
+        return new(m.Id, m.T, m.Rid, m.Msg, m.Ts, new MessageUserView(m.UserId, m.Username, m.UserDisplayName), token, m.Alias,
             m.Groupable, m.Unread, Parse(m.PriorityData), Parse(m.SlaData),
             normal ? [] : null, normal ? [] : null, normal ? [] : null, m.UpdatedAt, m.EditedAt,
             m.EditedById is { } editor ? new MessageEditorView(editor, m.EditedByUsername ?? "") : null);

@@ -65,7 +65,7 @@ public static class MessageEndpoints
             UserDisplayName = visitor.Name,
             Token = token,
         };
-        return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
+        return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message)));
     }
 
     /// <summary>Saves an appended message with its room; a duplicate client id or a concurrent room write answers 400.</summary>
@@ -108,7 +108,7 @@ public static class MessageEndpoints
     {
         var query = (JsonObject)OwnMessageQuerySchema.Validate(Schema.FromQuery(http.Query))!;
         var found = await FindOwnAsync(db, (string)query["token"]!, (string)query["rid"]!, id, ct);
-        return found.Error ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.From(found.Message!)));
+        return found.Error ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(found.Message!)));
     }
 
     static async Task<Results<Ok<MessageResponse>, ApiError>> EditOwn([FromRoute(Name = "_id")] string id, JsonBody body, LivechatDb db,
@@ -130,7 +130,7 @@ public static class MessageEndpoints
         message.UpdatedAt = now;
         if (LastMessageId(room!) == message.Id) room!.LastMessage = MessageView.From(message).ToJson();
         room!.Touch(now);
-        return await SaveRoomWriteAsync(db, ct) is { } conflict ? conflict : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
+        return await SaveRoomWriteAsync(db, ct) is { } conflict ? conflict : TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message)));
     }
 
     static async Task<Results<Ok<DeletedMessageResponse>, ApiError>> DeleteOwn([FromRoute(Name = "_id")] string id, JsonBody body, LivechatDb db,
@@ -196,11 +196,11 @@ public static class MessageEndpoints
         var limit = int.TryParse(q["limit"], out var l) && l > 0 ? l : 20;
         var offset = int.TryParse(q["offset"], out var o) && o > 0 ? o : 0;
         var page = await messages.OrderByDescending(m => m.Ts).ThenByDescending(m => m.Id).Skip(offset).Take(limit).ToListAsync(ct);
-        return TypedResults.Ok(new MessagesResponse(page.Select(MessageView.From).ToList()));
+        return TypedResults.Ok(new MessagesResponse(page.Select(MessageView.ForVisitor).ToList()));
     }
 
     static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsAgent(JsonBody body, CurrentUser caller, LivechatDb db,
-        SettingsStore settings, TimeProvider time, CancellationToken ct)
+        SettingsStore settings, PermissionStore permissions, TimeProvider time, CancellationToken ct)
     {
         if (body.Object?["message"] is not JsonObject input)
         {
@@ -213,6 +213,11 @@ public static class MessageEndpoints
         var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid, ct);
         if (room is null) return ApiError.Coded("error-invalid-room");
         if (!room.Open || room.ServedById != caller.Id) return ApiError.Coded("error-not-allowed");
+        // Rocket.Chat's validateMessage: posting under another name or picture (a non-empty alias or avatar) is impersonation.
+        if ((Truthy(request["alias"]) || Truthy(request["avatar"])) && !await permissions.HasAsync(caller, Permissions.MessageImpersonate, ct))
+        {
+            return ApiError.Failure("Not enough permission");
+        }
 
         var now = time.UtcNow();
         var name = await db.Users.Where(u => u.Id == caller.Id).Select(u => u.Name).FirstOrDefaultAsync(ct);
@@ -230,6 +235,16 @@ public static class MessageEndpoints
         };
         return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
     }
+
+    /// <summary>JavaScript truthiness of a body field: absent, null, <c>""</c>, <c>false</c> and <c>0</c> are not.</summary>
+    static bool Truthy(JsonNode? node) => node switch
+    {
+        null => false,
+        JsonValue v when v.TryGetValue<string>(out var text) => text.Length > 0,
+        JsonValue v when v.TryGetValue<bool>(out var flag) => flag,
+        JsonValue v when v.TryGetValue<double>(out var number) => number != 0 && !double.IsNaN(number),
+        _ => true,
+    };
 
     /// <summary>Rocket.Chat's <c>Message_MaxAllowedSize</c>, counted in UTF-16 units as JavaScript's <c>length</c>.</summary>
     static async Task<ApiError?> TooLongAsync(string msg, SettingsStore settings, CancellationToken ct) =>

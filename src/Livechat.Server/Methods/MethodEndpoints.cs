@@ -117,7 +117,7 @@ public static class MethodEndpoints
             return MethodOutcome.Fail("error-not-allowed", "Not allowed");
         }
         // What a method changes records the source "method", whether method.call or DDP carried it.
-        using var actor = ChangeScope.Begin(new ChangeActor(context.Caller.Id, context.Caller.Username, ChangeActor.Method));
+        using var actor = ChangeScope.Begin(ChangeActor.User(context.Caller.Id, context.Caller.Username, ChangeActor.Method));
         return await entry.Run(parameters, context);
     }
 

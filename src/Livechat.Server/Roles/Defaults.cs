@@ -46,7 +46,7 @@ public static class Defaults
         ("view-livechat-room-closed-same-department", [Mgr, Mon, Admin]),
         ("view-livechat-room-closed-by-another-agent", [Mgr, Mon, Admin]),
         (Permissions.ManageLivechatAgents, [Mgr, Mon, Admin]),
-        ("manage-livechat-managers", [Mgr, Admin]),
+        (Permissions.ManageLivechatManagers, [Mgr, Admin]),
         (Permissions.ManageLivechatDepartments, [Mgr, Mon, Admin]),
         (Permissions.ViewLivechatDepartments, [Mgr, Mon, Admin]),
         (Permissions.AddLivechatDepartmentAgents, [Mgr, Mon, Admin]),
@@ -81,5 +81,7 @@ public static class Defaults
         (Permissions.CreatePersonalAccessTokens, [Admin, "user"]),
         (Permissions.ViewPrivilegedSetting, [Admin]),
         (Permissions.EditPrivilegedSetting, [Admin]),
+        (Permissions.MessageImpersonate, ["bot", "app"]),
+        (Permissions.ViewFullOtherUserInfo, [Admin]),
     ];
 }

@@ -20,14 +20,16 @@ public static class InquiryEndpoints
         return app;
     }
 
-    static async Task<Ok<InquiriesResponse>> Queued(HttpRequest http, CurrentUser caller, LivechatDb db, SettingsStore settings,
+    static async Task<Results<Ok<InquiriesResponse>, ApiError>> Queued(HttpRequest http, CurrentUser caller, LivechatDb db, SettingsStore settings,
         CancellationToken ct)
     {
         var paging = await Paging.ReadAsync(http, settings, ct);
         var department = http.Query["department"].ToString();
         var mine = db.DepartmentAgents.Where(a => a.AgentId == caller.Id).Select(a => a.DepartmentId);
+        // Rocket.Chat's applyDepartmentRestrictions: a department filter narrows to that department, and only to one of the caller's.
+        if (department.Length > 0 && !await mine.ContainsAsync(department, ct)) return NotAuthorized();
         var query = db.Inquiries.AsNoTracking().Where(i => i.Status == "queued"
-            && (i.Department == null || mine.Contains(i.Department) || (department.Length > 0 && i.Department == department)));
+            && (department.Length > 0 ? i.Department == department : i.Department == null || mine.Contains(i.Department)));
         var total = await query.CountAsync(ct);
         var ordered = paging.Sort is [("ts", 1), ..] ? query.OrderBy(i => i.Ts) : query.OrderByDescending(i => i.Ts);
         var inquiries = await paging.Apply(ordered.ThenBy(i => i.Id)).ToListAsync(ct);
@@ -50,6 +52,12 @@ public static class InquiryEndpoints
         if (!await Routing.AvailableAgents(db, null).AnyAsync(u => u.Id == agent.Id, ct))
         {
             return ApiError.Coded("error-agent-status-service-offline", "Agent status is offline or Omnichannel service is not active");
+        }
+        // Not in Rocket.Chat: a department's inquiry goes only to an agent of that department.
+        if (inquiry.Department is { } department
+            && !await db.DepartmentAgents.AnyAsync(a => a.AgentId == agent.Id && a.DepartmentId == department, ct))
+        {
+            return NotAuthorized();
         }
         var now = time.UtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -75,6 +83,8 @@ public static class InquiryEndpoints
         await tx.CommitAsync(ct);
         return TypedResults.Ok(SuccessResponse.Instance);
     }
+
+    static ApiError NotAuthorized() => ApiError.Failure("error-not-authorized");
 
     static ApiError InquiryTaken() => ApiError.Coded("error-inquiry-taken", "Inquiry already taken");
 }

@@ -4,8 +4,9 @@ using Livechat.Server.Http;
 
 namespace Livechat.Server.Rooms;
 
+/// <summary>The room's visitor; <c>token</c> only in the visitor's own answer (<see cref="RoomView.ForVisitor"/>), never to staff.</summary>
 public sealed record RoomVisitorView(
-    [property: JsonPropertyName("_id")] string Id, string Username, string Token, string Status, DateTime? LastMessageTs);
+    [property: JsonPropertyName("_id")] string Id, string Username, string? Token, string Status, DateTime? LastMessageTs);
 
 public sealed record ServedByView([property: JsonPropertyName("_id")] string Id, string Username, DateTime Ts);
 
@@ -22,7 +23,9 @@ public sealed record DepartmentRef([property: JsonPropertyName("_id")] string Id
 
 /// <summary>
 /// The room document on the wire (livechat-endpoints §4.1). The one mapping from <see cref="LivechatRoom"/>: every
-/// endpoint that returns a room uses <see cref="From"/>. Absent fields are null and therefore omitted.
+/// endpoint that returns a room uses <see cref="From"/> (staff, change events) or <see cref="ForVisitor"/> (the visitor's
+/// own <c>livechat/room</c>). Absent fields are null and therefore omitted. Staff never get the visitor's token: it is
+/// the visitor's credential (docs/compatibility.md).
 /// </summary>
 public sealed record RoomView(
     [property: JsonPropertyName("_id")] string Id,
@@ -64,25 +67,48 @@ public sealed record RoomView(
     public static RoomView From(LivechatRoom r) => new(
         r.Id, "l", r.Fname, r.Msgs, r.UsersCount, r.Ts, r.Lm, r.UpdatedAt,
         r.Open ? true : null, false, r.WaitingResponse ? true : null,
-        new RoomVisitorView(r.VisitorId, r.VisitorUsername, r.VisitorToken, r.VisitorStatus, r.VisitorLastMessageTs),
+        new RoomVisitorView(r.VisitorId, r.VisitorUsername, null, r.VisitorStatus, r.VisitorLastMessageTs),
         r.ServedById is { } sid ? new ServedByView(sid, r.ServedByUsername ?? "", r.ServedByTs ?? r.Ts) : null,
         r.DepartmentId,
         new SourceView(r.SourceType, r.SourceDestination),
         r.QueuedAt,
         r.ResponseById is { } rid ? new ResponseByView(rid, r.ResponseByUsername ?? "", r.FirstResponseTs ?? r.Ts, r.ResponseLastMessageTs ?? r.Ts) : null,
-        Parse(r.LastMessage), r.Topic, r.Tags, r.LivechatData, r.PriorityId, r.PriorityWeight, r.SlaId, r.EstimatedWaitingTimeQueue,
+        LastMessageOf(r.LastMessage), r.Topic, r.Tags, r.LivechatData, r.PriorityId, r.PriorityWeight, r.SlaId, r.EstimatedWaitingTimeQueue,
         Parse(r.Sms), r.ClosedAt,
         r.ClosedById is { } cid ? new ClosedByView(cid, r.ClosedByUsername ?? "") : null,
         r.Closer,
         r.ChatDuration is { } d ? new MetricsView(d, r.ServiceTimeDuration) : null,
         r.CrmData, r.Version);
 
+    /// <summary>
+    /// What the widget needs of its own room: the visitor's token stays (it is theirs), the agents' side of the room
+    /// (topic, tags, room custom fields, priority, SLA, <c>crmData</c>) does not travel to the visitor.
+    /// </summary>
+    public static RoomView ForVisitor(LivechatRoom r) => From(r) with
+    {
+        V = new RoomVisitorView(r.VisitorId, r.VisitorUsername, r.VisitorToken, r.VisitorStatus, r.VisitorLastMessageTs),
+        Topic = null,
+        Tags = null,
+        LivechatData = null,
+        PriorityId = null,
+        SlaId = null,
+        CrmData = null,
+    };
+
     static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
+
+    /// <summary>The stored last message without the visitor's token (rows written before tokens left staff answers hold one).</summary>
+    static JsonNode? LastMessageOf(string? json)
+    {
+        if (Parse(json) is not JsonObject message) return null;
+        message.Remove("token");
+        return message;
+    }
 }
 
-public sealed record InquiryVisitorView([property: JsonPropertyName("_id")] string Id, string Username, string Token, string Status);
+public sealed record InquiryVisitorView([property: JsonPropertyName("_id")] string Id, string Username, string Status);
 
-/// <summary>The inquiry (queue entry) on the wire, livechat-endpoints §4.2.</summary>
+/// <summary>The inquiry (queue entry) on the wire, livechat-endpoints §4.2; staff-only, so without the visitor's token.</summary>
 public sealed record InquiryView(
     [property: JsonPropertyName("_id")] string Id,
     string Rid,
@@ -103,7 +129,7 @@ public sealed record InquiryView(
     SourceView Source)
 {
     public static InquiryView From(Inquiry i) => new(
-        i.Id, i.Rid, i.Name, i.Message, i.Status, new InquiryVisitorView(i.VisitorId, i.VisitorUsername, i.VisitorToken, i.VisitorStatus),
+        i.Id, i.Rid, i.Name, i.Message, i.Status, new InquiryVisitorView(i.VisitorId, i.VisitorUsername, i.VisitorStatus),
         "l", i.Department, i.Ts, i.QueuedAt, i.TakenAt, i.UpdatedAt, i.PriorityId, i.PriorityWeight, i.SlaId,
         i.EstimatedWaitingTimeQueue, new SourceView(i.SourceType, i.SourceDestination));
 }

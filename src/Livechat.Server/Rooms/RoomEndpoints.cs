@@ -72,7 +72,7 @@ public static class RoomEndpoints
     static Ok<LivechatRoomResponse> Answer(HttpRequest http, LivechatRoom room, bool isNew)
     {
         RoomEtag.Set(http.HttpContext.Response, room.Version);
-        return TypedResults.Ok(new LivechatRoomResponse(RoomView.From(room), isNew));
+        return TypedResults.Ok(new LivechatRoomResponse(RoomView.ForVisitor(room), isNew));
     }
 
     /// <summary>The visitor's open room (the newest, should there ever be two).</summary>

@@ -24,7 +24,7 @@ public static class SaveInfo
     static readonly ObjectSchema RequestSchema = Schema.Object(
         ("guestData", Schema.Object(
             ("_id", Schema.String()),
-            ("name", Schema.String().OrNull()),
+            ("name", Schema.String().AtMost(Limits.MaxNameLength).OrNull()),
             ("email", Schema.String().OrNull()),
             ("phone", Schema.String().OrNull()),
             ("livechatData", ObjectSchema.MapOf(Schema.String()).OrNull())).Requires("_id")),

@@ -41,7 +41,7 @@ public sealed record UserView(
     [property: JsonPropertyName("_id")] string Id,
     string Username,
     string? Name,
-    IReadOnlyList<UserEmail> Emails,
+    IReadOnlyList<UserEmail>? Emails,
     string Type,
     string Status,
     string? StatusLivechat,
@@ -51,8 +51,9 @@ public sealed record UserView(
     DateTime CreatedAt,
     [property: JsonPropertyName("_updatedAt")] DateTime UpdatedAt)
 {
-    public static UserView From(User u) => new(
-        u.Id, u.Username, u.Name, MeView.EmailsOf(u), u.Type, u.Status, u.StatusLivechat, u.Active, u.Roles,
+    /// <param name="withEmails">False leaves <c>emails</c> out (another user seen without view-full-other-user-info).</param>
+    public static UserView From(User u, bool withEmails = true) => new(
+        u.Id, u.Username, u.Name, withEmails ? MeView.EmailsOf(u) : null, u.Type, u.Status, u.StatusLivechat, u.Active, u.Roles,
         u.MaxNumberSimultaneousChat is { } max ? new LivechatInfo(max) : null, u.CreatedAt, u.UpdatedAt);
 }
 

@@ -85,7 +85,8 @@ public static partial class UserEndpoints
         return TypedResults.Ok(new UserResponse(UserView.From(user)));
     }
 
-    static async Task<Results<Ok<UserResponse>, ApiError>> Info(HttpRequest http, LivechatDb db, CancellationToken ct)
+    static async Task<Results<Ok<UserResponse>, ApiError>> Info(HttpRequest http, CurrentUser caller, LivechatDb db, PermissionStore permissions,
+        CancellationToken ct)
     {
         var query = Schema.FromQuery(http.Query);
         query.Remove("fields");
@@ -102,7 +103,10 @@ public static partial class UserEndpoints
         var user = userId is not null
             ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct)
             : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UsernameKey == username!.ToLowerInvariant(), ct);
-        return user is null ? ApiError.Failure("User not found.") : TypedResults.Ok(new UserResponse(UserView.From(user)));
+        if (user is null) return ApiError.Failure("User not found.");
+        // Rocket.Chat's getFullUserData: another user's e-mail addresses only with view-full-other-user-info.
+        var full = user.Id == caller.Id || await permissions.HasAsync(caller, Permissions.ViewFullOtherUserInfo, ct);
+        return TypedResults.Ok(new UserResponse(UserView.From(user, full)));
     }
 
     [GeneratedRegex("^[0-9a-zA-Z-_.]+$")]

@@ -9,10 +9,13 @@ public sealed record VisitorPhone(string PhoneNumber);
 
 public sealed record LastChatView([property: JsonPropertyName("_id")] string Id, DateTime Ts);
 
-/// <summary>The visitor document on the wire (livechat-endpoints §3.1).</summary>
+/// <summary>
+/// The visitor document on the wire (livechat-endpoints §3.1). <see cref="Own"/> is the visitor's own answer, with its
+/// token; <see cref="From"/> is everyone else's (staff, change events), without it: the token is the visitor's credential.
+/// </summary>
 public sealed record VisitorView(
     [property: JsonPropertyName("_id")] string Id,
-    string Token,
+    string? Token,
     string Username,
     string? Name,
     IReadOnlyList<VisitorEmail>? VisitorEmails,
@@ -27,7 +30,9 @@ public sealed record VisitorView(
     string? Ip,
     string? Host)
 {
-    public static VisitorView From(Visitor v) => new(
+    public static VisitorView From(Visitor v) => Own(v) with { Token = null };
+
+    public static VisitorView Own(Visitor v) => new(
         v.Id, v.Token, v.Username, v.Name, EmailsOf(v), PhonesOf(v), v.Department, v.Status, v.Ts, v.UpdatedAt,
         LastChatOf(v), v.LivechatData, v.UserAgent, v.Ip, v.Host);
 
@@ -51,6 +56,12 @@ public sealed record VisitorSearchView(
 }
 
 public sealed record VisitorResponse(VisitorView Visitor) : ApiResponse;
+
+/// <summary>Another visitor with the same e-mail address or phone number: perhaps the same person on another device.</summary>
+public sealed record DuplicateVisitorView([property: JsonPropertyName("_id")] string Id, string Username, string? Name, DateTime Ts);
+
+/// <summary><c>visitors.info</c>: the visitor, and (our extension, only when there are some) the visitors sharing an address.</summary>
+public sealed record VisitorInfoResponse(VisitorView Visitor, IReadOnlyList<DuplicateVisitorView>? PossibleDuplicates) : ApiResponse;
 public sealed record DeletedVisitorView([property: JsonPropertyName("_id")] string Id, DateTime Ts);
 public sealed record DeletedVisitorResponse(DeletedVisitorView Visitor) : ApiResponse;
 public sealed record VisitorStatusResponse(string Token, string Status) : ApiResponse;

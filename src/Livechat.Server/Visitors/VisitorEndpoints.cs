@@ -4,6 +4,7 @@ using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Http;
+using Livechat.Server.Idempotency;
 using Livechat.Server.Messages;
 using Livechat.Server.Rooms;
 using Livechat.Server.Settings;
@@ -19,12 +20,12 @@ public static class VisitorEndpoints
     // GET    livechat/visitor/{token}    none
     // DELETE livechat/visitor/{token}    none (5 / 60 s)
     // POST   livechat/visitor.status     none
-    // GET    livechat/visitors.info      view-l-room
+    // GET    livechat/visitors.info      view-l-room (+ possibleDuplicates)
     // GET    livechat/visitors.search    view-l-room
     public static IEndpointRouteBuilder MapVisitors(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/livechat").WithTags("Visitors");
-        group.MapPost("/visitor", Register).WithRocketChatRateLimit(5, 60000);
+        group.MapPost("/visitor", Register).WithRocketChatRateLimit(5, 60000).MintsCredentials();
         group.MapGet("/visitor/{token}", Get);
         group.MapDelete("/visitor/{token}", Delete).WithRocketChatRateLimit(5, 60000);
         group.MapPost("/visitor.status", SetStatus);
@@ -59,12 +60,12 @@ public static class VisitorEndpoints
             registration = registration with
             {
                 UserAgent = http.Request.Headers.UserAgent.ToString(),
-                Ip = RateLimitingSetup.ClientIp(http),
+                Ip = ForwardedHeadersSetup.ClientIp(http),
                 Host = http.Request.Host.ToString(),
             };
         }
         var visitor = await VisitorRegistration.SaveAsync(registration, db, settings, time, ct);
-        return TypedResults.Ok(new VisitorResponse(VisitorView.From(visitor)));
+        return TypedResults.Ok(new VisitorResponse(VisitorView.Own(visitor)));
     }
 
     /// <summary>Checks the shape of <c>visitor.customFields</c>: <c>[{key: String, value: String, overwrite: Boolean}]</c>.</summary>
@@ -94,7 +95,7 @@ public static class VisitorEndpoints
     static async Task<Results<Ok<VisitorResponse>, ApiError>> Get(string token, LivechatDb db, CancellationToken ct)
     {
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
-        return visitor is null ? ApiError.Coded("invalid-token") : TypedResults.Ok(new VisitorResponse(VisitorView.From(visitor)));
+        return visitor is null ? ApiError.Coded("invalid-token") : TypedResults.Ok(new VisitorResponse(VisitorView.Own(visitor)));
     }
 
     static async Task<Results<Ok<DeletedVisitorResponse>, ApiError>> Delete(
@@ -147,7 +148,7 @@ public static class VisitorEndpoints
         return TypedResults.Ok(new VisitorStatusResponse(token, status));
     }
 
-    static async Task<Results<Ok<VisitorResponse>, ApiError>> Info(HttpRequest http, LivechatDb db, CancellationToken ct)
+    static async Task<Results<Ok<VisitorInfoResponse>, ApiError>> Info(HttpRequest http, LivechatDb db, CancellationToken ct)
     {
         if (http.Query["visitorId"].ToString() is not { Length: > 0 } id && !http.Query.ContainsKey("visitorId"))
         {
@@ -155,8 +156,27 @@ public static class VisitorEndpoints
         }
         var visitorId = http.Query["visitorId"].ToString();
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == visitorId, ct);
-        return visitor is null ? ApiError.Failure("visitor-not-found") : TypedResults.Ok(new VisitorResponse(VisitorView.From(visitor)));
+        if (visitor is null) return ApiError.Failure("visitor-not-found");
+        var duplicates = await PossibleDuplicatesAsync(db, visitor, ct);
+        return TypedResults.Ok(new VisitorInfoResponse(VisitorView.From(visitor), duplicates.Count == 0 ? null : duplicates));
     }
+
+    /// <summary>
+    /// The other visitors with the visitor's e-mail address or phone number, oldest first (both columns are indexed).
+    /// Registration never merges them (a shared address proves nothing about who holds it), so staff decide.
+    /// </summary>
+    static Task<List<DuplicateVisitorView>> PossibleDuplicatesAsync(LivechatDb db, Visitor visitor, CancellationToken ct)
+    {
+        if (visitor.Email is null && visitor.Phone is null) return Task.FromResult(new List<DuplicateVisitorView>());
+        var (email, phone) = (visitor.Email, visitor.Phone);
+        return db.Visitors.AsNoTracking()
+            .Where(v => v.Id != visitor.Id && ((email != null && v.Email == email) || (phone != null && v.Phone == phone)))
+            .OrderBy(v => v.Ts).ThenBy(v => v.Id).Take(MaxDuplicates)
+            .Select(v => new DuplicateVisitorView(v.Id, v.Username, v.Name, v.Ts)).ToListAsync(ct);
+    }
+
+    /// <summary>Enough to see the pattern; <c>visitors.search?term=&lt;address&gt;</c> lists every one.</summary>
+    const int MaxDuplicates = 20;
 
     static async Task<Ok<VisitorsSearchResponse>> Search(
         HttpRequest http, LivechatDb db, SettingsStore settings, CancellationToken ct)

@@ -10,11 +10,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Visitors;
 
-/// <summary>A checked <c>POST livechat/visitor</c> request, ready to be written.</summary>
+/// <summary>
+/// A checked <c>POST livechat/visitor</c> request, ready to be written. The token is the only thing that finds an
+/// existing visitor; the visitor's <c>_id</c> and <c>guest-N</c> username are always the server's (docs/compatibility.md).
+/// </summary>
 public sealed record VisitorRegistration(
-    string Token, string? Id, string? Name, string? Email, string? Phone, string? Username, string? DepartmentId,
+    string Token, string? Name, string? Email, string? Phone, string? DepartmentId,
     List<(string Key, string Value, bool Overwrite)>? CustomFields, ApiError? Error = null)
 {
+    /// <summary>The widget makes 17-character tokens; a shorter one is guessable.</summary>
+    public const int MinTokenLength = 8;
+
     public string? UserAgent { get; init; }
     public string? Ip { get; init; }
     public string? Host { get; init; }
@@ -22,9 +28,21 @@ public sealed record VisitorRegistration(
     /// <summary>Every check of Rocket.Chat's registerGuest, run before anything is written.</summary>
     public static async Task<VisitorRegistration> ValidateAsync(JsonObject input, LivechatDb db, CancellationToken ct)
     {
-        static VisitorRegistration Fail(ApiError e) => new("", null, null, null, null, null, null, null, e);
+        static VisitorRegistration Fail(ApiError e) => new("", null, null, null, null, null, e);
         var token = (string)input["token"]!;
         if (token.Trim().Length == 0) return Fail(ApiError.Coded("error-invalid-token", "Token cannot be empty"));
+        if (token.Length < MinTokenLength)
+        {
+            return Fail(ApiError.Coded("error-invalid-token", $"Token must be at least {MinTokenLength} characters"));
+        }
+        var name = MeteorCheck.StringOf(input, "name");
+        if (name is not null && Limits.TooLong(name, Limits.MaxNameLength)) return Fail(Limits.ValueTooLong("name", Limits.MaxNameLength));
+        // A client may name its own visitor's id (Rocket.Chat clients send it); another visitor's id is refused, and a new
+        // one is not taken: ids are the server's, so nobody can pick one that shows up as someone else in staff views.
+        if (NonEmpty(MeteorCheck.StringOf(input, "id")) is { } id && await db.Visitors.AnyAsync(v => v.Id == id && v.Token != token, ct))
+        {
+            return Fail(ApiError.Coded("error-invalid-visitor", "The visitor id belongs to another visitor"));
+        }
 
         string? departmentId = null;
         if (MeteorCheck.StringOf(input, "department") is { Length: > 0 } department)
@@ -36,14 +54,12 @@ public sealed record VisitorRegistration(
         var email = MeteorCheck.StringOf(input, "email")?.Trim().ToLowerInvariant();
         if (email is { Length: > 0 } && !UserEndpoints.EmailPattern().IsMatch(email))
         {
-            return Fail(ApiError.Coded("error-invalid-email", $"Invalid email {email}"));
+            return Fail(ApiError.Coded("error-invalid-email", $"Invalid email {Limits.Excerpt(email)}"));
         }
         var fields = VisitorEndpoints.ParseCustomFields(input).Fields;
         if (fields is not null && await CheckCustomFieldsAsync(fields, db, ct) is { } fieldError) return Fail(fieldError);
 
-        return new VisitorRegistration(token, NonEmpty(MeteorCheck.StringOf(input, "id")), MeteorCheck.StringOf(input, "name"),
-            NonEmpty(email), NonEmpty(MeteorCheck.StringOf(input, "phone")?.Trim()), NonEmpty(MeteorCheck.StringOf(input, "username")),
-            departmentId, fields);
+        return new VisitorRegistration(token, name, NonEmpty(email), NonEmpty(MeteorCheck.StringOf(input, "phone")?.Trim()), departmentId, fields);
     }
 
     static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
@@ -67,9 +83,14 @@ public sealed record VisitorRegistration(
     }
 
     /// <summary>
-    /// Finds the visitor by token, then phone, then email, or creates one named <c>guest-N</c>; applies the fields, and
+    /// Finds the visitor by token, or creates one named <c>guest-N</c> with a server-made id; applies the fields, and
     /// lets the visitor's open rooms and inquiries follow a name change. All in one transaction.
     /// </summary>
+    /// <remarks>
+    /// Rocket.Chat also finds a visitor by phone, then e-mail, and answers with <em>that</em> visitor and its token:
+    /// whoever knows an address takes the conversation over. Here a second visitor with the same address is a visitor
+    /// of its own; staff see the visitors sharing an address as <c>possibleDuplicates</c> in <c>visitors.info</c>.
+    /// </remarks>
     public static async Task<Visitor> SaveAsync(VisitorRegistration r, LivechatDb db, SettingsStore settings, TimeProvider time, CancellationToken ct)
     {
         var visitorFields = r.CustomFields is null ? [] : await db.CustomFields.AsNoTracking()
@@ -94,16 +115,14 @@ public sealed record VisitorRegistration(
     {
         var now = time.UtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == r.Token, ct)
-            ?? (r.Phone is null ? null : await db.Visitors.OrderBy(v => v.Ts).FirstOrDefaultAsync(v => v.Phone == r.Phone, ct))
-            ?? (r.Email is null ? null : await db.Visitors.OrderBy(v => v.Ts).FirstOrDefaultAsync(v => v.Email == r.Email, ct));
+        var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == r.Token, ct);
         if (visitor is null)
         {
             visitor = new Visitor
             {
-                Id = r.Id ?? Ids.NewObjectId(),
+                Id = Ids.NewObjectId(),
                 Token = r.Token,
-                Username = r.Username ?? $"guest-{await GuestCounter.NextAsync(db, now, ct)}",
+                Username = $"guest-{await GuestCounter.NextAsync(db, now, ct)}",
                 Ts = now,
                 UpdatedAt = now,
             };

@@ -28,7 +28,10 @@ static class RoomUpdatedWebhook
             ["room"] = change.Room.DeepClone(),
             ["changes"] = ChangeFields.AuditedJson(change.Changes),
         };
-        if (change.Actor.Id is { } id) payload["actor"] = new JsonObject { ["_id"] = id, ["username"] = change.Actor.Username };
+        if (change.Actor.Id is { } id)
+        {
+            payload["actor"] = new JsonObject { ["_id"] = id, ["username"] = change.Actor.Username, ["type"] = change.Actor.Type };
+        }
         payload["ts"] = JsonSetup.FormatDate(change.Ts);
         var row = new OutboxMessage
         {

@@ -14,13 +14,17 @@ namespace Livechat.Server.Webhooks;
 /// <summary>
 /// Delivers outbox rows to <c>Livechat_webhookUrl</c> (room-saveInfo §8): URL and token read at delivery time, timeout
 /// <c>Livechat_http_timeout</c>, retries after 4 × that timeout for network errors, 408, 429 and 5xx, at most
-/// <see cref="MaxAttempts"/> attempts. A 200 answer's text becomes the room's <c>crmData</c>.
+/// <see cref="MaxAttempts"/> attempts. A 200 answer's text becomes the room's <c>crmData</c> (up to
+/// <see cref="MaxCrmDataBytes"/>). Redirects are not followed: a 3xx answer is a failed delivery.
 /// </summary>
 public sealed partial class WebhookWorker(
     IServiceScopeFactory scopes, IHttpClientFactory httpClients, SettingsStore settings, TimeProvider time,
     ILogger<WebhookWorker> logger) : BackgroundService
 {
     public const int MaxAttempts = 10;
+
+    /// <summary>The longest answer kept as the room's <c>crmData</c>; a longer one is not read beyond this.</summary>
+    public const int MaxCrmDataBytes = 64 * 1024;
     static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     /// <summary>Beyond the call's own timeout, how long a claim lasts: a process killed mid-delivery holds its row no longer.</summary>
     static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(10);
@@ -154,10 +158,14 @@ public sealed partial class WebhookWorker(
         }
         try
         {
-            using var response = await httpClients.CreateClient(nameof(WebhookWorker)).SendAsync(request, timeout.Token);
+            // Headers first: the body is read only as far as the cap, whatever the receiver sends or announces.
+            using var response = await httpClients.CreateClient(nameof(WebhookWorker))
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (response.StatusCode == HttpStatusCode.OK)
             {
-                return (true, false, null, await response.Content.ReadAsStringAsync(timeout.Token));
+                var body = await ReadCappedAsync(response.Content, timeout.Token);
+                // Delivered all the same: the receiver took the call; only its answer is too long to keep.
+                return body is null ? (true, false, $"answer longer than {MaxCrmDataBytes} bytes, not stored as crmData", null) : (true, false, null, body);
             }
             var status = (int)response.StatusCode;
             var retry = status is 408 or 429 || status >= 500;
@@ -183,6 +191,32 @@ public sealed partial class WebhookWorker(
         }
     }
 
+    /// <summary>The answer as text, or null when it is longer than <see cref="MaxCrmDataBytes"/>.</summary>
+    static async Task<string?> ReadCappedAsync(HttpContent content, CancellationToken ct)
+    {
+        if (content.Headers.ContentLength > MaxCrmDataBytes) return null;
+        await using var stream = await content.ReadAsStreamAsync(ct);
+        var buffer = new byte[MaxCrmDataBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), ct)) > 0) length += read;
+        if (length > MaxCrmDataBytes) return null;
+        var encoding = content.Headers.ContentType?.CharSet is { Length: > 0 } charset ? TryEncoding(charset) : null;
+        return (encoding ?? Encoding.UTF8).GetString(buffer, 0, length);
+    }
+
+    static Encoding? TryEncoding(string charset)
+    {
+        try
+        {
+            return Encoding.GetEncoding(charset.Trim('"'));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     public const string SignatureHeader = "X-Livechat-Signature";
 
     /// <summary><c>sha256=&lt;hex HMAC-SHA256 of the body under Livechat_secret_token&gt;</c>.</summary>
@@ -201,7 +235,9 @@ public static class WebhookSetup
 {
     public static IServiceCollection AddWebhookOutbox(this IServiceCollection services)
     {
-        services.AddHttpClient(nameof(WebhookWorker), c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // No redirects: the receiver is the configured URL, not wherever its answer points (an internal address, say).
+        services.AddHttpClient(nameof(WebhookWorker), c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<WebhookWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookWorker>());
         return services;

@@ -111,9 +111,11 @@ public static class WidgetApiEndpoints
         return TypedResults.Ok(new PageVisitedResponse(null));
     }
 
+    /// <summary>Every field bounded (anyone may send it); the message as <c>Message_MaxAllowedSize</c>'s default.</summary>
     static readonly ObjectSchema OfflineMessageSchema = Schema.Object(
-        ("name", Schema.String()), ("email", Schema.String()), ("message", Schema.String()), ("department", Schema.String()),
-        ("host", Schema.String())).Requires("name", "email", "message");
+        ("name", Schema.String().AtMost(Limits.MaxNameLength)), ("email", Schema.String().AtMost(Limits.MaxEmailLength)),
+        ("message", Schema.String().AtMost(Limits.MaxOfflineMessageLength)), ("department", Schema.String().AtMost(Limits.MaxShortTextLength)),
+        ("host", Schema.String().AtMost(Limits.MaxShortTextLength))).Requires("name", "email", "message");
 
     /// <summary>
     /// Rocket.Chat e-mails offline messages; this server has no mail transport, so it hands them to the CRM webhook

@@ -1,8 +1,10 @@
 using Livechat.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Tests.Auth;
 
-/// <summary>Rocket.Chat's Block_Multiple_Failed_Logins_* rules. Each test uses its own client IP (X-Real-IP).</summary>
+/// <summary>Rocket.Chat's Block_Multiple_Failed_Logins_* rules. Each test uses its own client IP (its socket address).</summary>
 public abstract class LoginBlockingTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory
 {
     const string BlockedUser = """{"success":false,"status":"error","error":"error-login-blocked-for-user","message":"Login has been temporarily blocked For User"}""";
@@ -119,14 +121,62 @@ public abstract class LoginBlockingTests<TFactory>(TFactory factory) : IClassFix
         }
     }
 
-    Task<Reply> LoginFromAsync(string ip, string user, string password)
+    [Fact]
+    public async Task SpoofedForwardingHeadersDoNotEscapeIpBlockingButAConfiguredProxysDo()
+    {
+        var admin = await factory.AdminAsync();
+        var user = await factory.CreateUserAsync();
+        await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_By_Ip", 2);
+        try
+        {
+            // The caller at 10.6.0.1 claims another address on every try: all of them count against 10.6.0.1.
+            await LoginFromAsync(factory, "10.6.0.1", user.Username, "wrong", ("X-Real-IP", "203.0.113.1"), ("X-Forwarded-For", "203.0.113.1"));
+            await LoginFromAsync(factory, "10.6.0.1", user.Username, "wrong", ("X-Real-IP", "203.0.113.2"), ("X-Forwarded-For", "203.0.113.2"));
+            (await LoginFromAsync(factory, "10.6.0.1", user.Username, user.Password, ("X-Real-IP", "203.0.113.3"), ("X-Forwarded-For", "203.0.113.3")))
+                .Is(401, BlockedIp);
+            (await LoginFromAsync(factory, "10.6.0.2", user.Username, user.Password)).Ok();
+
+            // Through a configured proxy, the forwarded address is the one blocked, not the proxy's.
+            using var proxied = factory.BehindProxies(["10.9.9.9"], []);
+            await LoginFromAsync(proxied, "10.9.9.9", user.Username, "wrong", ("X-Forwarded-For", "198.51.100.7"));
+            await LoginFromAsync(proxied, "10.9.9.9", user.Username, "wrong", ("X-Forwarded-For", "198.51.100.7"));
+            (await LoginFromAsync(proxied, "10.9.9.9", user.Username, user.Password, ("X-Forwarded-For", "198.51.100.7"))).Is(401, BlockedIp);
+            (await LoginFromAsync(proxied, "10.9.9.9", user.Username, user.Password, ("X-Forwarded-For", "198.51.100.8"))).Ok();
+            var blocked = await factory.WithDbAsync(db => db.LoginAttempts.Where(a => a.Username == user.Username && !a.Succeeded)
+                .Select(a => a.Ip).Distinct().OrderBy(ip => ip).ToListAsync());
+            Assert.Equal(["10.6.0.1", "198.51.100.7"], blocked);
+        }
+        finally
+        {
+            await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_By_Ip", 50);
+        }
+    }
+
+    [Fact]
+    public async Task LoginAttemptsGoAfterTheirRetention()
+    {
+        var user = await factory.CreateUserAsync();
+        await LoginFromAsync("10.7.0.1", user.Username, "wrong");
+        var now = DateTime.UtcNow;
+        Task<int> AttemptsAsync() => factory.WithDbAsync(db => db.LoginAttempts.CountAsync(a => a.Ip == "10.7.0.1"));
+
+        await factory.WithDbAsync(db => global::Livechat.Server.Data.Housekeeping.RunOnceAsync(db, now.AddDays(29)));
+        Assert.Equal(1, await AttemptsAsync());
+        await factory.WithDbAsync(db => global::Livechat.Server.Data.Housekeeping.RunOnceAsync(db, now.AddDays(31)));
+        Assert.Equal(0, await AttemptsAsync());
+    }
+
+    Task<Reply> LoginFromAsync(string ip, string user, string password) => LoginFromAsync(factory, ip, user, password);
+
+    static Task<Reply> LoginFromAsync(WebApplicationFactory<Program> server, string ip, string user, string password,
+        params (string Name, string Value)[] headers)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/login")
         {
             Content = JsonContent(new { user, password }),
         };
-        request.Headers.Add("X-Real-IP", ip);
-        return factory.Anonymous().SendAsync(request);
+        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
+        return server.From(ip).SendAsync(request);
     }
 
     static StringContent JsonContent(object body) =>

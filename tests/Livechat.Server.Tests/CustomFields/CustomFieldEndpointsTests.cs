@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Livechat.Server.CustomFields;
 using Livechat.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -50,11 +53,54 @@ public abstract class CustomFieldEndpointsTests<TFactory>(TFactory factory) : IC
         (await admin.GetAsync("livechat/custom-fields/ignored")).Is(200, """{"customField":null,"success":true}""");
     }
 
+    const string NestedQuantifier = "Invalid regexp: a repeated group may not itself contain a repetition, as in (a+)+ (it can take exponential time)";
+
+    [Theory]
+    [InlineData("^(ab)+$")]
+    [InlineData("a+b*c?")]
+    [InlineData("[(a+)+]x")]
+    [InlineData("\\(a+\\)+")]
+    [InlineData("(a?){1}(b+)")]
+    public async Task PatternsWithoutNestedRepetitionAreSaved(string regexp)
+    {
+        var field = await SaveAsync(TestUsers.Unique("plain"), regexp: regexp);
+
+        Assert.Equal(regexp, await factory.WithDbAsync(db => db.CustomFields.Where(f => f.Id == field).Select(f => f.Regexp).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task AVisitorsValueMeetsAStoredCatastrophicPatternForAtMost50Milliseconds()
+    {
+        // A pattern saved before nested quantifiers were refused, and a near-miss value: exponential backtracking.
+        const string pattern = "^(a+)+$";
+        var value = new string('a', 30) + "!";
+        Assert.Throws<RegexMatchTimeoutException>(() => Regex.IsMatch(value, pattern, RegexOptions.ECMAScript, TimeSpan.FromMilliseconds(300)));
+        var field = TestUsers.Unique("legacy");
+        await factory.WithDbAsync(db =>
+        {
+            db.CustomFields.Add(new CustomField { Id = field, Label = field, Scope = "visitor", Visibility = "visible", Regexp = pattern, UpdatedAt = DateTime.UtcNow });
+            return db.SaveChangesAsync();
+        });
+
+        var clock = Stopwatch.StartNew();
+        var reply = await factory.Anonymous().PostAsync("livechat/visitor",
+            new { visitor = new { token = TestUsers.Unique("visitor"), customFields = new[] { new { key = field, value, overwrite = true } } } });
+        clock.Stop();
+
+        reply.Is(400, $$"""{"success":false,"error":"Invalid value for {{field}} field"}""");
+        // The old one-second budget alone would exceed this.
+        Assert.True(clock.ElapsedMilliseconds < 900, $"took {clock.ElapsedMilliseconds} ms");
+    }
+
     [Theory]
     [InlineData("""{"customFieldData":{"field":"bad name","label":"L","scope":"room","visibility":"visible"}}""", "Invalid custom field name. Use only letters, numbers, hyphens and underscores.")]
     [InlineData("""{"customFieldId":"bad id!","customFieldData":{"field":"ok","label":"L","scope":"room","visibility":"visible"}}""", "Invalid custom field name. Use only letters, numbers, hyphens and underscores.")]
     [InlineData("""{"customFieldId":"noSuchField","customFieldData":{"field":"ok","label":"L","scope":"room","visibility":"visible"}}""", "Custom Field Not found")]
     [InlineData("""{"customFieldData":{"field":"okRegexp","label":"L","scope":"room","visibility":"visible","regexp":"(unclosed"}}""", "Invalid regexp")]
+    [InlineData("""{"customFieldData":{"field":"nested1","label":"L","scope":"visitor","visibility":"visible","regexp":"(a+)+"}}""", NestedQuantifier)]
+    [InlineData("""{"customFieldData":{"field":"nested2","label":"L","scope":"room","visibility":"visible","regexp":"^(\\w+\\s?)*$"}}""", NestedQuantifier)]
+    [InlineData("""{"customFieldData":{"field":"nested3","label":"L","scope":"room","visibility":"visible","regexp":"((ab)*c){2,}"}}""", NestedQuantifier)]
+    [InlineData("""{"customFieldData":{"field":"nested4","label":"L","scope":"room","visibility":"visible","regexp":"(?:x{2,3}y)+?"}}""", NestedQuantifier)]
     public async Task SavingAnInvalidFieldAnswersTheSpecError(string body, string error)
     {
         var admin = await factory.AdminAsync();

@@ -1,4 +1,7 @@
+using Livechat.Server.Data;
 using Livechat.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 
 namespace Livechat.Server.Tests.Events;
 
@@ -34,7 +37,7 @@ public abstract class AuditLogTests<TFactory>(TFactory factory) : IClassFixture<
         Assert.Equal(2, reply.Json.GetProperty("total").GetInt32());
         var (newest, oldest) = (entries[0], entries[1]);
         Assert.True(long.Parse(newest.Str("_id"), System.Globalization.CultureInfo.InvariantCulture) > long.Parse(oldest.Str("_id"), System.Globalization.CultureInfo.InvariantCulture));
-        var actor = $$"""{"_id":"{{agent.Id}}","username":"{{agent.Username}}"}""";
+        var actor = $$"""{"_id":"{{agent.Id}}","username":"{{agent.Username}}","type":"user"}""";
         Assert.Equal(
             $$$$"""{"_id":"{{{{oldest.Str("_id")}}}}","roomId":"{{{{rid}}}}","type":"room.updated","ts":"{{{{oldest.Str("ts")}}}}","actor":{{{{actor}}}},"source":"rest","changes":{"topic":{"from":null,"to":"Billing"},"tags":{"from":null,"to":["vip"]}}}""",
             oldest.GetRawText());
@@ -44,6 +47,42 @@ public abstract class AuditLogTests<TFactory>(TFactory factory) : IClassFixture<
         Assert.True(JsonSetupDate(newest.Str("ts")) >= JsonSetupDate(oldest.Str("ts")));
         Assert.Equal(2, reply.Json.GetProperty("count").GetInt32());
     }
+
+    [Fact]
+    public async Task AuditRowsShrinkToTheChangedFieldsAndGoAfterTheRetention()
+    {
+        var (room, _, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        (await agent.Api.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = room.GetProperty("v").Str("_id") }, roomData = new { _id = rid, topic = "Compact" } })).Ok();
+        var log = (await agent.Api.GetAsync($"livechat/room.auditLog?roomId={rid}")).Ok().Body;
+        var now = DateTime.UtcNow;
+
+        // For a day the row also carries the documents other server processes read; its audit row never does.
+        var fresh = Assert.Single(await AuditRowsAsync(rid));
+        Assert.Contains("\"room\":{", fresh.Data, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"room\":", fresh.Audit!, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"visitor\":", fresh.Audit!, StringComparison.Ordinal);
+        Assert.Contains("\"topic\":{\"from\":null,\"to\":\"Compact\"}", fresh.Audit!, StringComparison.Ordinal);
+
+        await factory.WithDbAsync(db => Housekeeping.RunOnceAsync(db, now.AddDays(1).AddMinutes(1)));
+        var kept = Assert.Single(await AuditRowsAsync(rid));
+        Assert.Equal((fresh.Audit, (string?)null), (kept.Data, kept.Audit));
+        Assert.True(kept.Data.Length * 2 < fresh.Data.Length, $"{kept.Data.Length} of {fresh.Data.Length} characters kept");
+        (await agent.Api.GetAsync($"livechat/room.auditLog?roomId={rid}")).Is(200, log);
+
+        // Retention:AuditDays (default 365) decides how long the row stays.
+        var retention = Housekeeping.Retention.From(new ConfigurationBuilder().AddInMemoryCollection([new("Retention:AuditDays", "30")]).Build());
+        Assert.Equal(TimeSpan.FromDays(365), Housekeeping.Retention.From(new ConfigurationBuilder().Build()).Audit);
+        await factory.WithDbAsync(db => Housekeeping.RunOnceAsync(db, now.AddDays(29), retention));
+        Assert.Single(await AuditRowsAsync(rid));
+        await factory.WithDbAsync(db => Housekeeping.RunOnceAsync(db, now.AddDays(31), retention));
+        Assert.Empty(await AuditRowsAsync(rid));
+        (await agent.Api.GetAsync($"livechat/room.auditLog?roomId={rid}")).Is(200, """{"entries":[],"count":0,"offset":0,"total":0,"success":true}""");
+    }
+
+    Task<List<(string Data, string? Audit)>> AuditRowsAsync(string rid) => factory.WithDbAsync(async db =>
+        (await db.ChangeEvents.AsNoTracking().Where(e => e.RoomId == rid && e.Audited).Select(e => new { e.Data, e.Audit }).ToListAsync())
+            .Select(e => (e.Data, e.Audit)).ToList());
 
     [Fact]
     public async Task ASaveThatChangesNothingRecordsNothing()
@@ -83,7 +122,7 @@ public abstract class AuditLogTests<TFactory>(TFactory factory) : IClassFixture<
             (await admin.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room").Str("closedAt"));
         var widget = second.GetProperty("entries")[0];
         Assert.Equal((1, 1, 2), (second.GetProperty("count").GetInt32(), second.GetProperty("offset").GetInt32(), second.GetProperty("total").GetInt32()));
-        Assert.Equal($$"""{"_id":"{{room.GetProperty("v").Str("_id")}}","username":"{{room.GetProperty("v").Str("username")}}"}""", widget.GetProperty("actor").GetRawText());
+        Assert.Equal($$"""{"_id":"{{room.GetProperty("v").Str("_id")}}","username":"{{room.GetProperty("v").Str("username")}}","type":"visitor"}""", widget.GetProperty("actor").GetRawText());
         Assert.Equal($$$$"""{"livechatData":{"from":null,"to":{"{{{{field}}}}":"from widget"}}}""", widget.GetProperty("changes").GetRawText());
     }
 

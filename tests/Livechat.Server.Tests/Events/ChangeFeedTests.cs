@@ -30,7 +30,7 @@ public abstract class ChangeFeedTests<TFactory>(TFactory factory) : IClassFixtur
         Assert.Equal(ChangeTypes.RoomUpdated, change.Type);
         Assert.True(change.Seq > 0);
         Assert.False(change.Remote);
-        Assert.Equal(new ChangeActor(agent.Id, agent.Username, "rest"), change.Actor);
+        Assert.Equal(new ChangeActor(agent.Id, agent.Username, "rest", "user"), change.Actor);
         Assert.Equal(department, change.DepartmentId);
         Assert.Equal(agent.Id, change.AgentId);
         Assert.Equal(room.GetProperty("v").Str("_id"), change.VisitorId);
@@ -99,11 +99,11 @@ public abstract class ChangeFeedTests<TFactory>(TFactory factory) : IClassFixtur
             [ChangeTypes.MessageCreated, ChangeTypes.MessageCreated, ChangeTypes.RoomClosed, ChangeTypes.InquiryRemoved, ChangeTypes.MessageCreated],
             events.Select(e => e.Type));
         var (hello, hi, closed, inquiry, closing) = (events[0], events[1], events[2], events[3], events[4]);
-        Assert.Equal(new ChangeActor(visitorId, room.GetProperty("v").Str("username"), "rest"), hello.Actor);
+        Assert.Equal(new ChangeActor(visitorId, room.GetProperty("v").Str("username"), "rest", "visitor"), hello.Actor);
         Assert.Equal("Hello", (string?)hello.Message!["msg"]);
         Assert.Equal("Hello", (string?)hello.Room!["lastMessage"]!["msg"]);
         Assert.Equal((department, agent.Id, visitorId), (hello.DepartmentId, hello.AgentId, hello.VisitorId));
-        Assert.Equal(new ChangeActor(agent.Id, agent.Username, "rest"), hi.Actor);
+        Assert.Equal(new ChangeActor(agent.Id, agent.Username, "rest", "user"), hi.Actor);
         Assert.Equal("""{"from":true,"to":false}""", Wire(closed.Changes["open"]));
         Assert.Equal($$$"""{"from":null,"to":{"_id":"{{{agent.Id}}}","username":"{{{agent.Username}}}"}}""", Wire(closed.Changes["closedBy"]));
         Assert.Equal("user", (string?)closed.Changes["closer"].To);
@@ -130,7 +130,7 @@ public abstract class ChangeFeedTests<TFactory>(TFactory factory) : IClassFixtur
         Assert.Equal($$$"""{"from":null,"to":{"_id":"{{{agent.Id}}}","username":"{{{agent.Username}}}"}}""", Wire(events[2].Changes["servedBy"]));
         Assert.Equal(agent.Id, events[2].AgentId);
         Assert.Equal("taken", (string?)events[3].Inquiry!["status"]);
-        Assert.Equal(new ChangeActor(agent.Id, agent.Username, "rest"), events[3].Actor);
+        Assert.Equal(new ChangeActor(agent.Id, agent.Username, "rest", "user"), events[3].Actor);
     }
 
     [Fact]

@@ -165,15 +165,129 @@ public abstract class IdempotencyTests<TFactory>(TFactory factory) : IClassFixtu
         reply.Is(400, """{"success":false,"error":"Idempotency-Key must be 1 to 255 visible ASCII characters [error-idempotency-key-invalid]","errorType":"error-idempotency-key-invalid"}""");
     }
 
-    static Task<Reply> PostAsync(ApiClient api, string path, object body, string key)
+    [Theory]
+    [InlineData("login")]
+    [InlineData("login/")]
+    [InlineData("LOGIN/")]
+    public async Task LoginAnswersAreNeverStoredWhateverThePathSpelling(string path)
+    {
+        var user = await factory.CreateUserAsync();
+        var key = TestUsers.Unique("key");
+        var body = new { user = user.Username, password = user.Password };
+
+        var first = (await PostAsync(factory.Anonymous(), path, body, key)).Ok();
+        var second = (await PostAsync(factory.Anonymous(), path, body, key)).Ok();
+
+        Assert.False(second.Headers.Contains("Idempotent-Replayed"));
+        Assert.NotEqual(first.Json.GetProperty("data").Str("authToken"), second.Json.GetProperty("data").Str("authToken"));
+        Assert.Equal(0, await KeysAsync(key));
+    }
+
+    [Fact]
+    public async Task PersonalAccessTokensAndVisitorRegistrationsAreNeverStored()
+    {
+        var user = await factory.CreateUserAsync();
+        var key = TestUsers.Unique("key");
+
+        var token = (await PostAsync(user.Api, "users.generatePersonalAccessToken/", new { tokenName = "idempotent" }, key)).Ok();
+        var visitorToken = TestUsers.Unique("visitor");
+        (await PostAsync(factory.Anonymous(), "livechat/visitor", new { visitor = new { token = visitorToken } }, key)).Ok();
+
+        Assert.False(token.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(0, await KeysAsync(key));
+        var stored = await factory.WithDbAsync(db => db.IdempotencyKeys.AsNoTracking().Select(k => k.Body).ToListAsync());
+        Assert.DoesNotContain(stored, b => b != null && (b.Contains(token.Json.Str("token"), StringComparison.Ordinal)
+            || b.Contains(visitorToken, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ThrownAndReturnedBadRequestsAreBothStoredAndReplayed()
+    {
+        var agent = await factory.CreateAgentAsync();
+        var key = TestUsers.Unique("key");
+
+        // Malformed JSON is thrown by the framework and answered by the exception handler: stored like a returned 400.
+        var first = await SendAsync(agent.Api, "chat.sendMessage", """{"message":""", key);
+        var second = await SendAsync(agent.Api, "chat.sendMessage", """{"message":""", key);
+
+        first.Is(400, """{"success":false,"error":"Invalid JSON body [error-invalid-json]","errorType":"error-invalid-json"}""");
+        Assert.Equal(first.Body, second.Body);
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+    }
+
+    [Fact]
+    public async Task AForbiddenAnswerReleasesTheKeySoARetryWithThePermissionRuns()
+    {
+        var admin = await factory.AdminAsync();
+        var monitor = await factory.CreateUserAsync("user", "livechat-monitor");
+        var key = TestUsers.Unique("key");
+        var body = new { username = monitor.Username };
+        const string Denied = """{"success":false,"error":"User does not have the permissions required for this action [error-unauthorized]"}""";
+
+        (await PostAsync(monitor.Api, "livechat/users/manager", body, key)).Is(403, Denied);
+        Assert.Equal(0, await KeysAsync(key));
+        var grant = new { permissions = new[] { new { _id = "manage-livechat-managers", roles = new[] { "livechat-manager", "livechat-monitor", "admin" } } } };
+        (await admin.PostAsync("permissions.update", grant)).Ok();
+        try
+        {
+            var retry = await PostAsync(monitor.Api, "livechat/users/manager", body, key);
+
+            retry.Ok();
+            Assert.False(retry.Headers.Contains("Idempotent-Replayed"));
+            Assert.Equal(1, await KeysAsync(key));
+        }
+        finally
+        {
+            (await admin.PostAsync("permissions.update", new { permissions = new[] { new { _id = "manage-livechat-managers", roles = new[] { "livechat-manager", "admin" } } } })).Ok();
+        }
+    }
+
+    [Fact]
+    public async Task AReplayKeepsPreferenceApplied()
+    {
+        var (room, _, agent, _) = await factory.CreateServedRoomAsync();
+        var key = TestUsers.Unique("key");
+        var body = JsonSerializer.Serialize(new { guestData = new { _id = room.GetProperty("v").Str("_id") }, roomData = new { _id = room.Str("_id"), topic = "once" } });
+
+        var first = await SendAsync(agent.Api, "livechat/room.saveInfo", body, key, ("Prefer", "return=representation"));
+        var second = await SendAsync(agent.Api, "livechat/room.saveInfo", body, key, ("Prefer", "return=representation"));
+
+        first.Ok();
+        Assert.Equal(first.Body, second.Body);
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("return=representation", second.Headers.GetValues("Preference-Applied").Single());
+        Assert.Equal(first.Headers.ETag!.ToString(), second.Headers.ETag!.ToString());
+    }
+
+    [Fact]
+    public async Task KeysOfVisitorsAndAnonymousCallersExpireAfterAnHour()
+    {
+        var (room, token, _, _) = await factory.CreateServedRoomAsync();
+        var key = TestUsers.Unique("key");
+        var before = DateTime.UtcNow;
+        (await PostAsync(factory.Anonymous(), "livechat/message", new { token, rid = room.Str("_id"), msg = "short-lived" }, key)).Ok();
+
+        var expires = await factory.WithDbAsync(db => db.IdempotencyKeys.AsNoTracking().Where(k => k.Key == key).Select(k => k.ExpiresAt).SingleAsync());
+        await factory.WithDbAsync(db => Housekeeping.RunOnceAsync(db, before.AddMinutes(61)));
+
+        Assert.InRange(expires, before.AddMinutes(59), before.AddMinutes(61));
+        Assert.Equal(0, await KeysAsync(key));
+    }
+
+    static Task<Reply> PostAsync(ApiClient api, string path, object body, string key) => SendAsync(api, path, JsonSerializer.Serialize(body), key);
+
+    static Task<Reply> SendAsync(ApiClient api, string path, string body, string key, params (string Name, string Value)[] headers)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/{path}")
         {
-            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
         return api.SendAsync(request);
     }
+
+    Task<int> KeysAsync(string key) => factory.WithDbAsync(db => db.IdempotencyKeys.CountAsync(k => k.Key == key));
 
     Task<int> MessagesAsync(string rid, string text) => factory.WithDbAsync(db => db.Messages.CountAsync(m => m.Rid == rid && m.Msg == text));
 }

@@ -128,6 +128,15 @@ public sealed class DdpClient : IAsyncDisposable
             && (mentioning is null || m.ToJsonString().Contains(mentioning, StringComparison.Ordinal)));
     }
 
+    /// <summary>Every message received so far and not claimed by a wait (a ping's answer marks "so far"); they stay unclaimed.</summary>
+    public async Task<IReadOnlyList<JsonObject>> ReceivedSoFarAsync()
+    {
+        var id = $"p{Interlocked.Increment(ref _nextId)}";
+        await SendAsync(new { msg = "ping", id });
+        await NextAsync(m => (string?)m["msg"] == "pong" && (string?)m["id"] == id);
+        return [.. _unclaimed];
+    }
+
     async Task ReadAsync()
     {
         var buffer = new byte[64 * 1024];

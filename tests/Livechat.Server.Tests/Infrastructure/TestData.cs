@@ -19,4 +19,13 @@ public static class TestData
 
     public static Task WithDbAsync(this LivechatServerFactory factory, Func<LivechatDb, Task> action) =>
         factory.WithDbAsync(async db => { await action(db); return true; });
+
+    /// <summary>A document the visitor received (a message, a room) as staff receive it: without the visitor's token.</summary>
+    public static string AsStaffSeeIt(this System.Text.Json.JsonElement visitorView)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(visitorView.GetRawText())!.AsObject();
+        node.Remove("token");
+        (node["v"] as System.Text.Json.Nodes.JsonObject)?.Remove("token");
+        return node.ToJsonString();
+    }
 }

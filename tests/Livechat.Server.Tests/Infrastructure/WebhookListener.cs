@@ -35,6 +35,9 @@ public sealed class WebhookListener : IDisposable
 
     public string Url { get; }
 
+    /// <summary>Sent as <c>Location</c> with every answer (for redirect statuses).</summary>
+    public string? Location { get; init; }
+
     public int Calls => _calls;
 
     /// <summary>The next call, or a failure after <paramref name="seconds"/>.</summary>
@@ -81,6 +84,7 @@ public sealed class WebhookListener : IDisposable
             Status = status,
         });
         context.Response.StatusCode = status;
+        if (Location is not null) context.Response.RedirectLocation = Location;
         var bytes = System.Text.Encoding.UTF8.GetBytes(_answer);
         await context.Response.OutputStream.WriteAsync(bytes);
         context.Response.Close();

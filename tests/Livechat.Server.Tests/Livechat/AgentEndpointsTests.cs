@@ -72,6 +72,26 @@ public abstract class AgentEndpointsTests<TFactory>(TFactory factory) : IClassFi
         var admin = await factory.AdminAsync();
         (await admin.PostAsync("livechat/agent.status", new { status = "not-available", agentId = other.Id })).Is(200, """{"status":"not-available","success":true}""");
     }
+
+    [Fact]
+    public async Task OnlyHoldersOfManageLivechatManagersGrantOrRevokeTheManagerRole()
+    {
+        var admin = await factory.AdminAsync();
+        var monitor = await factory.CreateUserAsync("user", "livechat-monitor");
+        var manager = await factory.CreateUserAsync("user", "livechat-manager");
+        const string denied = """{"success":false,"error":"User does not have the permissions required for this action [error-unauthorized]"}""";
+
+        (await monitor.Api.PostAsync("livechat/users/manager", new { username = monitor.Username })).Is(403, denied);
+        (await monitor.Api.DeleteAsync($"livechat/users/manager/{manager.Id}")).Is(403, denied);
+        (await admin.GetAsync($"livechat/users/manager/{monitor.Id}")).Is(200, """{"user":null,"success":true}""");
+        Assert.NotNull((await admin.GetAsync($"livechat/users/manager/{manager.Id}")).Ok().Json.GetProperty("user").Str("_id"));
+
+        (await manager.Api.PostAsync("livechat/users/manager", new { username = monitor.Username })).Ok();
+        Assert.Equal(monitor.Id, (await admin.GetAsync($"livechat/users/manager/{monitor.Id}")).Ok().Json.GetProperty("user").Str("_id"));
+        (await manager.Api.DeleteAsync($"livechat/users/manager/{monitor.Id}")).Is(200, """{"success":true}""");
+        // The agent type keeps Rocket.Chat's view-livechat-manager.
+        (await monitor.Api.PostAsync("livechat/users/agent", new { username = monitor.Username })).Ok();
+    }
 }
 
 public sealed class AgentEndpointsSqliteTests(SqliteServerFactory factory) : AgentEndpointsTests<SqliteServerFactory>(factory);

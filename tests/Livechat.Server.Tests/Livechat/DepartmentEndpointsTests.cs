@@ -83,6 +83,50 @@ public abstract class DepartmentEndpointsTests<TFactory>(TFactory factory) : ICl
             await factory.SetSettingAsync("Omnichannel_enable_department_removal", false);
         }
     }
+
+    [Fact]
+    public async Task EditingADepartmentNeedsManageDepartmentsAndItsAgentsNeedAddAgents()
+    {
+        var admin = await factory.AdminAsync();
+        var monitor = await factory.CreateUserAsync("user", "livechat-monitor");
+        var agent = await factory.CreateAgentAsync();
+        var id = await factory.CreateDepartmentAsync();
+        var name = (await admin.GetAsync($"livechat/department/{id}")).Ok().Json.GetProperty("department").Str("name");
+        object Body(string description) => new
+        {
+            department = new { enabled = true, name, email = "d@example.com", showOnRegistration = true, showOnOfflineForm = true, description },
+            agents = new[] { new { agentId = agent.Id } },
+        };
+        async Task<string[]> AgentsAsync() => (await admin.GetAsync($"livechat/department/{id}/agents")).Ok().Json.GetProperty("agents")
+            .EnumerateArray().Select(a => a.Str("agentId")).ToArray();
+        async Task GrantAsync(string permission, params string[] roles) =>
+            (await admin.PostAsync("permissions.update", new { permissions = new[] { new { _id = permission, roles } } })).Ok();
+        try
+        {
+            // Only add-livechat-department-agents: the department's data stays as it is; its agents change through /agents.
+            await GrantAsync("manage-livechat-departments", "livechat-manager", "admin");
+            (await monitor.Api.PutAsync($"livechat/department/{id}", Body("taken over"))).Is(400, """{"success":false,"error":"error-not-allowed"}""");
+            Assert.False((await admin.GetAsync($"livechat/department/{id}")).Ok().Json.GetProperty("department").TryGetProperty("description", out _));
+            Assert.Empty(await AgentsAsync());
+            (await monitor.Api.PostAsync($"livechat/department/{id}/agents", new { upsert = new[] { new { agentId = agent.Id } }, remove = Array.Empty<object>() }))
+                .Is(200, """{"success":true}""");
+            Assert.Equal([agent.Id], await AgentsAsync());
+
+            // Only manage-livechat-departments: the data changes, the agents listed in the body are left alone.
+            await GrantAsync("manage-livechat-departments", "livechat-manager", "livechat-monitor", "admin");
+            await GrantAsync("add-livechat-department-agents", "livechat-manager", "admin");
+            (await monitor.Api.PostAsync($"livechat/department/{id}/agents", new { upsert = Array.Empty<object>(), remove = new[] { new { agentId = agent.Id } } }))
+                .Ok();
+            var saved = (await monitor.Api.PutAsync($"livechat/department/{id}", Body("edited"))).Ok().Json;
+            Assert.Equal("edited", saved.GetProperty("department").Str("description"));
+            Assert.Equal(0, saved.GetProperty("agents").GetArrayLength());
+        }
+        finally
+        {
+            await GrantAsync("manage-livechat-departments", "livechat-manager", "livechat-monitor", "admin");
+            await GrantAsync("add-livechat-department-agents", "livechat-manager", "livechat-monitor", "admin");
+        }
+    }
 }
 
 public sealed class DepartmentEndpointsSqliteTests(SqliteServerFactory factory) : DepartmentEndpointsTests<SqliteServerFactory>(factory);

@@ -110,7 +110,7 @@ public abstract class MessageEndpointsTests<TFactory>(TFactory factory) : IClass
 
         var reply = await agent.Api.GetAsync($"chat.syncMessages?roomId={rid}&lastUpdate=2000-01-01T00:00:00.000Z");
 
-        reply.Is(200, $$"""{"result":{"updated":[{{message.GetRawText()}}],"deleted":[]},"success":true}""");
+        reply.Is(200, $$"""{"result":{"updated":[{{message.AsStaffSeeIt()}}],"deleted":[]},"success":true}""");
         (await agent.Api.GetAsync($"chat.syncMessages?roomId={rid}")).Is(400,
             """{"success":false,"error":"The \"type\" or \"lastUpdate\" parameters must be provided [error-param-required]","errorType":"error-param-required"}""");
         (await agent.Api.GetAsync($"chat.syncMessages?roomId={rid}&lastUpdate=bad")).Is(400,

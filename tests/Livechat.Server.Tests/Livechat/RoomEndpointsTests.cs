@@ -33,6 +33,39 @@ public abstract class RoomEndpointsTests<TFactory>(TFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task TheVisitorsRoomLeavesOutTheAgentsFieldsAndStaffNeverSeeTheVisitorsToken()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var field = TestUsers.Unique("cf");
+        (await (await factory.AdminAsync()).PostAsync("livechat/custom-fields.save",
+            new { customFieldData = new { field, label = field, scope = "room", visibility = "visible" } })).Ok();
+        (await agent.Api.PostAsync("livechat/room.saveInfo", new
+        {
+            guestData = new { _id = room.GetProperty("v").Str("_id") },
+            roomData = new Dictionary<string, object> { ["_id"] = rid, ["topic"] = "Refund", ["tags"] = new[] { "vip" }, ["livechatData"] = new Dictionary<string, string> { [field] = "A-1" } },
+        })).Ok();
+        await factory.WithDbAsync(async db =>
+        {
+            var stored = await db.Rooms.FindAsync(rid);
+            stored!.CrmData = "{\"lead\":7}";
+            await db.SaveChangesAsync();
+        });
+
+        var own = (await factory.Anonymous().GetAsync($"livechat/room?token={token}")).Ok().Json.GetProperty("room");
+        var staff = (await agent.Api.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
+
+        foreach (var agentSide in new[] { "topic", "tags", "livechatData", "crmData" })
+        {
+            Assert.False(own.TryGetProperty(agentSide, out _), agentSide);
+            Assert.True(staff.TryGetProperty(agentSide, out _), agentSide);
+        }
+        Assert.Equal(token, own.GetProperty("v").Str("token"));
+        Assert.False(staff.GetProperty("v").TryGetProperty("token", out _));
+        Assert.Equal(own.GetProperty("v").Str("_id"), staff.GetProperty("v").Str("_id"));
+    }
+
+    [Fact]
     public async Task AutoSelectionPrefersTheAgentWithFewestOpenRooms()
     {
         var busy = await factory.CreateAgentAsync();
@@ -122,8 +155,8 @@ public abstract class RoomEndpointsTests<TFactory>(TFactory factory) : IClassFix
         var served = await agent.Api.GetAsync($"rooms.info?roomId={rid}");
         var manager = await (await factory.AdminAsync()).GetAsync($"rooms.info?roomId={rid}");
 
-        Assert.Equal(room.GetRawText(), served.Ok().Json.GetProperty("room").GetRawText());
-        served.Is(200, $$"""{"room":{{room.GetRawText()}},"success":true}""");
+        Assert.Equal(room.AsStaffSeeIt(), served.Ok().Json.GetProperty("room").GetRawText());
+        served.Is(200, $$"""{"room":{{room.AsStaffSeeIt()}},"success":true}""");
         manager.Ok();
         (await other.Api.GetAsync($"rooms.info?roomId={rid}")).Is(400, """{"success":false,"error":"not-allowed","errorType":"Not Allowed"}""");
         (await agent.Api.GetAsync("rooms.info")).Is(400,

@@ -35,28 +35,104 @@ public abstract class VisitorEndpointsTests<TFactory>(TFactory factory) : IClass
         Assert.Equal("Renamed", again.Str("name"));
     }
 
-    [Fact]
-    public async Task RegisterWithKnownPhoneKeepsTheExistingToken()
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("email")]
+    public async Task RegisterWithSomeoneElsesAddressMakesANewVisitorAndLeavesTheVictimAlone(string by)
     {
-        var phone = TestUsers.Unique("+49");
-        var token = TestUsers.Unique("tok");
-        (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token, phone } })).Ok();
+        await factory.CreateAgentAsync();
+        var address = by == "phone" ? TestUsers.Unique("+49 ") : $"{TestUsers.Unique("v")}@example.com";
+        var victimToken = TestUsers.Unique("victim");
+        var victim = (await factory.Anonymous().PostAsync("livechat/visitor",
+            new Dictionary<string, object> { ["visitor"] = new Dictionary<string, string> { ["token"] = victimToken, ["name"] = "Vic", [by] = address } })).Ok()
+            .Json.GetProperty("visitor");
+        var room = await factory.OpenRoomAsync(victimToken);
+        (await factory.Anonymous().PostAsync("livechat/message", new { token = victimToken, rid = room.Str("_id"), msg = "my order 42" })).Ok();
+        var admin = await factory.AdminAsync();
+        var victimBefore = (await factory.Anonymous().GetAsync($"livechat/visitor/{victimToken}")).Ok().Body;
+        var roomBefore = (await admin.GetAsync($"rooms.info?roomId={room.Str("_id")}")).Ok().Body;
+        var attackerToken = TestUsers.Unique("mallory");
 
-        var reply = (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token = TestUsers.Unique("other"), phone } })).Ok();
+        var reply = await factory.Anonymous().PostAsync("livechat/visitor", new Dictionary<string, object>
+        {
+            ["visitor"] = new Dictionary<string, string> { ["token"] = attackerToken, ["name"] = "Mallory", [by] = by == "email" ? address.ToUpperInvariant() : address },
+        });
 
-        Assert.Equal(token, reply.Json.GetProperty("visitor").Str("token"));
+        var attacker = reply.Ok().Json.GetProperty("visitor");
+        Assert.DoesNotContain(victimToken, reply.Body, StringComparison.Ordinal);
+        Assert.Equal(attackerToken, attacker.Str("token"));
+        Assert.NotEqual(victim.Str("_id"), attacker.Str("_id"));
+        Assert.NotEqual(victim.Str("username"), attacker.Str("username"));
+        Assert.Equal(victimBefore, (await factory.Anonymous().GetAsync($"livechat/visitor/{victimToken}")).Ok().Body);
+        Assert.Equal(roomBefore, (await admin.GetAsync($"rooms.info?roomId={room.Str("_id")}")).Ok().Body);
+        (await factory.Anonymous().GetAsync($"livechat/messages.history/{room.Str("_id")}?token={attackerToken}"))
+            .Is(400, """{"success":false,"error":"invalid-room"}""");
+        (await factory.Anonymous().PostAsync("livechat/room.close", new { token = attackerToken, rid = room.Str("_id") }))
+            .Is(400, """{"success":false,"error":"invalid-room"}""");
+        (await factory.Anonymous().DeleteAsync($"livechat/visitor/{attackerToken}")).Ok();
+        Assert.Equal(victimBefore, (await factory.Anonymous().GetAsync($"livechat/visitor/{victimToken}")).Ok().Body);
     }
 
     [Fact]
-    public async Task RegisterWithKnownEmailUpdatesThatVisitor()
+    public async Task VisitorsInfoListsTheVisitorsSharingAnAddressAsPossibleDuplicates()
     {
-        var email = $"{TestUsers.Unique("v")}@example.com";
-        var (token, _) = (TestUsers.Unique("tok"), 0);
-        var first = (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token, email } })).Ok();
+        var email = $"{TestUsers.Unique("d")}@example.com";
+        var phone = TestUsers.Unique("+1 ");
+        var first = (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token = TestUsers.Unique("tok"), email } })).Ok()
+            .Json.GetProperty("visitor");
+        var second = (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token = TestUsers.Unique("tok"), email, phone, name = "Dup" } })).Ok()
+            .Json.GetProperty("visitor");
+        var third = (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token = TestUsers.Unique("tok"), phone } })).Ok()
+            .Json.GetProperty("visitor");
+        var (_, alone) = await factory.CreateVisitorAsync();
+        var admin = await factory.AdminAsync();
 
-        var reply = (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token = TestUsers.Unique("x"), email = email.ToUpperInvariant() } })).Ok();
+        var reply = (await admin.GetAsync($"livechat/visitors.info?visitorId={second.Str("_id")}")).Ok();
 
-        Assert.Equal(first.Json.GetProperty("visitor").Str("_id"), reply.Json.GetProperty("visitor").Str("_id"));
+        Assert.Equal($$"""
+            [{"_id":"{{first.Str("_id")}}","username":"{{first.Str("username")}}","ts":"{{first.Str("ts")}}"},
+            {"_id":"{{third.Str("_id")}}","username":"{{third.Str("username")}}","ts":"{{third.Str("ts")}}"}]
+            """.ReplaceLineEndings(""), reply.Json.GetProperty("possibleDuplicates").GetRawText());
+        Assert.Equal(second.Str("_id"), (await admin.GetAsync($"livechat/visitors.info?visitorId={first.Str("_id")}")).Ok()
+            .Json.GetProperty("possibleDuplicates")[0].Str("_id"));
+        Assert.False((await admin.GetAsync($"livechat/visitors.info?visitorId={alone.Str("_id")}")).Ok().Json.TryGetProperty("possibleDuplicates", out _));
+    }
+
+    [Fact]
+    public async Task RegisterNeverTakesAClientChosenIdOrUsername()
+    {
+        var agent = await factory.CreateAgentAsync();
+        var (otherToken, other) = await factory.CreateVisitorAsync();
+        var token = TestUsers.Unique("tok");
+        var wanted = "0123456789abcdef01234567";
+
+        var created = await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token, id = wanted, username = agent.Username } });
+        var taken = await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token = TestUsers.Unique("tok"), id = other.Str("_id") } });
+        var own = await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token, id = created.Json.GetProperty("visitor").Str("_id"), name = "Own" } });
+
+        var visitor = created.Ok().Json.GetProperty("visitor");
+        Assert.NotEqual(wanted, visitor.Str("_id"));
+        Assert.Equal(24, visitor.Str("_id").Length);
+        Assert.Matches("^guest-[0-9]+$", visitor.Str("username"));
+        taken.Is(400, """{"success":false,"error":"The visitor id belongs to another visitor [error-invalid-visitor]","errorType":"error-invalid-visitor"}""");
+        Assert.Equal("Own", own.Ok().Json.GetProperty("visitor").Str("name"));
+        Assert.Equal(other.Str("username"), (await factory.Anonymous().GetAsync($"livechat/visitor/{otherToken}")).Ok().Json.GetProperty("visitor").Str("username"));
+    }
+
+    [Fact]
+    public async Task RegisterRefusesTokensShorterThanEightCharactersAndOverlongNames()
+    {
+        var api = factory.Anonymous();
+
+        var seven = await api.PostAsync("livechat/visitor", new { visitor = new { token = "1234567" } });
+        var eight = await api.PostAsync("livechat/visitor", new { visitor = new { token = TestUsers.Unique("")[..8] } });
+        var longName = await api.PostAsync("livechat/visitor", new { visitor = new { token = TestUsers.Unique("tok"), name = new string('n', 101) } });
+        var maxName = await api.PostAsync("livechat/visitor", new { visitor = new { token = TestUsers.Unique("tok"), name = new string('n', 100) } });
+
+        seven.Is(400, """{"success":false,"error":"Token must be at least 8 characters [error-invalid-token]","errorType":"error-invalid-token"}""");
+        eight.Ok();
+        longName.Is(400, """{"success":false,"error":"name is longer than 100 characters [error-value-too-long]","errorType":"error-value-too-long"}""");
+        Assert.Equal(new string('n', 100), maxName.Ok().Json.GetProperty("visitor").Str("name"));
     }
 
     [Fact]
@@ -81,14 +157,17 @@ public abstract class VisitorEndpointsTests<TFactory>(TFactory factory) : IClass
             .Is(400, """{"success":false,"error":"Match error: Missing key 'token' in field visitor"}""");
         (await api.PostAsync("livechat/visitor", new { visitor = new { token = 5 } }))
             .Is(400, """{"success":false,"error":"Match error: Expected string, got number in field visitor.token"}""");
-        (await api.PostAsync("livechat/visitor", new { visitor = new { token = "a" }, extra = 1 }))
+        (await api.PostAsync("livechat/visitor", new { visitor = new { token = "token-of-a" }, extra = 1 }))
             .Is(400, """{"success":false,"error":"Match error: Unknown key in field extra"}""");
         (await api.PostAsync("livechat/visitor", new { visitor = new { token = "  " } }))
             .Is(400, """{"success":false,"error":"Token cannot be empty [error-invalid-token]","errorType":"error-invalid-token"}""");
-        (await api.PostAsync("livechat/visitor", new { visitor = new { token = "a", department = "nope" } }))
+        (await api.PostAsync("livechat/visitor", new { visitor = new { token = "token-of-a", department = "nope" } }))
             .Is(400, """{"success":false,"error":"The provided department is invalid [error-invalid-department]","errorType":"error-invalid-department"}""");
-        (await api.PostAsync("livechat/visitor", new { visitor = new { token = "a", email = " Bad " } }))
+        (await api.PostAsync("livechat/visitor", new { visitor = new { token = "token-of-a", email = " Bad " } }))
             .Is(400, """{"success":false,"error":"Invalid email bad [error-invalid-email]","errorType":"error-invalid-email"}""");
+        // An error quotes a short prefix of the input, never all of it.
+        (await api.PostAsync("livechat/visitor", new { visitor = new { token = "token-of-a", email = new string('x', 5000) } }))
+            .Is(400, $$"""{"success":false,"error":"Invalid email {{new string('x', 40)}}… [error-invalid-email]","errorType":"error-invalid-email"}""");
     }
 
     [Fact]
@@ -181,7 +260,10 @@ public abstract class VisitorEndpointsTests<TFactory>(TFactory factory) : IClass
 
         var reply = await admin.GetAsync($"livechat/visitors.info?visitorId={visitor.Str("_id")}");
 
-        Assert.Equal(visitor.GetRawText(), reply.Ok().Json.GetProperty("visitor").GetRawText());
+        // The visitor's document as the visitor got it, but without its token: staff never receive it.
+        var expected = System.Text.Json.Nodes.JsonNode.Parse(visitor.GetRawText())!.AsObject();
+        expected.Remove("token");
+        Assert.Equal(expected.ToJsonString(), reply.Ok().Json.GetProperty("visitor").GetRawText());
         (await admin.GetAsync("livechat/visitors.info")).Is(400,
             """{"success":false,"error":"must have required property 'visitorId' [invalid-params]","errorType":"invalid-params"}""");
         (await admin.GetAsync("livechat/visitors.info?visitorId=nope")).Is(400, """{"success":false,"error":"visitor-not-found"}""");

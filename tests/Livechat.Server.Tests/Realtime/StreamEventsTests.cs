@@ -25,7 +25,7 @@ public abstract class StreamEventsTests<TFactory>(TFactory factory) : IClassFixt
         var ts = DateTimeOffset.Parse(sent.Str("ts"), System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
         Assert.Equal($$$"""
             {"_id":"{{{sent.Str("_id")}}}","rid":"{{{rid}}}","msg":"hello","ts":{"$date":{{{ts}}}},
-            "u":{"_id":"{{{room.GetProperty("v").Str("_id")}}}","username":"{{{room.GetProperty("v").Str("username")}}}"},"token":"{{{token}}}",
+            "u":{"_id":"{{{room.GetProperty("v").Str("_id")}}}","username":"{{{room.GetProperty("v").Str("username")}}}"},
             "urls":[],"mentions":[],"channels":[],"_updatedAt":{"$date":{{{ts}}}}}
             """.ReplaceLineEndings(""), toVisitor.Text());
         Assert.Equal(toVisitor.Text(), toAgent.Text());

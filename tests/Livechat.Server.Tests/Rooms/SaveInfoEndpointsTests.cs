@@ -78,6 +78,10 @@ public abstract class SaveInfoEndpointsTests<TFactory>(TFactory factory) : IClas
     [InlineData("""{"guestData":{"_id":"x"},"roomData":{"_id":"x","livechatData":"x"}}""", "must be object")]
     [InlineData("""{"guestData":{"_id":"x"},"roomData":{"_id":"x","priorityId":[]}}""", "must be string")]
     [InlineData("""{"guestData":{"_id":"x","name":{}},"roomData":{"_id":"x","tags":"vip"}}""", "must be string")]
+    [InlineData("""{"guestData":{"_id":"x"},"roomData":{"_id":"x","tags":true}}""", "must be array")]
+    [InlineData("""{"guestData":{"_id":"x"},"roomData":{"_id":"x","tags":"0"}}""", "must be array")]
+    [InlineData("""{"guestData":{"_id":"x"},"roomData":{"_id":"x","livechatData":1}}""", "must be object")]
+    [InlineData("""{"guestData":{"_id":"x","livechatData":"false"},"roomData":{"_id":"x"}}""", "must be object")]
     public async Task InvalidBodiesAnswerTheFirstAjvMessage(string body, string message)
     {
         var admin = await factory.AdminAsync();
@@ -85,6 +89,47 @@ public abstract class SaveInfoEndpointsTests<TFactory>(TFactory factory) : IClas
         var reply = await admin.PostRawAsync("livechat/room.saveInfo", body);
 
         reply.Is(400, $$"""{"success":false,"error":"{{message}} [invalid-params]","errorType":"invalid-params"}""");
+    }
+
+    /// <summary>ajv's <c>coerceTypes</c>: a nullable object or array given <c>""</c>, <c>0</c> or <c>false</c> gets <c>null</c>.</summary>
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("0")]
+    [InlineData("false")]
+    public async Task EmptyStringZeroAndFalseMeanNoValueForLivechatDataAndTags(string none)
+    {
+        var (room, _, agent, _) = await factory.CreateServedRoomAsync();
+        var (rid, vid) = (room.Str("_id"), room.GetProperty("v").Str("_id"));
+        var (roomField, visitorField) = (await CreateCustomFieldAsync("room"), await CreateCustomFieldAsync("visitor"));
+        (await agent.Api.PostAsync("livechat/room.saveInfo", new
+        {
+            guestData = new Dictionary<string, object> { ["_id"] = vid, ["livechatData"] = new Dictionary<string, string> { [visitorField] = "kept" } },
+            roomData = new Dictionary<string, object> { ["_id"] = rid, ["tags"] = new[] { "vip" }, ["livechatData"] = new Dictionary<string, string> { [roomField] = "kept" } },
+        })).Is(200, Success);
+
+        var reply = await agent.Api.PostRawAsync("livechat/room.saveInfo",
+            $$$"""{"guestData":{"_id":"{{{vid}}}","livechatData":{{{none}}}},"roomData":{"_id":"{{{rid}}}","tags":{{{none}}},"livechatData":{{{none}}}}}""");
+
+        reply.Is(200, Success);
+        var saved = await RoomAsync(rid);
+        // As null: tags cleared (D3), custom fields left as they are.
+        Assert.False(saved.TryGetProperty("tags", out _));
+        Assert.Equal($$"""{"{{roomField}}":"kept"}""", saved.GetProperty("livechatData").GetRawText());
+        var visitor = (await (await factory.AdminAsync()).GetAsync($"livechat/visitors.info?visitorId={vid}")).Ok().Json.GetProperty("visitor");
+        Assert.Equal($$"""{"{{visitorField}}":"kept"}""", visitor.GetProperty("livechatData").GetRawText());
+    }
+
+    [Fact]
+    public async Task GuestNamesAreCappedAtOneHundredCharacters()
+    {
+        var (room, _, agent, _) = await factory.CreateServedRoomAsync();
+
+        var tooLong = await agent.Api.PostAsync("livechat/room.saveInfo", Body(room, new { topic = "x" }, new { name = new string('n', 101) }));
+        var longest = await agent.Api.PostAsync("livechat/room.saveInfo", Body(room, new { topic = "x" }, new { name = new string('n', 100) }));
+
+        tooLong.Is(400, """{"success":false,"error":"must NOT have more than 100 characters [invalid-params]","errorType":"invalid-params"}""");
+        longest.Is(200, Success);
+        Assert.Equal(new string('n', 100), (await RoomAsync(room.Str("_id"))).Str("fname"));
     }
 
     [Fact]

@@ -85,6 +85,77 @@ public abstract class SaveInfoWebhookTests<TFactory>(TFactory factory) : IClassF
         }
     }
 
+    [Fact]
+    public async Task ARedirectIsNotFollowedAndFailsTheDelivery()
+    {
+        using var target = new WebhookListener();
+        using var listener = new WebhookListener(_ => 307) { Location = target.Url };
+        var (room, rid, agent) = await ClosedRoomAsync();
+        await factory.SetSettingAsync("Livechat_webhookUrl", listener.Url);
+        try
+        {
+            (await agent.Api.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = room.GetProperty("v").Str("_id") }, roomData = new { _id = rid } })).Ok();
+
+            Assert.Equal(307, (await listener.NextAsync()).Status);
+            var delivery = await DeliveryAsync(rid, "failed");
+            Assert.Equal("HTTP 307", delivery.Str("lastError"));
+            Assert.Equal(1, delivery.GetProperty("attempts").GetInt32());
+            Assert.Equal(0, target.Calls);
+            Assert.False((await RoomAsync(rid)).TryGetProperty("crmData", out _));
+        }
+        finally
+        {
+            await factory.SetSettingAsync("Livechat_webhookUrl", "");
+        }
+    }
+
+    [Theory]
+    [InlineData(64 * 1024, true)]
+    [InlineData(64 * 1024 + 1, false)]
+    public async Task AnAnswerIsKeptAsCrmDataUpTo64KiB(int length, bool kept)
+    {
+        var answer = new string('c', length);
+        using var listener = new WebhookListener(answer: answer);
+        var (room, rid, agent) = await ClosedRoomAsync();
+        await factory.SetSettingAsync("Livechat_webhookUrl", listener.Url);
+        try
+        {
+            (await agent.Api.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = room.GetProperty("v").Str("_id") }, roomData = new { _id = rid } })).Ok();
+
+            var delivery = await DeliveryAsync(rid, "delivered");
+            var stored = (await RoomAsync(rid)).TryGetProperty("crmData", out var crm) ? crm.GetString() : null;
+            Assert.Equal(kept ? answer : null, stored);
+            Assert.Equal(kept ? null : "answer longer than 65536 bytes, not stored as crmData",
+                delivery.TryGetProperty("lastError", out var error) ? error.GetString() : null);
+        }
+        finally
+        {
+            await factory.SetSettingAsync("Livechat_webhookUrl", "");
+        }
+    }
+
+    async Task<(JsonElement Room, string Rid, TestUser Agent)> ClosedRoomAsync()
+    {
+        var (room, _, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        (await agent.Api.PostAsync("livechat/room.closeByUser", new { rid, comment = "bye" })).Ok();
+        return (room, rid, agent);
+    }
+
+    /// <summary>The room's LivechatEdit delivery once it has <paramref name="status"/> (after the crmData write, if any, committed with it).</summary>
+    async Task<JsonElement> DeliveryAsync(string rid, string status)
+    {
+        JsonElement found = default;
+        await WaitForAsync(async () =>
+        {
+            var list = (await (await factory.AdminAsync()).GetAsync($"livechat/webhooks.deliveries?roomId={rid}&event=LivechatEdit&status={status}")).Ok().Json;
+            if (list.GetProperty("total").GetInt32() == 0) return false;
+            found = list.GetProperty("deliveries")[0];
+            return true;
+        });
+        return found;
+    }
+
     async Task<JsonElement> RoomAsync(string id) =>
         (await (await factory.AdminAsync()).GetAsync($"rooms.info?roomId={id}")).Ok().Json.GetProperty("room");
 

@@ -9,7 +9,11 @@ namespace Livechat.Server.Tests.Security;
 /// (a number where a string is expected becomes its text) and are then allowed to succeed.
 /// </summary>
 public sealed record FuzzCase(string Endpoint, string Kind, HttpMethod Method, string Path, Role Role, Func<byte[]>? Body, string? ContentType,
-    bool MustReject, (string Name, string Value)[]? Headers = null);
+    bool MustReject, (string Name, string Value)[]? Headers = null)
+{
+    /// <summary>Text of the input that a refusal must not quote (errors quote at most a short prefix).</summary>
+    public string? Echo { get; init; }
+}
 
 /// <summary>
 /// The deterministic generator: every <see cref="PermissionMatrix"/> row's request (as the admin, or as the visitor
@@ -37,7 +41,11 @@ public static class FuzzCases
 
             if (body is not null)
             {
-                BodyCases(body, random, (kind, bytes, type, must) => add(kind, method, path, bytes, type, must, null));
+                BodyCases(body, random, (kind, bytes, type, must, echo) => cases.Add(new FuzzCase(row.Key, kind, method, path, role, bytes, type, must)
+                {
+                    // Anyone can send these: what they answer is bounded too.
+                    Echo = row.Cells[(int)Role.Anonymous] == "401" ? null : echo,
+                }));
             }
             else if (method == HttpMethod.Get || method == HttpMethod.Delete)
             {
@@ -58,7 +66,99 @@ public static class FuzzCases
                 cases.Add(new FuzzCase(row.Key, "unmapped method", HttpMethod.Patch, path, role, Bytes(body), JsonType(body), true));
             }
         }
+        cases.AddRange(OverTheCap(world, random));
+        cases.AddRange(BoundaryCases(world));
         return cases;
+    }
+
+    /// <summary>
+    /// The free-text fields a visitor (or anyone) sends, each one character over its cap and 10 000 characters long: always
+    /// refused, with an error that quotes no more than a prefix of the value.
+    /// </summary>
+    static IEnumerable<FuzzCase> OverTheCap(MatrixWorld world, Random random)
+    {
+        var visitor = new JsonObject { ["token"] = world.VisitorToken };
+        var offline = new JsonObject { ["name"] = "Matrix", ["email"] = "matrix@example.com", ["message"] = "hello", ["department"] = "", ["host"] = "example.com" };
+        var saveInfo = new JsonObject { ["guestData"] = new JsonObject { ["_id"] = world.VisitorId }, ["roomData"] = new JsonObject { ["_id"] = world.RoomId } };
+        var capped = new (string Endpoint, string Path, Role Role, JsonObject Template, Func<JsonObject, JsonObject> Field, string Name, int Max)[]
+        {
+            ("POST /api/v1/livechat/visitor", "/api/v1/livechat/visitor", Role.Visitor, new JsonObject { ["visitor"] = visitor.DeepClone() }, b => b["visitor"]!.AsObject(), "name", 100),
+            // Not an address at all: the error names the value, and quotes only its start.
+            ("POST /api/v1/livechat/visitor", "/api/v1/livechat/visitor", Role.Visitor, new JsonObject { ["visitor"] = visitor.DeepClone() }, b => b["visitor"]!.AsObject(), "phone", 1024),
+            ("POST /api/v1/livechat/offline.message", "/api/v1/livechat/offline.message", Role.Visitor, offline, b => b, "name", 100),
+            ("POST /api/v1/livechat/offline.message", "/api/v1/livechat/offline.message", Role.Visitor, offline, b => b, "email", 254),
+            ("POST /api/v1/livechat/offline.message", "/api/v1/livechat/offline.message", Role.Visitor, offline, b => b, "message", 5000),
+            ("POST /api/v1/livechat/offline.message", "/api/v1/livechat/offline.message", Role.Visitor, offline, b => b, "department", 255),
+            ("POST /api/v1/livechat/offline.message", "/api/v1/livechat/offline.message", Role.Visitor, offline, b => b, "host", 255),
+            ("POST /api/v1/livechat/room.saveInfo", "/api/v1/livechat/room.saveInfo", Role.Admin, saveInfo, b => b["guestData"]!.AsObject(), "name", 100),
+        };
+        foreach (var (endpoint, path, role, template, field, name, max) in capped)
+        {
+            if (name == "phone")
+            {
+                var junk = RandomText(random, 10_000);
+                var withEmail = template.DeepClone().AsObject();
+                field(withEmail)["email"] = junk;
+                var emailText = withEmail.ToJsonString();
+                yield return new FuzzCase(endpoint, "10k email that is no address", HttpMethod.Post, path, role, () => Encoding.UTF8.GetBytes(emailText),
+                    "application/json", true)
+                { Echo = junk[..60] };
+            }
+            foreach (var (kind, value) in new[] { ($"{name} over its cap of {max}", new string('y', max + 1)), ($"10k {name}", RandomText(random, 10_000)) })
+            {
+                var body = template.DeepClone().AsObject();
+                // An address stays an address, so only its length is wrong.
+                field(body)[name] = name == "email" ? value[..^"@example.com".Length] + "@example.com" : value;
+                var text = body.ToJsonString();
+                yield return new FuzzCase(endpoint, kind, HttpMethod.Post, path, role, () => Encoding.UTF8.GetBytes(text), "application/json", true)
+                {
+                    Echo = value[..60],
+                };
+            }
+        }
+    }
+
+    /// <summary>Patterns that backtrack exponentially: refused when an admin saves them.</summary>
+    static readonly string[] NestedQuantifiers = ["(a+)+", "(a*)*b", "^(\\w+\\s?)*$", "((ab)+){2,}", "(?:x+y?)+$", "(a|aa(b+)){3,}"];
+
+    /// <summary>
+    /// Requests past a security boundary (issue 14): each must be refused, whatever else it holds. Another department's
+    /// queue, the manager role from a monitor, an alias without message-impersonate, nested-quantifier patterns, and
+    /// failed logins that claim another address through forwarding headers (30 KB of them).
+    /// </summary>
+    static IEnumerable<FuzzCase> BoundaryCases(MatrixWorld world)
+    {
+        FuzzCase Case(string endpoint, string kind, HttpMethod method, string path, Role role, string? body, (string, string)[]? headers = null) =>
+            new(endpoint, kind, method, path, role, Bytes(body), JsonType(body), true, headers);
+
+        foreach (var role in new[] { Role.AgentNotServing, Role.Monitor, Role.Manager, Role.Admin })
+        {
+            yield return Case("GET /api/v1/livechat/inquiries.queued", "another department's queue", HttpMethod.Get,
+                $"/api/v1/livechat/inquiries.queued?department={world.DepartmentId}", role, null);
+        }
+        var monitor = world.Users[Role.Monitor].Username;
+        yield return Case("POST /api/v1/livechat/users/{type}", "self-promotion to manager", HttpMethod.Post, "/api/v1/livechat/users/manager",
+            Role.Monitor, $$"""{"username":"{{monitor}}"}""");
+        yield return Case("DELETE /api/v1/livechat/users/{type}/{_id}", "demoting a manager", HttpMethod.Delete,
+            $"/api/v1/livechat/users/manager/{world.Users[Role.Manager].Id}", Role.Monitor, null);
+        foreach (var field in new[] { "alias", "avatar" })
+        {
+            yield return Case("POST /api/v1/chat.sendMessage", $"{field} without message-impersonate", HttpMethod.Post, "/api/v1/chat.sendMessage",
+                Role.AgentServing, $$$"""{"message":{"rid":"{{{world.RoomId}}}","msg":"impersonated","{{{field}}}":"The CEO"}}""");
+        }
+        foreach (var pattern in NestedQuantifiers)
+        {
+            var regexp = System.Text.Json.JsonSerializer.Serialize(pattern);
+            yield return Case("POST /api/v1/livechat/custom-fields.save", $"nested quantifier {pattern}", HttpMethod.Post,
+                "/api/v1/livechat/custom-fields.save", Role.Admin,
+                $$$"""{"customFieldData":{"field":"fuzzNested","label":"L","scope":"visitor","visibility":"visible","regexp":{{{regexp}}}}}""");
+        }
+        var admin = world.Users[Role.Admin].Username;
+        foreach (var header in new[] { "X-Forwarded-For", "X-Real-IP", "Forwarded" })
+        {
+            yield return Case("POST /api/v1/login", $"failed login claiming another address ({header})", HttpMethod.Post, "/api/v1/login",
+                Role.Anonymous, $$"""{"user":"{{admin}}","password":"wrong"}""", [(header, "203.0.113.9, " + new string('9', 30_000))]);
+        }
     }
 
     static Func<byte[]>? Bytes(string? body) => body is null ? null : () => Encoding.UTF8.GetBytes(body);
@@ -67,7 +167,7 @@ public static class FuzzCases
 
     static string? JsonType(string? body) => body is null ? null : "application/json";
 
-    delegate void AddBody(string kind, Func<byte[]> body, string? contentType, bool mustReject);
+    delegate void AddBody(string kind, Func<byte[]> body, string? contentType, bool mustReject, string? echo = null);
 
     static readonly string[] BrokenJson =
     [
@@ -112,7 +212,8 @@ public static class FuzzCases
         {
             foreach (var (kind, value, must) in Replacements(random))
             {
-                add($"{kind} at {position}", Bytes(() => replace(value())), "application/json", must);
+                // The 10k string's first 60 characters: more than an error may quote of it.
+                add($"{kind} at {position}", Bytes(() => replace(value())), "application/json", must, kind == "10k string" ? value()[1..61] : null);
             }
         }
         foreach (var (position, text) in Removals(root))

@@ -14,6 +14,14 @@ public sealed class MatrixWorld
     public required string RoomId { get; init; }
     public required string VisitorId { get; init; }
     public required string VisitorToken { get; init; }
+
+    /// <summary>A second visitor, whose room waits in the queue (for <c>inquiries.queued</c>).</summary>
+    public required string QueuedVisitorId { get; init; }
+
+    public required string QueuedVisitorToken { get; init; }
+
+    /// <summary>Every visitor credential of the world: none may reach a staff member.</summary>
+    public IReadOnlyList<string> VisitorTokens => [VisitorToken, QueuedVisitorToken];
     public required string DepartmentId { get; init; }
     public required string TagId { get; init; }
     public required string SlaId { get; init; }
@@ -31,6 +39,9 @@ public sealed class MatrixWorld
         var department = await factory.CreateDepartmentAsync(null, serving);
         var (token, visitor) = await factory.CreateVisitorAsync(department, "Matrix Visitor");
         var room = await factory.OpenRoomAsync(token, serving);
+        // A visitor message, so rooms carry a lastMessage and message lists a visitor's message.
+        (await factory.Anonymous().PostAsync("livechat/message", new { token, rid = room.Str("_id"), msg = "matrix visitor message" })).Ok();
+        var queued = await factory.OpenQueuedRoomAsync();
         var tag = (await admin.PostAsync("livechat/tags.save", new { tagData = new { name = TestUsers.Unique("tag") }, tagDepartments = Array.Empty<string>() }))
             .Ok().Json.Str("_id");
         var sla = (await admin.PostAsync("livechat/sla", new { name = TestUsers.Unique("sla"), dueTimeInMinutes = Random.Shared.Next(1000, 900_000) }))
@@ -56,6 +67,8 @@ public sealed class MatrixWorld
             RoomId = room.Str("_id"),
             VisitorId = visitor.Str("_id"),
             VisitorToken = token,
+            QueuedVisitorId = queued.GetProperty("v").Str("_id"),
+            QueuedVisitorToken = queued.GetProperty("v").Str("token"),
             DepartmentId = department,
             TagId = tag,
             SlaId = sla,

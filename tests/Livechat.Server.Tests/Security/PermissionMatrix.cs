@@ -11,7 +11,8 @@ public enum Role { Anonymous, User, AgentServing, AgentNotServing, Monitor, Mana
 /// One endpoint: its method and route pattern as the server registers them, the request sent (placeholders in
 /// <see cref="MatrixWorld.Resolve"/>), and the expected answer per <see cref="Role"/>, one cell per column:
 /// <c>401</c>, <c>403</c> (route permission), <c>403u</c> (handler's <c>unauthorized</c>), <c>ok</c> (200 with
-/// <c>success: true</c>), <c>&lt;status&gt; &lt;exact JSON&gt;</c>, or <c>&lt;status&gt;~&lt;text the body contains&gt;</c>.
+/// <c>success: true</c>), <c>&lt;status&gt; &lt;exact JSON&gt;</c>, <c>&lt;status&gt;~&lt;text the body contains&gt;</c>, or
+/// <c>&lt;status&gt;!&lt;text the body must not contain&gt;</c>.
 /// </summary>
 public sealed record MatrixRow(string Method, string Route, string Path, string? Body, string[] Cells)
 {
@@ -20,6 +21,12 @@ public sealed record MatrixRow(string Method, string Route, string Path, string?
 
     /// <summary>Why the fuzzer leaves this endpoint out, when it does.</summary>
     public string? NoFuzz { get; init; }
+
+    /// <summary>
+    /// Names a further case of an endpoint that already has its row (the same route with another request, where a
+    /// handler checks a permission the route does not: the manager type, an alias, another user's e-mail).
+    /// </summary>
+    public string? Case { get; init; }
 
     public string Key => $"{Method} {Route}";
 }
@@ -99,6 +106,9 @@ public static class PermissionMatrix
         Perm("POST", "/api/v1/users.create", "/api/v1/users.create", """{"username":"matrix","name":"Matrix","password":"x"}""",
             Params("must have required property 'email'"), Role.Admin),
         Perm("GET", "/api/v1/users.info", "/api/v1/users.info?userId={self}", null, Ok, Authenticated),
+        Row("GET", "/api/v1/users.info", "/api/v1/users.info?userId={agent}", null,
+            A, NoEmails, "200~\"emails\"", NoEmails, NoEmails, NoEmails, "200~\"emails\"", A)
+            with { Case = "another user's e-mails need view-full-other-user-info" },
         Perm("GET", "/api/v1/roles.list", "/api/v1/roles.list", null, Ok, Authenticated),
         Perm("GET", "/api/v1/permissions.listAll", "/api/v1/permissions.listAll", null, Ok, Authenticated),
         Perm("POST", "/api/v1/permissions.update", "/api/v1/permissions.update", """{"permissions":[{"_id":"no-such-permission","roles":["admin"]}]}""",
@@ -153,6 +163,10 @@ public static class PermissionMatrix
         Perm("GET", "/api/v1/livechat/users/{type}/{_id}", "/api/v1/livechat/users/agent/{agent}", null, Ok, Supervisors),
         Perm("DELETE", "/api/v1/livechat/users/{type}/{_id}", "/api/v1/livechat/users/agent/no-such-user", null,
             Bad("""{"success":false,"error":"error-invalid-user"}"""), Supervisors),
+        Perm("POST", "/api/v1/livechat/users/{type}", "/api/v1/livechat/users/manager", """{"username":"no-such-user"}""",
+            Bad("""{"success":false,"error":"error-invalid-user"}"""), Managers) with { Case = "the manager type needs manage-livechat-managers" },
+        Perm("DELETE", "/api/v1/livechat/users/{type}/{_id}", "/api/v1/livechat/users/manager/no-such-user", null,
+            Bad("""{"success":false,"error":"error-invalid-user"}"""), Managers) with { Case = "the manager type needs manage-livechat-managers" },
         Perm("POST", "/api/v1/livechat/agent.status", "/api/v1/livechat/agent.status", """{"agentId":"no-such-agent","status":"available"}""",
             """404 {"success":false,"error":"Agent not found"}""", Agents),
 
@@ -190,6 +204,13 @@ public static class PermissionMatrix
         Visitor("GET", "/api/v1/livechat/messages.history/{rid}", "/api/v1/livechat/messages.history/{rid}?token={token}", null, Ok, InvalidToken),
         Row("POST", "/api/v1/chat.sendMessage", "/api/v1/chat.sendMessage", """{"message":{"rid":"{rid}","msg":"matrix"}}""",
             A, NotAllowedMessage, Ok, NotAllowedMessage, NotAllowedMessage, NotAllowedMessage, NotAllowedMessage, A),
+        Row("POST", "/api/v1/chat.sendMessage", "/api/v1/chat.sendMessage", """{"message":{"rid":"{rid}","msg":"matrix","alias":"Someone Else"}}""",
+            A, NotAllowedMessage, NotImpersonate, NotAllowedMessage, NotAllowedMessage, NotAllowedMessage, NotAllowedMessage, A)
+            with { Case = "alias needs message-impersonate" },
+        Row("POST", "/api/v1/chat.sendMessage", "/api/v1/chat.sendMessage",
+            """{"message":{"rid":"{rid}","msg":"matrix","avatar":"https://example.com/a.png"}}""",
+            A, NotAllowedMessage, NotImpersonate, NotAllowedMessage, NotAllowedMessage, NotAllowedMessage, NotAllowedMessage, A)
+            with { Case = "avatar needs message-impersonate" },
         Row("GET", "/api/v1/chat.syncMessages", "/api/v1/chat.syncMessages?roomId={rid}&lastUpdate=2000-01-01T00:00:00.000Z", null,
             A, NotAllowedSync, Ok, NotAllowedSync, Ok, Ok, Ok, A),
 
@@ -235,6 +256,8 @@ public static class PermissionMatrix
     const string NotAllowedRoom = """400 {"success":false,"error":"not-allowed","errorType":"Not Allowed"}""";
     const string NotAllowedMessage = """400 {"success":false,"error":"[error-not-allowed]","errorType":"error-not-allowed"}""";
     const string NotAllowedSync = """400 {"success":false,"error":"Not allowed [error-not-allowed]","errorType":"error-not-allowed"}""";
+    const string NotImpersonate = """400 {"success":false,"error":"Not enough permission"}""";
+    const string NoEmails = "200!\"emails\"";
     const string InvalidMessage = """400 {"success":false,"error":"invalid-message"}""";
 
     /// <summary>The widget's page exists when the build could fetch it with npm; otherwise /livechat says it is missing.</summary>

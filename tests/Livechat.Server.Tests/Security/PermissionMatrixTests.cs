@@ -20,7 +20,7 @@ public abstract class PermissionMatrixTests<TFactory>(TFactory factory) : IClass
 
         var missing = mapped.Except(rows).ToList();
         var stale = rows.Except(mapped).ToList();
-        var twice = rows.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var twice = PermissionMatrix.Rows.Where(r => r.Case is null).GroupBy(r => r.Key).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
 
         Assert.True(missing.Count == 0, "Endpoints without a row in PermissionMatrix.Rows:\n" + string.Join("\n", missing));
         Assert.True(stale.Count == 0, "Rows for endpoints the server does not map:\n" + string.Join("\n", stale));
@@ -33,6 +33,7 @@ public abstract class PermissionMatrixTests<TFactory>(TFactory factory) : IClass
         var world = await MatrixWorld.CreateAsync(factory);
         var http = factory.CreateClient();
         var failures = new List<string>();
+        var showingVisitors = new HashSet<string>();
 
         foreach (var row in PermissionMatrix.Rows)
         {
@@ -40,16 +41,84 @@ public abstract class PermissionMatrixTests<TFactory>(TFactory factory) : IClass
             foreach (var role in Enum.GetValues<Role>())
             {
                 var token = row.FreshToken ? await world.FreshTokenAsync(role) : null;
-                using var response = await http.SendAsync(world.Request(row, role, token));
+                using var request = world.Request(row, role, token);
+                var sent = request.RequestUri + (request.Content is null ? "" : await request.Content.ReadAsStringAsync());
+                using var response = await http.SendAsync(request);
                 var body = await response.Content.ReadAsStringAsync();
                 if (Mismatch(row.Cells[(int)role], (int)response.StatusCode, body, world, role) is { } why)
                 {
                     failures.Add($"{row.Key} as {role}: {why}");
                 }
+                if (role is Role.Anonymous or Role.Visitor) continue;
+                // Staff never receive a visitor's credential, unless they sent it themselves (POST livechat/visitor).
+                if (world.VisitorTokens.FirstOrDefault(t => body.Contains(t, StringComparison.Ordinal) && !sent.Contains(t, StringComparison.Ordinal)) is not null)
+                {
+                    failures.Add($"{row.Key} as {role}: a visitor token in the answer: {Shorten(body)}");
+                }
+                if (body.Contains(world.VisitorId, StringComparison.Ordinal) || body.Contains(world.QueuedVisitorId, StringComparison.Ordinal))
+                {
+                    showingVisitors.Add(row.Key);
+                }
             }
         }
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {PermissionMatrix.Rows.Length * 8} cells differ:\n" + string.Join("\n", failures));
+        // The token scan looked at answers that do hold visitor documents (rooms, inquiries, messages, visitors).
+        Assert.Superset(new HashSet<string>
+        {
+            "GET /api/v1/rooms.info", "GET /api/v1/livechat/rooms", "GET /api/v1/livechat/inquiries.queued", "GET /api/v1/chat.syncMessages",
+            "GET /api/v1/livechat/visitors.info", "GET /api/v1/livechat/visitors.search",
+        }, showingVisitors);
+    }
+
+    [Fact]
+    public async Task NoStreamEventToStaffCarriesAVisitorToken()
+    {
+        var world = await MatrixWorld.CreateAsync(factory);
+        var (agentId, _, _, agentToken) = world.Users[Role.AgentServing];
+        var rid = world.RoomId;
+        await using var agent = await DdpClient.ConnectAsync(factory);
+        await using var admin = await DdpClient.ConnectAsync(factory);
+        Assert.Null((await agent.CallAsync("login", new { resume = agentToken }))["error"]);
+        Assert.Null((await admin.CallAsync("login", new { resume = world.Users[Role.Admin].Token }))["error"]);
+        foreach (var ddp in new[] { agent, admin })
+        {
+            await ddp.SubscribeAsUserAsync("stream-room-messages", rid);
+            await ddp.SubscribeAsUserAsync("stream-livechat-room", rid);
+            await ddp.SubscribeAsUserAsync("stream-notify-room", $"{rid}/typing");
+        }
+        await agent.SubscribeAsUserAsync("stream-room-messages", "__my_messages__");
+        await agent.SubscribeAsUserAsync("stream-notify-user", $"{agentId}/rooms-changed");
+        await agent.SubscribeAsUserAsync("stream-notify-user", $"{agentId}/notification");
+        await using var widget = await DdpClient.ConnectAsync(factory);
+        var anonymous = factory.Anonymous();
+        var staff = factory.Anonymous().As(agentId, agentToken);
+
+        (await anonymous.PostAsync("livechat/message", new { token = world.VisitorToken, rid, msg = "stream check" })).Ok();
+        (await anonymous.PostAsync("livechat/visitor", new { visitor = new { token = world.VisitorToken, name = "Renamed by the widget" } })).Ok();
+        (await staff.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = world.VisitorId, name = "Renamed by the agent" }, roomData = new { _id = rid, topic = "stream" } })).Ok();
+        await widget.CallAsync("stream-notify-room", $"{rid}/typing", world.Users[Role.AgentServing].Username, true, new { token = world.VisitorToken });
+        await factory.SetSettingAsync("Livechat_Routing_Method", "Manual_Selection");
+        try
+        {
+            // A new conversation in the agent's department: the agent is notified of the queued inquiry.
+            var (newToken, _) = await factory.CreateVisitorAsync(world.DepartmentId);
+            await factory.OpenRoomAsync(newToken);
+            var notification = await agent.NextEventAsync("stream-notify-user", $"{agentId}/notification");
+            var received = (await agent.ReceivedSoFarAsync()).Concat(await admin.ReceivedSoFarAsync()).Select(m => m.ToJsonString())
+                .Append(notification.ToJsonString()).ToList();
+
+            Assert.Contains(received, m => m.Contains("\"roomData\"", StringComparison.Ordinal));
+            Assert.Contains(received, m => m.Contains("\"visitorData\"", StringComparison.Ordinal));
+            Assert.Contains(received, m => m.Contains("rooms-changed", StringComparison.Ordinal) && m.Contains(world.VisitorId, StringComparison.Ordinal));
+            Assert.Contains(received, m => m.Contains("stream check", StringComparison.Ordinal));
+            Assert.All(received, m => Assert.DoesNotContain(world.VisitorToken, m, StringComparison.Ordinal));
+            Assert.All(received, m => Assert.DoesNotContain(newToken, m, StringComparison.Ordinal));
+        }
+        finally
+        {
+            await factory.SetSettingAsync("Livechat_Routing_Method", "Auto_Selection");
+        }
     }
 
     static string? Mismatch(string cell, int status, string body, MatrixWorld world, Role role)
@@ -60,7 +129,7 @@ public abstract class PermissionMatrixTests<TFactory>(TFactory factory) : IClass
             "403" => (403, "=" + TestData.Forbidden),
             "403u" => (403, "=" + HandlerForbidden),
             "ok" => (200, "ok"),
-            _ when cell[3] == '~' => (int.Parse(cell[..3], System.Globalization.CultureInfo.InvariantCulture), cell[3..]),
+            _ when cell[3] is '~' or '!' => (int.Parse(cell[..3], System.Globalization.CultureInfo.InvariantCulture), cell[3..]),
             _ => (int.Parse(cell[..3], System.Globalization.CultureInfo.InvariantCulture), "=" + world.Resolve(cell[4..], role)),
         };
         if (status != expectedStatus) return $"expected {expectedStatus}, got {status}: {Shorten(body)}";
@@ -70,6 +139,8 @@ public abstract class PermissionMatrixTests<TFactory>(TFactory factory) : IClass
                 return $"expected {check[1..]}, got {Shorten(body)}";
             case '~' when !body.Contains(check[1..], StringComparison.OrdinalIgnoreCase):
                 return $"expected a body containing {check[1..]}, got {Shorten(body)}";
+            case '!' when body.Contains(check[1..], StringComparison.OrdinalIgnoreCase):
+                return $"expected a body without {check[1..]}, got {Shorten(body)}";
             case 'o' when !IsSuccess(body):
                 return $"expected success:true, got {Shorten(body)}";
             default:

@@ -50,10 +50,12 @@ public abstract class RoomUpdatedWebhookTests<TFactory>(TFactory factory) : ICla
             var first = bodies[0];
             var roomAfter = first.GetProperty("room");
             Assert.Equal(
-                $$$"""{"event":"room.updated","room":{{{roomAfter.GetRawText()}}},"changes":{"topic":{"from":null,"to":"topic 1"}},"actor":{"_id":"{{{agent.Id}}}","username":"{{{agent.Username}}}"},"ts":"{{{roomAfter.Str("_updatedAt")}}}"}""",
+                $$$"""{"event":"room.updated","room":{{{roomAfter.GetRawText()}}},"changes":{"topic":{"from":null,"to":"topic 1"}},"actor":{"_id":"{{{agent.Id}}}","username":"{{{agent.Username}}}","type":"user"},"ts":"{{{roomAfter.Str("_updatedAt")}}}"}""",
                 first.GetRawText());
             Assert.Equal(rid, roomAfter.Str("_id"));
             Assert.Equal("topic 1", roomAfter.Str("topic"));
+            // The visitor's token is a credential: room documents leave the server without it (LivechatEdit keeps Rocket.Chat's).
+            Assert.False(roomAfter.GetProperty("v").TryGetProperty("token", out _));
             var closed = bodies[3];
             Assert.Equal("""{"from":true,"to":false}""", closed.GetProperty("changes").GetProperty("open").GetRawText());
             Assert.False(closed.GetProperty("room").TryGetProperty("open", out _));

@@ -120,6 +120,29 @@ public abstract class WidgetApiEndpointsTests<TFactory>(TFactory factory) : ICla
             """{"success":false,"error":"must have required property 'pageInfo' [invalid-params]","errorType":"invalid-params"}""");
     }
 
+    [Theory]
+    [InlineData("name", 100)]
+    [InlineData("email", 254)]
+    [InlineData("message", 5000)]
+    [InlineData("department", 255)]
+    [InlineData("host", 255)]
+    public async Task OfflineMessageFieldsHaveLengthLimits(string field, int max)
+    {
+        Dictionary<string, string> Body(int length)
+        {
+            var body = new Dictionary<string, string> { ["name"] = "Vera", ["email"] = "vera@example.com", ["message"] = "Call me" };
+            // A valid address of the given length.
+            body[field] = field == "email" ? new string('v', length - "@example.com".Length) + "@example.com" : new string('v', length);
+            return body;
+        }
+
+        var longest = await factory.Anonymous().PostAsync("livechat/offline.message", Body(max));
+        var tooLong = await factory.Anonymous().PostAsync("livechat/offline.message", Body(max + 1));
+
+        longest.Is(200, """{"message":"Livechat offline message sent","success":true}""");
+        tooLong.Is(400, $$"""{"success":false,"error":"must NOT have more than {{max}} characters [invalid-params]","errorType":"invalid-params"}""");
+    }
+
     [Fact]
     public async Task OfflineMessagesAreAcceptedAndTranscriptsNeedAMailTransport()
     {

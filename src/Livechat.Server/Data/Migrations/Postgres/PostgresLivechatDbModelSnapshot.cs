@@ -46,6 +46,8 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Ts");
+
                     b.HasIndex("Ip", "Ts");
 
                     b.HasIndex("Username", "Ts");
@@ -236,6 +238,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
 
+                    b.Property<string>("Audit")
+                        .HasColumnType("text");
+
                     b.Property<bool>("Audited")
                         .HasColumnType("boolean");
 
@@ -301,6 +306,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     b.Property<DateTime>("LockedUntil")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PreferenceApplied")
+                        .HasColumnType("text");
 
                     b.Property<string>("RequestHash")
                         .IsRequired()

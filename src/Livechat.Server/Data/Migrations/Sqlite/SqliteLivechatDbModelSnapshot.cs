@@ -38,6 +38,8 @@ namespace Livechat.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Ts");
+
                     b.HasIndex("Ip", "Ts");
 
                     b.HasIndex("Username", "Ts");
@@ -226,6 +228,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Audit")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Audited")
                         .HasColumnType("INTEGER");
 
@@ -290,6 +295,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreferenceApplied")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RequestHash")

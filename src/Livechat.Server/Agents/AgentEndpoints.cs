@@ -105,6 +105,7 @@ public static class AgentEndpoints
         if (!user.Roles.Contains(role)) user.Roles = [.. user.Roles, role];
         if (role == AgentRole) user.StatusLivechat = "available";
         user.UpdatedAt = time.UtcNow();
+        AuthCache.Announce(db, user.Id);
         await db.SaveChangesAsync(ct);
         authCache.Invalidate(user.Id);
         return TypedResults.Ok(new AgentRefResponse(new AgentRef(user.Id, user.Username)));
@@ -138,6 +139,7 @@ public static class AgentEndpoints
             await db.Departments.Where(d => departments.Contains(d.Id)).ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.NumAgents, d => db.DepartmentAgents.Count(a => a.DepartmentId == d.Id)), ct);
         }
+        AuthCache.Announce(db, user.Id);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         authCache.Invalidate(user.Id);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Idempotency;
+using Livechat.Server.Settings;
 using Livechat.Server.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -30,12 +31,12 @@ public static class LoginEndpoints
     }
 
     static async Task<Results<Ok<LoginResponse>, ApiError>> Login(
-        JsonBody body, HttpContext http, LivechatDb db, LoginGuard guard, TimeProvider time, CancellationToken ct)
+        JsonBody body, HttpContext http, LivechatDb db, LoginGuard guard, SettingsStore settings, TimeProvider time, CancellationToken ct)
     {
         var request = body.Object ?? [];
         if (request["resume"] is JsonValue resume && resume.GetValueKind() == JsonValueKind.String)
         {
-            return await ResumeAsync(resume.GetValue<string>(), http, db, ct);
+            return await ResumeAsync(resume.GetValue<string>(), http, db, settings, time, ct);
         }
         if (LoginRequest.Parse(request) is not { } login)
         {
@@ -53,6 +54,8 @@ public static class LoginEndpoints
             : await db.Users.FirstOrDefaultAsync(u => u.UsernameKey == login.Username!.ToLowerInvariant(), ct);
         if (user is null)
         {
+            // The same password check as for a known user, so the answer's timing does not tell which usernames exist.
+            Passwords.VerifyDummy(login.Digest);
             await guard.RecordAsync(ip, login.Username ?? login.Email, false, ct);
             return LoginFailure("Unauthorized", "Unauthorized");
         }
@@ -93,11 +96,16 @@ public static class LoginEndpoints
     }
 
     /// <summary>Meteor's resume login: the token stays the same and is answered in the same shape.</summary>
-    static async Task<Results<Ok<LoginResponse>, ApiError>> ResumeAsync(string token, HttpContext http, LivechatDb db, CancellationToken ct)
+    static async Task<Results<Ok<LoginResponse>, ApiError>> ResumeAsync(
+        string token, HttpContext http, LivechatDb db, SettingsStore settings, TimeProvider time, CancellationToken ct)
     {
-        if (await FindResumeAsync(db, token, ct) is not { User: var user })
+        if (await FindResumeAsync(db, token, ct) is not { User: var user } found)
         {
             return LoginFailure(403, LoggedOut);
+        }
+        if (LoginExpiration.ExpiresAt(found.Token, await LoginExpiration.LifetimeAsync(settings, ct)) <= time.UtcNow())
+        {
+            return LoginFailure(403, LoginExpiration.Expired);
         }
         if (!user.Active)
         {
@@ -109,7 +117,13 @@ public static class LoginEndpoints
     static async Task<Results<Ok<LogoutResponse>, ApiError>> Logout(
         CurrentUser caller, LivechatDb db, AuthCache cache, TimeProvider time, CancellationToken ct)
     {
-        await db.LoginTokens.Where(t => t.Id == caller.TokenId).ExecuteDeleteAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.LoginTokens.Where(t => t.Id == caller.TokenId).ExecuteDeleteAsync(ct);
+            AuthCache.Announce(db, caller.Id);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
         cache.Invalidate(caller.Id);
         if (!await db.LoginTokens.AnyAsync(t => t.UserId == caller.Id && t.Type == null, ct))
         {
@@ -153,8 +167,15 @@ public static class LoginEndpoints
         var name = TokenName(body);
         if (name is null) return ApiError.Failure("The 'tokenName' param is required");
         if (!await permissions.HasAsync(caller, Permissions.CreatePersonalAccessTokens, ct)) return NotAuthorized();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var removed = await db.LoginTokens
             .Where(t => t.UserId == caller.Id && t.Type == PersonalAccessToken && t.Name == name).ExecuteDeleteAsync(ct);
+        if (removed > 0)
+        {
+            AuthCache.Announce(db, caller.Id);
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
         cache.Invalidate(caller.Id);
         return removed == 0
             ? ApiError.Coded("error-token-does-not-exists", "Token does not exist")

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Livechat.Server.Http;
 using Livechat.Server.Users;
 using Microsoft.AspNetCore.Identity;
 
@@ -18,7 +19,24 @@ public static class Passwords
 
     public static string Hash(User user, string password) => Hasher.HashPassword(user, Digest(password));
 
-    public static bool Verify(User user, string digest) =>
-        user.PasswordHash is not null
-        && Hasher.VerifyHashedPassword(user, user.PasswordHash, digest.ToLowerInvariant()) != PasswordVerificationResult.Failed;
+    /// <summary>A hash of a random password, verified when the user is unknown so that both answers cost the same.</summary>
+    static readonly Lazy<(User User, string Hash)> Dummy = new(() =>
+    {
+        var user = new User { Id = "", Username = "", UsernameKey = "", Roles = [], CreatedAt = default, UpdatedAt = default };
+        return (user, Hasher.HashPassword(user, Ids.NewSecret()));
+    });
+
+    /// <summary>Spends one password verification on nothing: the cost of a wrong password, for a user who does not exist.</summary>
+    public static void VerifyDummy(string digest) =>
+        _ = Hasher.VerifyHashedPassword(Dummy.Value.User, Dummy.Value.Hash, digest.ToLowerInvariant());
+
+    public static bool Verify(User user, string digest)
+    {
+        if (user.PasswordHash is null)
+        {
+            VerifyDummy(digest);
+            return false;
+        }
+        return Hasher.VerifyHashedPassword(user, user.PasswordHash, digest.ToLowerInvariant()) != PasswordVerificationResult.Failed;
+    }
 }

@@ -38,6 +38,9 @@ public sealed record ChangeEvent
     /// <summary>The serving agent after the change (<c>servedBy._id</c>), null while queued.</summary>
     public string? AgentId { get; init; }
 
+    /// <summary>The user whose logins or roles changed, on <see cref="ChangeTypes.LoginChanged"/>.</summary>
+    public string? UserId { get; init; }
+
     /// <summary>
     /// The tracked fields that changed, by wire name (<c>topic</c>, <c>tags</c>, <c>servedBy</c>, <c>open</c>,
     /// <c>visitor.name</c>…, see <see cref="ChangeFields"/>), each with its old and new value. Empty when only
@@ -119,4 +122,7 @@ public static class ChangeTypes
     public const string InquiryRemoved = "inquiry.removed";
     public const string VisitorUpdated = "visitor.updated";
     public const string VisitorRemoved = "visitor.removed";
+
+    /// <summary>A user's login tokens, roles or activation changed: sessions of <see cref="ChangeEvent.UserId"/> check their login again.</summary>
+    public const string LoginChanged = "user.login.changed";
 }

@@ -5,10 +5,11 @@ using IPNetwork = System.Net.IPNetwork;
 namespace Livechat.Server.Http;
 
 /// <summary>
-/// Which callers may say who the client is. <c>X-Forwarded-For</c> (and <c>X-Forwarded-Proto</c>) are honoured only from
+/// Which callers may say who the client is. <c>X-Forwarded-For</c>, <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c> are honoured only from
 /// the proxies in <c>ForwardedHeaders:KnownProxies</c> (IP addresses) and <c>ForwardedHeaders:KnownNetworks</c> (CIDR
 /// ranges); none by default, so a direct caller cannot choose its address. ASP.NET Core's forwarded-headers middleware
-/// then sets <c>Connection.RemoteIpAddress</c>, the one client address the rate limiter and login blocking use.
+/// then sets <c>Connection.RemoteIpAddress</c>, the one client address the rate limiter and login blocking use, and
+/// <c>Request.Scheme</c> / <c>Request.Host</c>, which the widget's server URL and the CORS same-origin check read.
 /// </summary>
 public static class ForwardedHeadersSetup
 {
@@ -19,7 +20,7 @@ public static class ForwardedHeadersSetup
         return services.Configure<ForwardedHeadersOptions>(o =>
         {
             // With no known proxy and no known network the middleware would trust every caller, so then it reads nothing.
-            o.ForwardedHeaders = proxies.Count + networks.Count == 0 ? ForwardedHeaders.None : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.ForwardedHeaders = proxies.Count + networks.Count == 0 ? ForwardedHeaders.None : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             // The framework trusts loopback by default; here only what is configured counts.
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();

@@ -41,20 +41,10 @@ public sealed class RocketChatAuthentication(
         {
             return AuthenticateResult.NoResult();
         }
-        var hash = Ids.HashToken(token);
-        var caller = cache.Get(hash, userId);
+        var caller = await cache.ResolveAsync(db, Ids.HashToken(token), userId, Context.RequestAborted);
         if (caller is null)
         {
-            var version = cache.VersionOf(userId);
-            caller = await db.LoginTokens.AsNoTracking()
-                .Where(t => t.HashedToken == hash && t.UserId == userId)
-                .Join(db.Users.Where(u => u.Active), t => t.UserId, u => u.Id, (t, u) => new CurrentUser(u.Id, u.Username, u.Roles, t.Id))
-                .FirstOrDefaultAsync(Context.RequestAborted);
-            if (caller is null)
-            {
-                return AuthenticateResult.Fail("Invalid credentials");
-            }
-            cache.Set(hash, caller, version);
+            return AuthenticateResult.Fail("Invalid credentials");
         }
         var claims = new List<Claim>
         {
@@ -83,44 +73,9 @@ public static class RocketChatAuthenticationSetup
         services.AddAuthorization();
         services.AddSingleton<PermissionStore>();
         services.AddSingleton<AuthCache>();
+        services.AddHostedService<AuthCacheRelay>();
         services.AddScoped<IAuthorizationHandler, PermissionHandler>();
         return services;
     }
 }
 
-/// <summary>
-/// Token → caller lookups, remembered for a short while so that a request costs no authentication query. Logout,
-/// token removal and role changes call <see cref="Invalidate"/>, which applies to the very next request of this
-/// process; other processes sharing the database notice within <see cref="MaxAge"/>.
-/// </summary>
-public sealed class AuthCache(TimeProvider time)
-{
-    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
-    const int MaxEntries = 100_000;
-
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _versions = new(StringComparer.Ordinal);
-
-    sealed record Entry(CurrentUser User, int Version, DateTimeOffset Expires);
-
-    public CurrentUser? Get(string tokenHash, string userId) =>
-        _entries.TryGetValue(tokenHash, out var entry) && entry.User.Id == userId && entry.Expires > time.GetUtcNow()
-            && entry.Version == VersionOf(userId)
-            ? entry.User
-            : null;
-
-    /// <summary>The user's version before the lookup; an invalidation during the lookup makes the stored entry stale.</summary>
-    public int VersionOf(string userId) => _versions.GetValueOrDefault(userId);
-
-    public void Set(string tokenHash, CurrentUser user, int version)
-    {
-        if (_entries.Count >= MaxEntries)
-        {
-            _entries.Clear();
-        }
-        _entries[tokenHash] = new Entry(user, version, time.GetUtcNow() + MaxAge);
-    }
-
-    /// <summary>Forgets every remembered token of the user (logout, token removed, roles or activation changed).</summary>
-    public void Invalidate(string userId) => _versions.AddOrUpdate(userId, 1, (_, v) => v + 1);
-}

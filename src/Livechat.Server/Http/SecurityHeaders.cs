@@ -103,7 +103,8 @@ public static class SecurityHeaders
     static bool IsSameOrigin(HttpRequest request, string origin)
     {
         if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri)) return false;
-        var host = request.Headers["X-Forwarded-Host"].ToString() is { Length: > 0 } forwarded ? forwarded.Split(',')[0].Trim() : request.Host.Value;
+        // Request.Host is the forwarded host only when a configured proxy sent it (Http/ForwardedHeadersSetup.cs).
+        var host = request.Host.Value;
         return string.Equals(uri.Authority, host, StringComparison.OrdinalIgnoreCase)
             || (uri.IsDefaultPort && string.Equals(uri.Host, host, StringComparison.OrdinalIgnoreCase));
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Livechat.Server.Methods;
 
 namespace Livechat.Server.Realtime;
 
@@ -33,6 +34,17 @@ public static class DdpMessages
     {
         var error = new JsonObject { ["msg"] = "error", ["reason"] = reason };
         if (offending is not null) error["offendingMessage"] = offending.DeepClone();
+        return error;
+    }
+
+    /// <summary>
+    /// A refusal that is not the answer to a method or a subscription (too many connections, too many messages): the
+    /// <c>error</c> message with the fields of a Meteor.Error (<c>error</c>, <c>reason</c>, <c>message</c>, <c>errorType</c>).
+    /// </summary>
+    public static JsonObject Refused(JsonNode code, string reason)
+    {
+        var error = new JsonObject { ["msg"] = "error" };
+        foreach (var (key, value) in MethodOutcome.MeteorError(code, reason)) error[key] = value?.DeepClone();
         return error;
     }
 

@@ -5,6 +5,7 @@ using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Methods;
+using Livechat.Server.Settings;
 using Livechat.Server.Visitors;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,9 +18,6 @@ namespace Livechat.Server.Realtime;
 /// </summary>
 public static class DdpMethods
 {
-    /// <summary>Meteor's default login token lifetime (Accounts' <c>loginExpirationInDays</c>).</summary>
-    static readonly TimeSpan TokenLifetime = TimeSpan.FromDays(90);
-
     public static async Task<MethodOutcome> CallAsync(DdpSession session, string method, JsonArray parameters, CancellationToken ct)
     {
         await using var scope = session.Scopes.CreateAsyncScope();
@@ -28,9 +26,10 @@ public static class DdpMethods
         {
             "login" => await LoginAsync(session, parameters, services, ct),
             "logout" => Logout(session),
-            "livechat:setUpConnection" => SetUpConnection(session, parameters),
-            StreamAccess.NotifyRoom => await NotifyRoomAsync(session, parameters, ct),
-            _ => await MethodEndpoints.InvokeAsync(method, parameters, session.User, services, ct),
+            "livechat:setUpConnection" => await SetUpConnectionAsync(session, parameters, services, ct),
+            StreamAccess.NotifyRoom => await NotifyRoomAsync(session, parameters, services, ct),
+            // The user as their token and roles stand now, not as they were at login.
+            _ => await MethodEndpoints.InvokeAsync(method, parameters, await session.CurrentUserAsync(services, ct), services, ct),
         };
     }
 
@@ -62,31 +61,40 @@ public static class DdpMethods
         var token = resume.GetValue<string>();
         var found = await LoginEndpoints.FindResumeAsync(services.GetRequiredService<LivechatDb>(), token, ct);
         if (found is null) return MethodOutcome.Fail(403, LoginEndpoints.LoggedOut);
+        var expires = LoginExpiration.ExpiresAt(found.Token,
+            await LoginExpiration.LifetimeAsync(services.GetRequiredService<SettingsStore>(), ct));
+        if (expires <= services.GetRequiredService<TimeProvider>().UtcNow()) return MethodOutcome.Fail(403, LoginExpiration.Expired);
         if (!found.User.Active) return MethodOutcome.Fail("error-user-is-not-activated", "User is not activated");
 
-        session.DropUserSubscriptions();
-        session.User = new CurrentUser(found.User.Id, found.User.Username, found.User.Roles, found.Token.Id);
+        session.LogIn(new CurrentUser(found.User.Id, found.User.Username, found.User.Roles, found.Token.Id), Ids.HashToken(token), expires);
         var result = new JsonObject { ["id"] = found.User.Id, ["token"] = token };
         // Personal access tokens do not expire.
-        if (found.Token.Type is null) result["tokenExpires"] = Ejson.ToNode(found.Token.When + TokenLifetime);
+        if (expires is { } end) result["tokenExpires"] = Ejson.ToNode(end);
         result["type"] = "resume";
         return new MethodOutcome(result);
     }
 
     static MethodOutcome Logout(DdpSession session)
     {
-        session.DropUserSubscriptions();
-        session.User = null;
+        session.LogOut();
         return MethodOutcome.Undefined;
     }
 
-    static MethodOutcome SetUpConnection(DdpSession session, JsonArray parameters)
+    /// <summary>
+    /// Remembers the visitor whose connection this is, to mark it offline when the connection closes. Only a token that
+    /// is a visitor's when it is given counts: a connection cannot arrange the status of a visitor it did not prove.
+    /// </summary>
+    static async Task<MethodOutcome> SetUpConnectionAsync(DdpSession session, JsonArray parameters, IServiceProvider services, CancellationToken ct)
     {
         if (parameters is not [JsonObject data, ..] || data["token"] is not JsonValue token || token.GetValueKind() != JsonValueKind.String)
         {
             return MethodOutcome.MatchFailed;
         }
-        session.VisitorToken ??= token.GetValue<string>();
+        var given = token.GetValue<string>();
+        if (session.VisitorToken is null && await services.GetRequiredService<LivechatDb>().Visitors.AnyAsync(v => v.Token == given, ct))
+        {
+            session.VisitorToken = given;
+        }
         return MethodOutcome.Undefined;
     }
 
@@ -95,10 +103,10 @@ public static class DdpMethods
     /// the visitor (its token in <c>extraData</c>) or by a logged-in user under their own username. Anything else is
     /// dropped silently, as Rocket.Chat's <c>allowWrite</c> does. The visitor token is not passed on to listeners.
     /// </summary>
-    static async Task<MethodOutcome> NotifyRoomAsync(DdpSession session, JsonArray parameters, CancellationToken ct)
+    static async Task<MethodOutcome> NotifyRoomAsync(DdpSession session, JsonArray parameters, IServiceProvider services, CancellationToken ct)
     {
         if (parameters is not [JsonValue name, JsonValue username, var state, ..] || name.GetValueKind() != JsonValueKind.String
-            || username.GetValueKind() != JsonValueKind.String)
+            || username.GetValueKind() != JsonValueKind.String || name.GetValue<string>().Length > session.Limits.MaxEventNameLength)
         {
             return MethodOutcome.Undefined;
         }
@@ -108,8 +116,9 @@ public static class DdpMethods
             && t.GetValueKind() == JsonValueKind.String ? t.GetValue<string>() : null;
         var who = username.GetValue<string>();
         // The writer must be able to read the room, as a subscriber must (a user only under their own name).
-        if (token is null && session.User?.Username != who) return MethodOutcome.Undefined;
-        if (!await StreamAccess.CanSeeRoomAsync(session, rid, token, ct)) return MethodOutcome.Undefined;
+        var user = token is null ? await session.CurrentUserAsync(services, ct) : null;
+        if (token is null && user?.Username != who) return MethodOutcome.Undefined;
+        if (!await StreamAccess.CanSeeRoomAsync(services, rid, user, token, ct)) return MethodOutcome.Undefined;
 
         bool typing;
         JsonArray activities;

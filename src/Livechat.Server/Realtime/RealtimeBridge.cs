@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
+using Livechat.Server.Http;
 using Livechat.Server.Rooms;
 using Livechat.Server.Settings;
 using Livechat.Server.Widget;
@@ -14,20 +15,31 @@ namespace Livechat.Server.Realtime;
 /// visitor ids, so most of them need no database read; the few that do (agent details, queue positions, who to
 /// notify) read only when someone here listens.
 /// </summary>
-public sealed class RealtimeBridge(IChangeFeed feed, StreamHub hub, IServiceScopeFactory scopes) : IHostedService
+public sealed class RealtimeBridge(IChangeFeed feed, StreamHub hub, IServiceScopeFactory scopes, AuthCache authCache) : IHostedService
 {
     IDisposable? _subscription;
+
+    /// <summary>The <c>queueData</c> last sent per queued room (its department and document), so only a changed spot is sent.</summary>
+    readonly Dictionary<string, (string? Department, string Data)> _sentSpots = new(StringComparer.Ordinal);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _subscription = feed.Subscribe(OnChangeAsync);
+        authCache.Invalidated += LoginChanged;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        authCache.Invalidated -= LoginChanged;
         _subscription?.Dispose();
         return Task.CompletedTask;
+    }
+
+    /// <summary>A user's tokens or roles changed (here or, through <see cref="AuthCacheRelay"/>, in another process): their sessions check again.</summary>
+    void LoginChanged(string userId)
+    {
+        foreach (var session in hub.SessionsOf(userId)) session.Revalidate();
     }
 
     async ValueTask OnChangeAsync(ChangeEvent change, CancellationToken ct)
@@ -161,7 +173,11 @@ public sealed class RealtimeBridge(IChangeFeed feed, StreamHub hub, IServiceScop
         }
     }
 
-    /// <summary><c>queueData</c> on <c>stream-livechat-room</c> for the queued rooms of a department that someone here watches.</summary>
+    /// <summary>
+    /// <c>queueData</c> on <c>stream-livechat-room</c> for the queued rooms of a department that someone here watches,
+    /// only where the spot changed: a visitor joining behind the others moves nobody, so it costs one message, not one
+    /// per queued visitor. (Events are handled one at a time, so <see cref="_sentSpots"/> needs no lock.)
+    /// </summary>
     async Task PublishQueuePositionsAsync(string? department, CancellationToken ct)
     {
         if (!hub.EventNames(StreamAccess.LivechatRoom).Any()) return;
@@ -169,10 +185,18 @@ public sealed class RealtimeBridge(IChangeFeed feed, StreamHub hub, IServiceScop
         var db = scope.ServiceProvider.GetRequiredService<LivechatDb>();
         var settings = scope.ServiceProvider.GetRequiredService<SettingsStore>();
         var spots = await WidgetQueries.QueueOfDepartmentAsync(db, settings, department, ct);
+        foreach (var left in _sentSpots.Where(s => s.Value.Department == department && !spots.ContainsKey(s.Key)).Select(s => s.Key).ToList())
+        {
+            _sentSpots.Remove(left);
+        }
         foreach (var (rid, info) in spots)
         {
+            var data = ChangeEvents.Document(info);
+            var text = data.ToJsonString();
+            if (_sentSpots.TryGetValue(rid, out var sent) && sent.Data == text) continue;
+            _sentSpots[rid] = (department, text);
             // Publish skips rooms nobody here watches.
-            hub.Publish(StreamAccess.LivechatRoom, rid, [new JsonObject { ["type"] = "queueData", ["data"] = ChangeEvents.Document(info) }]);
+            hub.Publish(StreamAccess.LivechatRoom, rid, [new JsonObject { ["type"] = "queueData", ["data"] = data }]);
         }
     }
 }

@@ -38,20 +38,40 @@ public static class StreamAccess
             return Refuse(400, "Match failed");
         }
         var eventName = first.GetValue<string>();
-        if (eventName.Length == 0) return Refuse("invalid-event-name");
+        // No id or name holds a control character, and PostgreSQL cannot even compare U+0000.
+        if (eventName.Length == 0 || eventName.Any(char.IsControl)) return Refuse("invalid-event-name");
+        if (eventName.Length > session.Limits.MaxEventNameLength)
+        {
+            return Refuse("invalid-event-name", $"Event names are at most {session.Limits.MaxEventNameLength} characters long");
+        }
+        if (stream == NotifyRoom && !IsRoomEvent(eventName))
+        {
+            return Refuse("invalid-event-name", "The events of stream-notify-room are <rid>/typing, <rid>/user-activity and <rid>/deleteMessage");
+        }
         var token = ExtraToken(parameters.Count > 1 ? parameters[1] : null);
-        var user = session.User;
-        var allowed = stream switch
+        // A subscription made with a visitor token stays a visitor's, even on a connection where an agent logged in.
+        var asVisitor = token is not null && stream is not NotifyUser && eventName != MyMessages;
+        await using var scope = session.Scopes.CreateAsyncScope();
+        var user = asVisitor ? null : await session.CurrentUserAsync(scope.ServiceProvider, ct);
+        if (!await AllowsAsync(scope.ServiceProvider, user, stream, eventName, asVisitor ? token : null, ct)) return Refuse("not-allowed");
+        return new(new StreamSubscription(session, subId, stream, eventName, user?.Id, asVisitor ? token : null), null);
+    }
+
+    /// <summary>Whether a subscription made as a user still holds for the user as they are now (roles changed).</summary>
+    public static Task<bool> StillAllowedAsync(IServiceProvider services, CurrentUser user, StreamSubscription subscription, CancellationToken ct) =>
+        AllowsAsync(services, user, subscription.Stream, subscription.EventName, null, ct);
+
+    static async Task<bool> AllowsAsync(IServiceProvider services, CurrentUser? user, string stream, string eventName, string? token,
+        CancellationToken ct) => stream switch
         {
             NotifyUser => user is not null && eventName.Split('/')[0] == user.Id,
             RoomMessages when eventName == MyMessages => user is not null,
-            _ => await CanSeeRoomAsync(session, RoomOf(stream, eventName), token, ct),
+            _ => await CanSeeRoomAsync(services, RoomOf(stream, eventName), user, token, ct),
         };
-        if (!allowed) return Refuse("not-allowed");
-        // A subscription made with a visitor token stays a visitor's, even on a connection where an agent logged in.
-        var asVisitor = token is not null && stream is not NotifyUser && eventName != MyMessages;
-        return new(new StreamSubscription(session, subId, stream, eventName, asVisitor ? null : user?.Id, asVisitor ? token : null), null);
-    }
+
+    /// <summary>Rocket.Chat's own events of <c>stream-notify-room</c> in a livechat room: <c>&lt;rid&gt;/typing|user-activity|deleteMessage</c>.</summary>
+    static bool IsRoomEvent(string eventName) =>
+        eventName.Split('/') is [{ Length: > 0 }, "typing" or "user-activity" or "deleteMessage"];
 
     static string RoomOf(string stream, string eventName) => stream == NotifyRoom ? eventName.Split('/')[0] : eventName;
 
@@ -66,19 +86,18 @@ public static class StreamAccess
         return null;
     }
 
-    /// <summary>The visitor by its token, else the session's user by <see cref="RoomAccess.CanViewAsync"/>.</summary>
-    public static async Task<bool> CanSeeRoomAsync(DdpSession session, string rid, string? token, CancellationToken ct)
+    /// <summary>The visitor by its token, else <paramref name="user"/> by <see cref="RoomAccess.CanViewAsync"/>.</summary>
+    public static async Task<bool> CanSeeRoomAsync(IServiceProvider services, string rid, CurrentUser? user, string? token, CancellationToken ct)
     {
-        await using var scope = session.Scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<LivechatDb>();
+        var db = services.GetRequiredService<LivechatDb>();
         var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid, ct);
         if (room is null) return false;
         if (token is not null)
         {
             return room.VisitorToken == token;
         }
-        if (session.User is not { } user) return false;
+        if (user is null) return false;
         // Rocket.Chat lets only the visitor read stream-livechat-room; agents who may see the room read it here too.
-        return await RoomAccess.CanViewAsync(db, scope.ServiceProvider.GetRequiredService<PermissionStore>(), user, room, ct);
+        return await RoomAccess.CanViewAsync(db, services.GetRequiredService<PermissionStore>(), user, room, ct);
     }
 }

@@ -23,6 +23,38 @@ public sealed class StreamHub
 {
     readonly ConcurrentDictionary<(string Stream, string EventName), ConcurrentDictionary<StreamSubscription, byte>> _byEvent = new();
 
+    readonly ConcurrentDictionary<DdpSession, byte> _sessions = new();
+    readonly Dictionary<string, int> _connectionsByAddress = new(StringComparer.Ordinal);
+
+    /// <summary>Counts a new connection from <paramref name="address"/>; false (and not counted) when it has <paramref name="max"/> already.</summary>
+    public bool TryAddConnection(string address, int max)
+    {
+        lock (_connectionsByAddress)
+        {
+            var open = _connectionsByAddress.GetValueOrDefault(address);
+            if (open >= max) return false;
+            _connectionsByAddress[address] = open + 1;
+            return true;
+        }
+    }
+
+    public void RemoveConnection(string address)
+    {
+        lock (_connectionsByAddress)
+        {
+            // An address without connections leaves no entry behind.
+            if (_connectionsByAddress.GetValueOrDefault(address) <= 1) _connectionsByAddress.Remove(address);
+            else _connectionsByAddress[address]--;
+        }
+    }
+
+    /// <summary>The open sessions logged in as <paramref name="userId"/>.</summary>
+    public IEnumerable<DdpSession> SessionsOf(string userId) => _sessions.Keys.Where(s => s.LoginUserId == userId);
+
+    public void Open(DdpSession session) => _sessions.TryAdd(session, 0);
+
+    public void Close(DdpSession session) => _sessions.TryRemove(session, out _);
+
     /// <summary>Taken by <see cref="Add"/> and <see cref="Remove"/> (never by <see cref="Publish"/>), so that a set emptied and dropped by one cannot swallow the other's subscription.</summary>
     readonly Lock _changing = new();
 

@@ -61,6 +61,7 @@ public static class SettingDefinitions
         Int("Block_Multiple_Failed_Logins_Attempts_Until_Block_By_Ip", 50),
         new("Block_Multiple_Failed_Logins_Time_To_Unblock_By_Ip_In_Minutes", SettingType.Number, 5),
         Str("Block_Multiple_Failed_Logins_Ip_Whitelist", ""),
+        Int("Accounts_LoginExpiration", 90),
         Bool("Livechat_webhook_on_room_updated", false),
         // The website widget's configuration (livechat/config), with Rocket.Chat's defaults.
         Str("Livechat_title", "Rocket.Chat"),

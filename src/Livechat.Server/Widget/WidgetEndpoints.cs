@@ -82,18 +82,15 @@ public static partial class WidgetEndpoints
     }
 
     /// <summary>
-    /// The origin the page was requested from, without a trailing slash: scheme and Host, or X-Forwarded-Proto /
-    /// X-Forwarded-Host behind a proxy. Anything that is not a plain host[:port] falls back to the connection's host, so
-    /// a forged header cannot write script into the page.
+    /// The origin the page was requested from, without a trailing slash: the request's scheme and Host, which a configured
+    /// proxy's X-Forwarded-Proto / X-Forwarded-Host set (Http/ForwardedHeadersSetup.cs); nobody else's headers count.
+    /// Anything that is not a plain host[:port] becomes localhost, so a forged Host cannot write script into the page.
     /// </summary>
     public static string ServerUrl(HttpRequest request)
     {
-        var proto = request.Headers["X-Forwarded-Proto"].ToString().Split(',')[0].Trim().ToLowerInvariant();
-        if (proto is not ("http" or "https")) proto = request.Scheme;
-        var host = request.Headers["X-Forwarded-Host"].ToString().Split(',')[0].Trim();
-        if (!HostPattern().IsMatch(host)) host = request.Host.Value ?? "localhost";
+        var host = request.Host.Value ?? "localhost";
         if (!HostPattern().IsMatch(host)) host = "localhost";
-        return $"{proto}://{host}";
+        return $"{request.Scheme}://{host}";
     }
 
     [GeneratedRegex(@"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-]+)(:[0-9]{1,5})?$")]

@@ -119,10 +119,7 @@ public sealed class DdpClient : IAsyncDisposable
     /// </summary>
     public async Task AssertNoEventAsync(string stream, string? eventName = null, string? mentioning = null)
     {
-        // A ping's pong comes back after every message the server queued before it.
-        var id = $"p{Interlocked.Increment(ref _nextId)}";
-        await SendAsync(new { msg = "ping", id });
-        await NextAsync(m => (string?)m["msg"] == "pong" && (string?)m["id"] == id);
+        await PingPongAsync();
         Assert.DoesNotContain(_unclaimed, m => (string?)m["msg"] == "changed" && (string?)m["collection"] == stream
             && (eventName is null || (string?)m["fields"]?["eventName"] == eventName)
             && (mentioning is null || m.ToJsonString().Contains(mentioning, StringComparison.Ordinal)));
@@ -131,10 +128,26 @@ public sealed class DdpClient : IAsyncDisposable
     /// <summary>Every message received so far and not claimed by a wait (a ping's answer marks "so far"); they stay unclaimed.</summary>
     public async Task<IReadOnlyList<JsonObject>> ReceivedSoFarAsync()
     {
+        await PingPongAsync();
+        return [.. _unclaimed];
+    }
+
+    /// <summary>Every event of <paramref name="stream"/>/<paramref name="eventName"/> received before a ping's answer, claimed, as their <c>args</c>.</summary>
+    public async Task<List<JsonArray>> TakeEventsAsync(string stream, string eventName)
+    {
+        await PingPongAsync();
+        var events = _unclaimed.Where(m => (string?)m["msg"] == "changed" && (string?)m["collection"] == stream
+            && (string?)m["fields"]?["eventName"] == eventName).ToList();
+        _unclaimed.RemoveAll(events.Contains);
+        return events.Select(m => m["fields"]!["args"]!.AsArray()).ToList();
+    }
+
+    /// <summary>A ping's pong comes back after every message the server queued before it.</summary>
+    async Task PingPongAsync()
+    {
         var id = $"p{Interlocked.Increment(ref _nextId)}";
         await SendAsync(new { msg = "ping", id });
         await NextAsync(m => (string?)m["msg"] == "pong" && (string?)m["id"] == id);
-        return [.. _unclaimed];
     }
 
     async Task ReadAsync()
@@ -167,8 +180,9 @@ public sealed class DdpClient : IAsyncDisposable
             {
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
             }
-            catch (Exception e) when (e is WebSocketException or ObjectDisposedException)
+            catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException)
             {
+                // The server closed it meanwhile.
             }
         }
         await _stop.CancelAsync();

@@ -34,4 +34,31 @@ public sealed class CrossProcessStreamTests(PostgresServerFactory factory) : ICl
         Assert.Equal("from the first process", (string?)message[0]!["msg"]);
         Assert.Equal("updated", (string?)changed[0]);
     }
+
+    [Fact]
+    public async Task ALogoutAndARoleRemovalThroughOneProcessEndTheSessionsOfAnother()
+    {
+        var (room, _, _, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var admin = await factory.AdminAsync();
+        var manager = await factory.CreateUserAsync();
+        var other = await factory.CreateUserAsync();
+        (await admin.PostAsync("livechat/users/manager", new { username = manager.Username })).Ok();
+        (await admin.PostAsync("livechat/users/manager", new { username = other.Username })).Ok();
+        await using var second = factory.WithWebHostBuilder(_ => { });
+        await using var loggedOut = await DdpClient.ConnectAsync(second);
+        await using var demoted = await DdpClient.ConnectAsync(second);
+        await loggedOut.CallAsync("login", new { resume = manager.Api.Token });
+        await demoted.CallAsync("login", new { resume = other.Api.Token });
+        var logoutSub = (string)(await loggedOut.SubscribeAsUserAsync("stream-room-messages", rid))["subs"]![0]!;
+        var roleSub = (string)(await demoted.SubscribeAsUserAsync("stream-livechat-room", rid))["subs"]![0]!;
+
+        Assert.Equal(200, (await manager.Api.PostAsync("logout")).Code);
+        (await admin.DeleteAsync($"livechat/users/manager/{other.Id}")).Ok();
+        var ended = await loggedOut.NextAsync(m => (string?)m["msg"] == "nosub" && (string?)m["id"] == logoutSub);
+        var refused = await demoted.NextAsync(m => (string?)m["msg"] == "nosub" && (string?)m["id"] == roleSub);
+
+        Assert.Equal(403, (int)ended["error"]!["error"]!);
+        Assert.Equal("not-allowed", (string?)refused["error"]!["error"]);
+    }
 }

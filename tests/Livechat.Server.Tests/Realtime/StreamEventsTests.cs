@@ -158,6 +158,32 @@ public abstract class StreamEventsTests<TFactory>(TFactory factory) : IClassFixt
         Assert.Equal(spot - 1, await SpotAsync(token));
     }
 
+    [Fact]
+    public async Task AQueuedVisitorHearsOnlyOfItsOwnSpotChangingNotOfEachVisitorBehindIt()
+    {
+        var first = await factory.OpenQueuedRoomAsync();
+        var (rid, token) = (first.Str("_id"), first.GetProperty("v").Str("token"));
+        await using var visitor = await DdpClient.ConnectAsync(factory);
+        await visitor.SubscribeAsVisitorAsync("stream-livechat-room", rid, token);
+        var second = await factory.OpenQueuedRoomAsync();
+        await using var behind = await DdpClient.ConnectAsync(factory);
+        await behind.SubscribeAsVisitorAsync("stream-livechat-room", second.Str("_id"), second.GetProperty("v").Str("token"));
+        for (var i = 0; i < 4; i++) await factory.OpenQueuedRoomAsync();
+        var agent = await factory.CreateAgentAsync();
+        var inquiry = (await agent.Api.GetAsync("livechat/inquiries.queued?count=100")).Ok().Json.GetProperty("inquiries").EnumerateArray()
+            .First(i => i.Str("rid") == rid).Str("_id");
+        var behindSpot = await SpotAsync(second.GetProperty("v").Str("token"));
+
+        // Once the visitor behind has heard that it moved up, every earlier queue event has been handled.
+        (await agent.Api.PostAsync("livechat/inquiries.take", new { inquiryId = inquiry })).Ok();
+        await behind.NextEventAsync("stream-livechat-room", second.Str("_id"), a => (string?)a[0]?["type"] == "queueData"
+            && (int)a[0]!["data"]!["spot"]! == behindSpot - 1);
+        var spots = (await visitor.TakeEventsAsync("stream-livechat-room", rid)).Where(a => (string?)a[0]?["type"] == "queueData").ToList();
+
+        // Five visitors joined behind it: at most the one message that first told it its spot (before: one per join).
+        Assert.InRange(spots.Count, 0, 1);
+    }
+
     async Task<int> SpotAsync(string token) =>
         (await factory.Anonymous().GetAsync($"livechat/config?token={token}")).Ok().Json
             .GetProperty("config").GetProperty("queueInfo").GetProperty("spot").GetInt32();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Livechat.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Xunit.Abstractions;
 
 namespace Livechat.Server.Tests.Security;
@@ -64,6 +65,65 @@ public abstract class FuzzTests<TFactory>(TFactory factory, ITestOutputHelper ou
             File.WriteAllLines(report, failures);
         }
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases failed:\n" + string.Join("\n", failures.Take(60)));
+    }
+
+    /// <summary>
+    /// The realtime side: subscriptions no caller may hold (malformed, unknown or over-long event names, rooms and user
+    /// streams of others, foreign or mistyped visitor tokens), from an anonymous socket, the visitor's and a
+    /// not-serving agent's, each refused with a <c>nosub</c> carrying a Meteor.Error; the socket keeps answering.
+    /// </summary>
+    [Fact]
+    public async Task MalformedDdpSubscriptionsAreRefusedWithMeteorErrors()
+    {
+        var world = await MatrixWorld.CreateAsync(factory);
+        var (otherRoom, _, _, _) = await factory.CreateServedRoomAsync();
+        var token = world.VisitorToken;
+        await using var host = factory.WithWebHostBuilder(b => b.UseSetting("Realtime:MessageBurst", "100000"));
+        var rid = world.RoomId;
+        var stranger = world.Users[Role.AgentNotServing];
+        string[] names =
+        [
+            "", new string('r', 201), $"{rid}/webrtc", $"{rid}/typing/extra", "/typing", $"{rid}/", "typing", $"{otherRoom.Str("_id")}",
+            $"{otherRoom.Str("_id")}/typing", "__my_messages__/x", $"{world.Users[Role.AgentServing].Id}/rooms-changed",
+            $"{world.Users[Role.AgentServing].Id}/notification", "\u0000", "💬/typing", "../" + rid, rid.ToUpperInvariant(),
+        ];
+        object?[] extras =
+        [
+            null, new { useCollection = false, args = Array.Empty<object>() },
+            new { useCollection = false, args = new[] { new { token, visitorToken = token } } },
+            new { useCollection = false, args = new object[] { new { token = 42 } } }, "token", 7,
+        ];
+        string[] streams = ["stream-room-messages", "stream-notify-room", "stream-livechat-room", "stream-notify-user", "stream-nope"];
+        var failures = new List<string>();
+        var count = 0;
+        foreach (var caller in new[] { Role.Anonymous, Role.Visitor, Role.AgentNotServing })
+        {
+            await using var ddp = await DdpClient.ConnectAsync(host);
+            if (caller == Role.AgentNotServing) await ddp.CallAsync("login", new { resume = stranger.Token });
+            foreach (var stream in streams)
+            {
+                foreach (var name in names)
+                {
+                    foreach (var extra in extras)
+                    {
+                        // The visitor's token opens its own room's streams: no name here is one of them.
+                        var answer = extra is null ? await ddp.SubscribeAsync(stream, name) : await ddp.SubscribeAsync(stream, name, extra);
+                        count++;
+                        var error = answer["error"] as System.Text.Json.Nodes.JsonObject;
+                        if ((string?)answer["msg"] != "nosub" || error?["error"] is null || error["message"] is null
+                            || (string?)error["errorType"] != "Meteor.Error")
+                        {
+                            failures.Add($"{caller} {stream} {Shorten(name)} {JsonSerializer.Serialize(extra)} → {answer.ToJsonString()}");
+                        }
+                    }
+                }
+            }
+            await ddp.SendAsync(new { msg = "ping", id = "alive" });
+            await ddp.NextAsync(m => (string?)m["msg"] == "pong" && (string?)m["id"] == "alive");
+        }
+
+        output.WriteLine($"{count} DDP subscriptions refused");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {count} subscriptions were not refused as they should be:\n" + string.Join("\n", failures.Take(40)));
     }
 
     static string? Problem(FuzzCase fuzz, int status, string body, bool changed)

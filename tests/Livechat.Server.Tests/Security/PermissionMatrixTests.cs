@@ -121,6 +121,53 @@ public abstract class PermissionMatrixTests<TFactory>(TFactory factory) : IClass
         }
     }
 
+    /// <summary>
+    /// The realtime column of the matrix: who may subscribe to the served room's messages over DDP, and that every
+    /// such subscription ends (<c>nosub</c>, Meteor's logged-out error) when the login it was made with is logged out.
+    /// </summary>
+    [Fact]
+    public async Task EveryRoleSubscribesToTheRoomAsTheMatrixSaysAndLosesItWithItsLogin()
+    {
+        var world = await MatrixWorld.CreateAsync(factory);
+        var expected = new Dictionary<Role, bool>
+        {
+            [Role.Anonymous] = false, [Role.User] = false, [Role.AgentServing] = true, [Role.AgentNotServing] = false,
+            [Role.Monitor] = true, [Role.Manager] = true, [Role.Admin] = true, [Role.Visitor] = true,
+        };
+        var failures = new List<string>();
+        var open = new List<(Role Role, DdpClient Ddp, string Token, string SubId)>();
+        try
+        {
+            foreach (var role in Enum.GetValues<Role>())
+            {
+                var ddp = await DdpClient.ConnectAsync(factory);
+                var token = await world.FreshTokenAsync(role);
+                if (token is not null) await ddp.CallAsync("login", new { resume = token });
+                var answer = role == Role.Visitor
+                    ? await ddp.SubscribeAsVisitorAsync("stream-room-messages", world.RoomId, world.VisitorToken)
+                    : await ddp.SubscribeAsUserAsync("stream-room-messages", world.RoomId);
+                var ready = (string?)answer["msg"] == "ready";
+                if (ready != expected[role]) failures.Add($"{role}: {answer.ToJsonString()}");
+                if (ready && token is not null) open.Add((role, ddp, token, (string)answer["subs"]![0]!));
+                else await ddp.DisposeAsync();
+            }
+            foreach (var (role, ddp, token, subId) in open)
+            {
+                var logout = new HttpRequestMessage(HttpMethod.Post, "/api/v1/logout");
+                world.Authenticate(logout, role, token);
+                using var response = await factory.CreateClient().SendAsync(logout);
+                var nosub = await ddp.NextAsync(m => (string?)m["msg"] == "nosub" && (string?)m["id"] == subId);
+                if ((int?)nosub["error"]?["error"] != 403) failures.Add($"{role} after logout: {nosub.ToJsonString()}");
+            }
+        }
+        finally
+        {
+            foreach (var (_, ddp, _, _) in open) await ddp.DisposeAsync();
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     static string? Mismatch(string cell, int status, string body, MatrixWorld world, Role role)
     {
         var (expectedStatus, check) = cell switch

@@ -25,21 +25,27 @@ public abstract class WidgetEndpointsTests<TFactory>(TFactory factory) : IClassF
     public async Task IndexInjectsTheOriginThePageWasRequestedFrom()
     {
         var api = Widget();
+        // A second server on the same database that trusts the proxy at 10.9.9.9; requests come from that socket address.
+        var proxy = factory.WithWebHostBuilder(b => b.UseSetting("Widget:Path", _folder)
+            .UseSetting("ForwardedHeaders:KnownProxies:0", "10.9.9.9")).From("10.9.9.9");
+        static HttpRequestMessage Forwarded(params (string Name, string Value)[] headers)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/livechat");
+            foreach (var (name, value) in headers) request.Headers.Add(name, value);
+            return request;
+        }
 
         var direct = await api.GetAsync("/livechat");
-        var proxied = await api.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/livechat")
-        {
-            Headers = { { "X-Forwarded-Proto", "https" }, { "X-Forwarded-Host", "chat.example.com" } },
-        });
-        var forged = await api.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/livechat")
-        {
-            Headers = { { "X-Forwarded-Host", "x';alert(1);'" } },
-        });
+        var spoofed = await api.SendAsync(Forwarded(("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "chat.example.com")));
+        var proxied = await proxy.SendAsync(Forwarded(("X-Forwarded-For", "198.51.100.7"), ("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "chat.example.com")));
+        var forged = await proxy.SendAsync(Forwarded(("X-Forwarded-For", "198.51.100.7"), ("X-Forwarded-Host", "x';alert(1);'")));
 
         Assert.Equal(200, direct.Code);
         Assert.Equal("text/html; charset=utf-8", direct.ContentHeaders!.ContentType!.ToString());
         Assert.Equal("""<!doctype html><html><head></head><body><script> SERVER_URL = 'http://localhost'; </script><script src="livechat/bundle.js"></script></body></html>""",
             direct.Body);
+        // Only a configured proxy names the origin; a direct caller's forwarding headers are ignored.
+        Assert.Contains("SERVER_URL = 'http://localhost';", spoofed.Body);
         Assert.Contains("SERVER_URL = 'https://chat.example.com';", proxied.Body);
         Assert.Contains("SERVER_URL = 'http://localhost';", forged.Body);
         Assert.False(direct.Headers.Contains("X-Frame-Options"));

@@ -6,7 +6,9 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-namespace Livechat.Server.Tests.Infrastructure;
+using Livechat.Server.Tests.Infrastructure;
+
+namespace Livechat.Server.Tests.Operations;
 
 /// <summary>
 /// The server on a database of <typeparamref name="TDatabase"/>, with OpenTelemetry's in-memory exporters added to its

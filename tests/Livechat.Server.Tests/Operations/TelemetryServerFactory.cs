@@ -1,12 +1,11 @@
 using System.Diagnostics;
+using Livechat.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-
-using Livechat.Server.Tests.Infrastructure;
 
 namespace Livechat.Server.Tests.Operations;
 

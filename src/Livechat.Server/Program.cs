@@ -3,11 +3,11 @@ using Livechat.Server.Auth;
 using Livechat.Server.Workspace;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
-using Livechat.Server.Demo;
 using Livechat.Server.Events;
 using Livechat.Server.Departments;
 using Livechat.Server.Messages;
 using Livechat.Server.Http;
+using Livechat.Server.Operations;
 using Livechat.Server.Idempotency;
 using Livechat.Server.Methods;
 using Livechat.Server.Priorities;
@@ -22,16 +22,22 @@ using Livechat.Server.Users;
 using Livechat.Server.Webhooks;
 using Livechat.Server.Widget;
 using Livechat.Server.Visitors;
-using Scalar.AspNetCore;
+
+// No command serves HTTP; `seed`, `migrate`, `admin reset-password`, `backup` and `--help` are in Operations/Commands.cs.
+var commandLine = Commands.Parse(args);
+if (commandLine.ExitCode is { } answered) return answered;   // --help, --version or a bad argument
 
 // Configuration defaults and static files ship next to the binaries, whatever directory the server starts in.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = commandLine.HostArgs, ContentRootPath = AppContext.BaseDirectory });
 
 builder.WebHost.UseLivechatAddress(builder.Configuration);
 builder.Services.HideRequestUrls();  // they can carry visitor tokens; UseRequestLog writes masked ones
+builder.Services.AddLivechatOptions(builder.Configuration);   // typed, checked before the server starts
+builder.Services.AddLivechatTelemetry(builder.Configuration); // OpenTelemetry; exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
+builder.Services.AddLivechatHealthChecks();
 builder.Services.AddLivechatDb(builder.Configuration);
 builder.Services.AddHostedService<Seeding>();
-builder.Services.AddLimits(builder.Configuration);
+builder.Services.AddLimits();
 builder.Services.AddTrustedProxies(builder.Configuration);   // ForwardedHeaders:KnownProxies / KnownNetworks, none by default
 builder.Services.AddRocketChatAuthentication();
 builder.Services.AddLivechatJson();
@@ -64,8 +70,9 @@ app.UseRocketChatRateLimiter();      // 429 after both, so api-bypass-rate-limit
 app.UseIdempotencyKeys();            // Idempotency-Key: at most once per key and caller
 
 app.MapOpenApi();
-app.MapScalarApiReference("/docs");
+app.MapLivechatDocs();               // Scalar at /docs: in Development, or with Docs:Enabled=true
 app.MapServer();
+app.MapLivechatHealthChecks();       // /health/live, /health/ready
 app.MapAuth();
 app.MapUsers();
 app.MapRoles();
@@ -90,9 +97,4 @@ app.MapWidgetApi();
 app.MapFallbackToNotFoundEnvelope();
 app.MapConsole();                    // the agent workspace at /, index.html for any other path
 
-if (DemoSeed.IsSeedCommand(args))
-{
-    return await DemoSeed.RunAsync(app, args);     // `seed --rooms N`: fill the database, then exit
-}
-await app.RunAsync();
-return 0;
+return await commandLine.RunAsync(app);   // the server (options checked first), or the command

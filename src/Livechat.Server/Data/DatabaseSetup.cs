@@ -12,9 +12,9 @@ public static class DatabaseSetup
     public static bool IsPostgres(IConfiguration config) =>
         string.Equals(config["Database:Provider"], "Postgres", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The configured connection string, or the provider's default.</summary>
+    /// <summary>The configured connection string, or SQLite's default (PostgreSQL has none: the options check stops the start without it).</summary>
     public static string ConnectionString(IConfiguration config) =>
-        config.GetConnectionString("Livechat") ?? (IsPostgres(config) ? "Host=localhost;Database=livechat;Username=postgres" : DefaultSqlite);
+        config.GetConnectionString("Livechat") is { Length: > 0 } given ? given : IsPostgres(config) ? "" : DefaultSqlite;
 
     /// <summary>"Database:Provider" = Sqlite (default) | Postgres; "ConnectionStrings:Livechat" = the connection string.</summary>
     public static IServiceCollection AddLivechatDb(this IServiceCollection services, IConfiguration config)

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
+using Livechat.Server.Operations;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Livechat.Server.Data;
@@ -23,13 +25,17 @@ sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInterceptor,
     async Task EnterAsync(DbConnection connection, CancellationToken ct)
     {
         if (_holders.ContainsKey(connection)) return;
+        var started = Stopwatch.GetTimestamp();
         if (await _gate.WaitAsync(MaxWait, ct)) _holders[connection] = true;
+        Telemetry.WriteLockWait.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     void Enter(DbConnection connection)
     {
         if (_holders.ContainsKey(connection)) return;
+        var started = Stopwatch.GetTimestamp();
         if (_gate.Wait(MaxWait)) _holders[connection] = true;
+        Telemetry.WriteLockWait.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     void Leave(DbConnection? connection)

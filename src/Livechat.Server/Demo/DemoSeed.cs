@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Livechat.Server.Auth;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
@@ -27,16 +26,10 @@ public static class DemoSeed
     public const string AgentPassword = "agent-pass";
     const int MessagesPerRoom = 3;
 
-    public static bool IsSeedCommand(string[] args) => args.Length > 0 && args[0] == "seed";
-
-    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    /// <summary>Seeds <paramref name="rooms"/> rooms into the migrated database of <paramref name="app"/> (the <c>seed</c> command).</summary>
+    public static async Task<int> RunAsync(WebApplication app, int rooms)
     {
-        var rooms = args.SkipWhile(a => a != "--rooms").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(10_000);
         var clock = Stopwatch.StartNew();
-        foreach (var startup in app.Services.GetServices<IHostedService>().OfType<Seeding>())
-        {
-            await startup.StartAsync(CancellationToken.None);
-        }
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LivechatDb>();
         if (await db.Rooms.AnyAsync())
@@ -199,8 +192,20 @@ public static class DemoSeed
             await BulkInsert.InsertAsync(db, inquiries);
             await BulkInsert.InsertAsync(db, roomTags);
             await BulkInsert.InsertAsync(db, roomFields);
-            Console.WriteLine($"  {start + size} rooms ({elapsed.Elapsed.TotalSeconds:F0} s)");
+            Progress($"  {start + size} of {count} rooms ({elapsed.Elapsed.TotalSeconds:F0} s)", done: start + size == count);
         }
+    }
+
+    /// <summary>On a terminal one line rewritten in place; redirected (a log, bench/run.sh), one line per step.</summary>
+    static void Progress(string line, bool done)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            Console.WriteLine(line);
+            return;
+        }
+        Console.Write("\r" + line);
+        if (done) Console.WriteLine();
     }
 
     static (Visitor, LivechatRoom) NewRoom(World world, Random random, int i)

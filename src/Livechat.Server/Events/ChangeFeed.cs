@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Livechat.Server.Operations;
 
 namespace Livechat.Server.Events;
 
@@ -83,6 +84,8 @@ public sealed partial class ChangeFeed(ILogger<ChangeFeed> logger) : IChangeFeed
             {
                 foreach (var change in changes)
                 {
+                    // A full buffer drops its oldest event to take this one.
+                    if (subscription.Channel.Reader.Count >= BufferSize) Telemetry.ChangeFeedDropped.Add(1);
                     if (!subscription.Channel.Writer.TryWrite(change)) continue;
                     if (subscription.Channel.Reader.Count >= BufferSize && Interlocked.Exchange(ref subscription.Warned, 1) == 0)
                     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace Livechat.Server.Http;
 
@@ -59,10 +60,16 @@ public sealed class Limits(long maxRequestBodyBytes)
         $"The value of {key} is longer than {MaxCustomFieldValueLength} characters");
 }
 
+/// <summary><c>Limits:*</c>, bound and checked at start (Operations/LivechatOptions.cs).</summary>
+public sealed class LimitsOptions
+{
+    public long MaxRequestBodyBytes { get; set; } = Limits.DefaultMaxRequestBodyBytes;
+}
+
 public static class RequestBodyLimit
 {
-    public static IServiceCollection AddLimits(this IServiceCollection services, IConfiguration config) =>
-        services.AddSingleton(new Limits(config.GetValue("Limits:MaxRequestBodyBytes", Limits.DefaultMaxRequestBodyBytes)));
+    public static IServiceCollection AddLimits(this IServiceCollection services) =>
+        services.AddSingleton(sp => new Limits(sp.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBodyBytes));
 
     /// <summary>
     /// A body announced larger than the limit answers the 413 envelope before anything reads it; the server's own

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Scalar.AspNetCore;
 
 namespace Livechat.Server.Http;
 
@@ -8,8 +10,27 @@ namespace Livechat.Server.Http;
 /// described where a client meets them: <c>If-Match</c>/<c>ETag</c>, <c>Idempotency-Key</c>, the audit log, the
 /// <c>room.updated</c> webhook and its deliveries, <c>Prefer: return=representation</c> and <c>?dryRun=true</c>.
 /// </summary>
+/// <summary><c>Docs:Enabled</c>: the Scalar reference at <c>/docs</c>; unset, it is on in Development only.</summary>
+public sealed class DocsOptions
+{
+    public bool? Enabled { get; set; }
+}
+
 public static class OpenApiSetup
 {
+    /// <summary>
+    /// The interactive reference at <c>/docs</c> when wanted (<see cref="DocsOptions"/>); <c>/openapi/v1.json</c> is
+    /// mapped by <c>MapOpenApi</c> and stays public either way.
+    /// </summary>
+    public static IEndpointRouteBuilder MapLivechatDocs(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<DocsOptions>>().Value.Enabled ?? app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference("/docs");
+        }
+        return app;
+    }
+
     const string Overview = """
         A Rocket.Chat-compatible Omnichannel Livechat server. Authenticate with `X-User-Id` and `X-Auth-Token` from
         `POST /api/v1/login`.

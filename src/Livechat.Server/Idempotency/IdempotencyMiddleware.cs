@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Operations;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 
@@ -200,6 +201,7 @@ public static class IdempotencyMiddleware
         if (stored.ETag is not null) response.Headers.ETag = stored.ETag;
         if (stored.PreferenceApplied is not null) response.Headers["Preference-Applied"] = stored.PreferenceApplied;
         response.Headers["Idempotent-Replayed"] = "true";
+        Telemetry.IdempotencyReplays.Add(1);
         await response.WriteAsync(stored.Body ?? "", context.RequestAborted);
     }
 

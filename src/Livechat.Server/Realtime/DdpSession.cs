@@ -9,6 +9,7 @@ using Livechat.Server.Auth;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Methods;
+using Livechat.Server.Operations;
 
 namespace Livechat.Server.Realtime;
 
@@ -85,6 +86,7 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, _closed.Token);
         var writer = WriteLoopAsync(linked.Token);
         hub.Open(this);
+        Telemetry.RealtimeSessions.Add(1);
         try
         {
             // Meteor greets every socket with its server id before anything else.
@@ -99,6 +101,7 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
         {
             await _closed.CancelAsync();
             hub.Close(this);
+            Telemetry.RealtimeSessions.Add(-1);
             foreach (var subscription in _subscriptions.Values) hub.Remove(subscription);
             _subscriptions.Clear();
             _outbox.Writer.TryComplete();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Livechat.Server.Methods;
+using Livechat.Server.Operations;
 
 namespace Livechat.Server.Realtime;
 
@@ -61,7 +62,7 @@ public sealed class StreamHub
     {
         lock (_changing)
         {
-            _byEvent.GetOrAdd((subscription.Stream, subscription.EventName), _ => new()).TryAdd(subscription, 0);
+            if (_byEvent.GetOrAdd((subscription.Stream, subscription.EventName), _ => new()).TryAdd(subscription, 0)) Telemetry.RealtimeSubscriptions.Add(1);
         }
     }
 
@@ -71,7 +72,7 @@ public sealed class StreamHub
         lock (_changing)
         {
             if (!_byEvent.TryGetValue(key, out var set)) return;
-            set.TryRemove(subscription, out _);
+            if (set.TryRemove(subscription, out _)) Telemetry.RealtimeSubscriptions.Add(-1);
             if (set.IsEmpty) _byEvent.TryRemove(key, out _);
         }
     }

@@ -22,7 +22,7 @@ public static class RoomEndpoints
         group.MapGet("/rooms.info", Info).RequireRocketChatAuth();
         group.MapPost("/livechat/room.close", CloseByVisitor);
         group.MapPost("/livechat/room.closeByUser", CloseByUser).RequirePermission(Permissions.CloseLivechatRoom);
-        group.MapPost("/livechat/room.saveInfo", SaveInfo.HandleAsync).RequirePermission(Permissions.ViewLRoom);
+        group.MapPost("/livechat/room.saveInfo", SaveInfo.HandleAsync).RequirePermission(Permissions.ViewLRoom).AddEndpointFilter(SaveInfo.CountOutcomeAsync);
         return app;
     }
 

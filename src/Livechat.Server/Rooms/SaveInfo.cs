@@ -3,6 +3,7 @@ using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Messages;
+using Livechat.Server.Operations;
 using Livechat.Server.Priorities;
 using Livechat.Server.Settings;
 using Livechat.Server.Slas;
@@ -35,6 +36,22 @@ public static class SaveInfo
             ("priorityId", Schema.String().OrNull()),
             ("slaId", Schema.String().OrNull())).Requires("_id")))
         .Requires("guestData", "roomData");
+
+    /// <summary>Counts each answer of <see cref="HandleAsync"/> by result in <see cref="Telemetry.SaveInfoOutcomes"/>.</summary>
+    public static async ValueTask<object?> CountOutcomeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context);
+        var outcome = (result is INestedHttpResult nested ? nested.Result : result) switch
+        {
+            Ok<SaveInfoDryRun> => "dry_run",
+            ApiError { StatusCode: StatusCodes.Status412PreconditionFailed } => "modified",
+            ApiError { StatusCode: StatusCodes.Status403Forbidden } => "forbidden",
+            ApiError => "invalid",
+            _ => "saved",
+        };
+        Telemetry.SaveInfoOutcomes.Add(1, new KeyValuePair<string, object?>("result", outcome));
+        return result;
+    }
 
     public static async Task<Results<Ok<SuccessResponse>, Ok<SaveInfoRepresentation>, Ok<SaveInfoDryRun>, ApiError>> HandleAsync(
         JsonBody body, HttpContext http, CurrentUser caller, LivechatDb db, PermissionStore permissions, SettingsStore settings,

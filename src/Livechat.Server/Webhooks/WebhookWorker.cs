@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Threading.Channels;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Operations;
 using Livechat.Server.Rooms;
 using Livechat.Server.Settings;
 using Microsoft.EntityFrameworkCore;
@@ -95,7 +97,9 @@ public sealed partial class WebhookWorker(
                 await db.SaveChangesAsync(ct);
                 return true;
             }
+            var started = Stopwatch.GetTimestamp();
             outcome = await SendAsync(url, message.Payload, timeoutMs, ct);
+            Telemetry.RecordWebhook(message.Type, outcome.Delivered, outcome.Retry, Stopwatch.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

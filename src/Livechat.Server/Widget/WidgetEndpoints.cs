@@ -3,8 +3,15 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Options;
 
 namespace Livechat.Server.Widget;
+
+/// <summary><c>Widget:Path</c>: another copy of the widget's <c>build/</c> folder (empty: the one next to the binaries).</summary>
+public sealed class WidgetOptions
+{
+    public string Path { get; set; } = "";
+}
 
 /// <summary>
 /// Serves the official website widget (<c>@rocket.chat/livechat</c>'s <c>build/</c>, copied next to the binaries at
@@ -33,12 +40,12 @@ public static partial class WidgetEndpoints
     static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     /// <summary>Where the widget's files are: <c>Widget:Path</c>, by default <c>livechat-widget/</c> next to the binaries.</summary>
-    public static string WidgetFolder(IConfiguration config) =>
+    public static string WidgetFolder(IOptions<WidgetOptions> options) =>
         // Without a trailing separator, which would make File's containment check refuse every asset.
-        Path.TrimEndingDirectorySeparator(config["Widget:Path"] is { Length: > 0 } path ? Path.GetFullPath(path, AppContext.BaseDirectory)
+        Path.TrimEndingDirectorySeparator(options.Value.Path is { Length: > 0 } path ? Path.GetFullPath(path, AppContext.BaseDirectory)
             : Path.Combine(AppContext.BaseDirectory, "livechat-widget"));
 
-    static async Task<Results<ContentHttpResult, RedirectHttpResult>> Index(HttpContext http, IConfiguration config, CancellationToken ct)
+    static async Task<Results<ContentHttpResult, RedirectHttpResult>> Index(HttpContext http, IOptions<WidgetOptions> config, CancellationToken ct)
     {
         if (http.Request.Path.Value?.EndsWith('/') == true)
         {
@@ -57,7 +64,7 @@ public static partial class WidgetEndpoints
         return TypedResults.Content(html.Replace("<body>", script, StringComparison.Ordinal), "text/html; charset=utf-8", Encoding.UTF8);
     }
 
-    static Results<PhysicalFileHttpResult, RedirectHttpResult, ContentHttpResult> File(string? file, HttpRequest request, IConfiguration config)
+    static Results<PhysicalFileHttpResult, RedirectHttpResult, ContentHttpResult> File(string? file, HttpRequest request, IOptions<WidgetOptions> config)
     {
         if (string.IsNullOrEmpty(file))
         {

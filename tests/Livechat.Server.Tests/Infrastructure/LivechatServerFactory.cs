@@ -31,6 +31,7 @@ public abstract class LivechatServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Settings:API_Enable_Rate_Limiter", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Diagnostics:DbRoundTripsHeader", "true");
+        builder.UseSetting("Docs:Enabled", "true");   // off by default outside Development; the matrix and header tests read /docs
     }
 
     public ApiClient Anonymous() => new(CreateClient());

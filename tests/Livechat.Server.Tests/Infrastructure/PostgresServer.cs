@@ -40,6 +40,17 @@ public static class PostgresServer
         {
             return given;
         }
+        var (connection, stop) = StartPrivate();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop();
+        return connection;
+    }
+
+    /// <summary>
+    /// A private server of its own (whatever <c>LIVECHAT_TEST_POSTGRES</c> says), for a test that stops it: its admin
+    /// connection string, and the action that stops it at once (<c>pg_ctl stop -m immediate</c>) and removes its folder.
+    /// </summary>
+    public static (string AdminConnection, Action Stop) StartPrivate()
+    {
         var bin = Directory.GetDirectories("/usr/lib/postgresql").OrderDescending()
             .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
             ?? throw new InvalidOperationException("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin: install the postgresql package, or set LIVECHAT_TEST_POSTGRES.");
@@ -63,8 +74,10 @@ public static class PostgresServer
         {
             throw new InvalidOperationException($"{e.Message}\n{File.ReadAllText($"{dir}/log")}", e);
         }
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(bin, dir, asRoot);
-        return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true";
+        var stopped = 0;
+        return ($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true",
+            () => { if (Interlocked.Exchange(ref stopped, 1) == 0) Stop(bin, dir, asRoot); }
+        );
     }
 
     static void Stop(string bin, string dir, bool asRoot)

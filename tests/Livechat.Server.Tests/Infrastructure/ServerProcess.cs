@@ -112,16 +112,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(ServerDatabase database, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetTempPath(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Livechat.Server.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        var start = Dotnet("--urls", $"http://127.0.0.1:{port}");
         var env = start.Environment;
         env["Database__Provider"] = database.Provider;
         env["ConnectionStrings__Livechat"] = database.ConnectionString;
@@ -145,6 +136,58 @@ public sealed class ServerProcess : IAsyncDisposable
         var server = new ServerProcess(process, output, port);
         await server.WaitUntilReadyAsync();
         return server;
+    }
+
+    /// <summary><c>dotnet Livechat.Server.dll &lt;arguments&gt;</c> from the temporary folder, its output captured.</summary>
+    static ProcessStartInfo Dotnet(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetTempPath(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Livechat.Server.dll"));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        return start;
+    }
+
+    public sealed record CommandResult(int ExitCode, string Output, string Errors);
+
+    /// <summary>
+    /// <c>dotnet Livechat.Server.dll &lt;arguments&gt;</c> run to its end (at most 2 minutes) with the configuration
+    /// <see cref="StartAsync"/> gives a server (on <paramref name="database"/> when given), and what it wrote.
+    /// </summary>
+    public static async Task<CommandResult> RunAsync(ServerDatabase? database, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var start = Dotnet(arguments);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ADMIN_USERNAME"] = LivechatServerFactory.AdminUsername;
+        start.Environment["ADMIN_PASS"] = LivechatServerFactory.AdminPassword;
+        if (database is not null)
+        {
+            start.Environment["Database__Provider"] = database.Provider;
+            start.Environment["ConnectionStrings__Livechat"] = database.ConnectionString;
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet Livechat.Server.dll {string.Join(' ', arguments)} ran for more than 2 minutes");
+        }
+        return new CommandResult(process.ExitCode, await output, await errors);
     }
 
     /// <summary><c>GET /api/info</c> answers once migrations and seeding are done.</summary>

@@ -82,6 +82,8 @@ public static class PermissionMatrix
         // Server, documents, fallback
         Everyone("GET", "/api/info", "/api/info", null, """200 {"version":"0.1.0","success":true}"""),
         Everyone("GET", "/health", "/health", null, "200~OK"),
+        Everyone("*", "/health/live", "/health/live", null, """200 {"status":"Healthy","checks":{}}""") with { NoFuzz = "takes no input" },
+        Everyone("*", "/health/ready", "/health/ready", null, """200 {"status":"Healthy","checks":{"database":"Healthy","outbox":"Healthy"}}""") with { NoFuzz = "takes no input" },
         Everyone("GET", "/openapi/{documentName}.json", "/openapi/v1.json", null, "200~\"openapi\"") with { NoFuzz = "generated document, takes no input" },
         Everyone("GET", "/docs/{documentName?}", "/docs", null, "200~<html") with { NoFuzz = "static page" },
         Everyone("GET", "/docs/scalar.js", "/docs/scalar.js", null, "200~") with { NoFuzz = "static file" },

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using Livechat.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Livechat.Server.Tests.Operations;
+
+/// <summary>
+/// The server on a database of <typeparamref name="TDatabase"/>, with OpenTelemetry's in-memory exporters added to its
+/// own tracer, meter and logger providers (logs at Debug, gauges counted every second). Activity sources and meters are
+/// process-wide, so <see cref="Spans"/> and <see cref="Metrics"/> also hold what servers of other test classes record.
+/// </summary>
+public sealed class TelemetryServerFactory<TDatabase> : LivechatServerFactory where TDatabase : LivechatServerFactory, new()
+{
+    readonly TDatabase _database = new();   // owns (and finally removes) the database; its own server never starts
+
+    public override string Provider => _database.Provider;
+
+    protected override string ConnectionString => _database.DatabaseConnectionString;
+
+    public List<Activity> Spans { get; } = [];
+    public List<MetricSnapshot> Metrics { get; } = [];
+    public List<LogRecord> Logs { get; } = [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Logging:LogLevel:Default", "Debug");
+        builder.UseSetting("Telemetry:GaugeIntervalSeconds", "1");
+        builder.ConfigureServices(services => services
+            .ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans))
+            .ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(Metrics))
+            .ConfigureOpenTelemetryLoggerProvider(l => l.AddInMemoryExporter(Logs)));
+    }
+
+    /// <summary>Every metric as exported now (cumulative totals since the start).</summary>
+    public List<MetricSnapshot> CollectMetrics()
+    {
+        lock (Metrics)
+        {
+            Metrics.Clear();
+            Services.GetRequiredService<MeterProvider>().ForceFlush();
+            return [.. Metrics];
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        _database.Dispose();
+    }
+}

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using IPNetwork = System.Net.IPNetwork;
 
 namespace Livechat.Server.Http;
@@ -15,10 +16,10 @@ public static class ForwardedHeadersSetup
 {
     public static IServiceCollection AddTrustedProxies(this IServiceCollection services, IConfiguration config)
     {
-        var proxies = Parse(config, "ForwardedHeaders:KnownProxies", text => IPAddress.TryParse(text, out var ip) ? ip : null);
-        var networks = Parse(config, "ForwardedHeaders:KnownNetworks", text => IPNetwork.TryParse(text, out var net) ? net : (IPNetwork?)null);
-        return services.Configure<ForwardedHeadersOptions>(o =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure(o =>
         {
+            var proxies = Parse(config, "ForwardedHeaders:KnownProxies", text => IPAddress.TryParse(text, out var ip) ? ip : null);
+            var networks = Parse(config, "ForwardedHeaders:KnownNetworks", text => IPNetwork.TryParse(text, out var net) ? net : (IPNetwork?)null);
             // With no known proxy and no known network the middleware would trust every caller, so then it reads nothing.
             o.ForwardedHeaders = proxies.Count + networks.Count == 0 ? ForwardedHeaders.None : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             // The framework trusts loopback by default; here only what is configured counts.
@@ -28,12 +29,13 @@ public static class ForwardedHeadersSetup
             o.ForwardLimit = null;
             foreach (var proxy in proxies) o.KnownProxies.Add(proxy);
             foreach (var network in networks) o.KnownIPNetworks.Add(network!.Value);
-        });
+        }).ValidateOnStart();   // a wrong address stops the server with one line naming the key (Operations/Commands.cs)
+        return services;
     }
 
     static List<T> Parse<T>(IConfiguration config, string key, Func<string, T?> parse) =>
         (config.GetSection(key).Get<string[]>() ?? []).Select(text => parse(text.Trim())
-            ?? throw new InvalidOperationException($"{key}: \"{text}\" is not a valid value")).ToList();
+            ?? throw new OptionsValidationException(key, typeof(ForwardedHeadersOptions), [$"{key}: \"{text}\" is not a valid value"])).ToList();
 
     /// <summary>The client's address: the socket's, or the one a configured proxy forwarded.</summary>
     public static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress switch

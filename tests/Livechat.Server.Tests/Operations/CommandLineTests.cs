@@ -43,12 +43,14 @@ public sealed class CommandLineTests
         var provider = await ServerProcess.RunAsync(null, new Dictionary<string, string> { ["Database__Provider"] = "Postgress" }, "--urls", "http://127.0.0.1:0");
         var connection = await ServerProcess.RunAsync(null, new Dictionary<string, string> { ["Database__Provider"] = "Postgres" }, "--urls", "http://127.0.0.1:0");
         var limit = await ServerProcess.RunAsync(null, new Dictionary<string, string> { ["Limits__MaxRequestBodyBytes"] = "-1" }, "--urls", "http://127.0.0.1:0");
+        var proxy = await ServerProcess.RunAsync(null, new Dictionary<string, string> { ["ForwardedHeaders__KnownProxies__0"] = "10.0.0.300" }, "--urls", "http://127.0.0.1:0");
 
         Assert.Equal((1, "Configuration error: Database:Provider is 'Postgress': it must be Sqlite or Postgres"), (provider.ExitCode, provider.Errors.Trim()));
         Assert.Equal((1, "Configuration error: ConnectionStrings:Livechat is missing: Database:Provider Postgres needs it (e.g. Host=db;Database=livechat;Username=livechat;Password=…)"),
             (connection.ExitCode, connection.Errors.Trim()));
         Assert.Equal((1, "Configuration error: Limits:MaxRequestBodyBytes must be a positive number of bytes"), (limit.ExitCode, limit.Errors.Trim()));
-        Assert.All(new[] { provider, connection, limit }, r => Assert.Equal("", r.Output.Trim()));
+        Assert.Equal((1, "Configuration error: ForwardedHeaders:KnownProxies: \"10.0.0.300\" is not a valid value"), (proxy.ExitCode, proxy.Errors.Trim()));
+        Assert.All(new[] { provider, connection, limit, proxy }, r => Assert.Equal("", r.Output.Trim()));
     }
 
     [Theory]

@@ -33,9 +33,11 @@ public sealed class TelemetryServerFactory<TDatabase> : LivechatServerFactory wh
         builder.UseSetting("Telemetry:GaugeIntervalSeconds", "1");
         builder.ConfigureServices(services => services
             .ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans))
-            // The in-memory exporter hears the servers of every test class in this process; their routes, methods and
-            // statuses together pass the default 2 000 points per metric, and later ones would land in the overflow point.
-            .ConfigureOpenTelemetryMeterProvider(m => m.AddView("http.server.request.duration", new MetricStreamConfiguration { CardinalityLimit = 100_000 })
+            // This provider hears the meters of every test class's server in this process (each host has its own
+            // ASP.NET Core meters): past the default 1 000 streams, or 2 000 points per stream, the instruments and
+            // routes of a server started late would be dropped or folded into the overflow point.
+            .ConfigureOpenTelemetryMeterProvider(m => m.SetMaxMetricStreams(100_000)
+                .AddView("http.server.request.duration", new MetricStreamConfiguration { CardinalityLimit = 100_000 })
                 .AddInMemoryExporter(Metrics))
             .ConfigureOpenTelemetryLoggerProvider(l => l.AddInMemoryExporter(Logs)));
     }

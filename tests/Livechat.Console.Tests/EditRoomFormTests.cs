@@ -68,7 +68,7 @@ public sealed class EditRoomFormTests : BunitContext
         var form = RenderForm();
 
         form.Find("#edit-topic").Input("Late order 77");
-        form.Find("#edit-tags").Change(new[] { "orders", "vip" });
+        AddTag(form, "vip");
         form.Find("#edit-priority").Change("p1");
         form.Find("#cf-orderNumber").Input("77");
         form.Find("form").Submit();
@@ -82,6 +82,53 @@ public sealed class EditRoomFormTests : BunitContext
              "roomData":{"_id":"r1","topic":"Late order 77","tags":["orders","vip"],"livechatData":{"orderNumber":"77"},"priorityId":"p1"}}
             """, request.Body);
         form.WaitForAssertion(() => Assert.Equal("\"4\"", _saved?.ETag));
+    }
+
+    /// <summary>Types a tag and presses Enter in the tag input (the form's submit while the input has the focus).</summary>
+    static void AddTag(IRenderedComponent<EditRoomForm> form, string tag)
+    {
+        form.Find("#edit-tags").Focus();
+        form.Find("#edit-tags").Input(tag);
+        form.Find("form").Submit();
+        form.Find("#edit-tags").Blur();
+    }
+
+    [Fact]
+    public void TagsAreRemovableChipsWithAutocompleteFromTheCatalogue()
+    {
+        SavesOk();
+        var form = RenderForm();
+
+        Assert.Equal(["vip"], form.FindAll("#edit-tags-options option").Select(o => o.GetAttribute("value")));
+        form.Find("button[aria-label='Remove tag orders']").Click();
+        AddTag(form, "VIP");
+        Assert.Empty(_server.Requests);
+        Assert.NotNull(form.Find("button[aria-label='Remove tag vip']"));
+        Assert.Equal("", form.Find("#edit-tags").GetAttribute("value"));
+
+        // A name outside the department's catalogue is refused and stays in the input.
+        AddTag(form, "returns");
+        Assert.Contains("not a tag of this department", form.Find("#edit-tags-notice").TextContent, StringComparison.Ordinal);
+        Assert.Empty(form.FindAll("button[aria-label='Remove tag returns']"));
+        Assert.Empty(_server.Requests);
+
+        form.Find("#edit-tags").Input("");
+        form.Find("form").Submit();
+        AssertJson("""{"guestData":{"_id":"v1"},"roomData":{"_id":"r1","tags":["vip"]}}""", Assert.Single(_server.Requests).Body);
+    }
+
+    [Fact]
+    public void AFreeTagIsAcceptedWhenTheDepartmentHasNoTags()
+    {
+        SavesOk();
+        var form = Render<EditRoomForm>(p => p
+            .Add(f => f.Room, Room()).Add(f => f.Visitor, Visitor()).Add(f => f.ETag, "\"3\"").Add(f => f.Tags, []));
+
+        AddTag(form, " refund ");
+        Assert.NotNull(form.Find("button[aria-label='Remove tag refund']"));
+        form.Find("form").Submit();
+
+        AssertJson("""{"guestData":{"_id":"v1"},"roomData":{"_id":"r1","tags":["orders","refund"]}}""", Assert.Single(_server.Requests).Body);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Bunit;
 using Livechat.Client;
 using Livechat.Console.Components;
 using Livechat.Console.Services;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Livechat.Console.Tests;
@@ -129,6 +130,16 @@ public sealed class EditRoomFormTests : BunitContext
         form.Find("form").Submit();
 
         AssertJson("""{"guestData":{"_id":"v1"},"roomData":{"_id":"r1","tags":["orders","refund"]}}""", Assert.Single(_server.Requests).Body);
+    }
+
+    [Fact]
+    public void OpeningTheFormPutsTheFocusInItsFirstField()
+    {
+        var form = RenderForm();
+
+        var focus = JSInterop.VerifyFocusAsyncInvoke();
+        var target = Assert.IsType<ElementReference>(focus.Arguments[0]);
+        Assert.Equal(target.Id, form.Find("#edit-name").GetAttribute("blazor:elementReference"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Bunit;
 using Livechat.Client;
 using Livechat.Console.Components;
+using Microsoft.AspNetCore.Components;
 
 namespace Livechat.Console.Tests;
 
@@ -30,6 +31,17 @@ public sealed class RoomEditButtonTests : BunitContext
 
         Assert.Equal("Edit", button.Find("button").TextContent);
         Assert.True(clicked);
+    }
+
+    [Fact]
+    public void AfterTheFormClosesTheButtonTakesTheFocusBack()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        var button = Render<RoomEditButton>(p => p.Add(b => b.Room, Room("me")).Add(b => b.UserId, "me").Add(b => b.Permissions, Agent)
+            .Add(b => b.TakeFocus, true));
+
+        var target = Assert.IsType<ElementReference>(JSInterop.VerifyFocusAsyncInvoke().Arguments[0]);
+        Assert.Equal(target.Id, button.Find("button").GetAttribute("blazor:elementReference"));
     }
 
     [Fact]

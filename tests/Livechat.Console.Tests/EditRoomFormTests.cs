@@ -133,6 +133,22 @@ public sealed class EditRoomFormTests : BunitContext
     }
 
     [Fact]
+    public void WithoutTheCustomFieldPermissionTheFieldsAreReadOnlyAndNotSent()
+    {
+        SavesOk();
+        var form = Render<EditRoomForm>(p => p
+            .Add(f => f.Room, Room()).Add(f => f.Visitor, Visitor()).Add(f => f.ETag, "\"3\"").Add(f => f.Fields, [OrderNumber])
+            .Add(f => f.CanEditCustomFields, false));
+
+        Assert.True(form.Find("#cf-orderNumber").HasAttribute("readonly"));
+        Assert.Equal("12", form.Find("#cf-orderNumber").GetAttribute("value"));
+        form.Find("#edit-topic").Input("Late order 77");
+        form.Find("form").Submit();
+
+        AssertJson("""{"guestData":{"_id":"v1"},"roomData":{"_id":"r1","topic":"Late order 77"}}""", Assert.Single(_server.Requests).Body);
+    }
+
+    [Fact]
     public void OpeningTheFormPutsTheFocusInItsFirstField()
     {
         var form = RenderForm();

@@ -3,6 +3,7 @@ using Bunit;
 using Livechat.Client;
 using Livechat.Console.Components;
 using Livechat.Console.Services;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Livechat.Console.Tests;
@@ -68,7 +69,7 @@ public sealed class EditRoomFormTests : BunitContext
         var form = RenderForm();
 
         form.Find("#edit-topic").Input("Late order 77");
-        form.Find("#edit-tags").Change(new[] { "orders", "vip" });
+        AddTag(form, "vip");
         form.Find("#edit-priority").Change("p1");
         form.Find("#cf-orderNumber").Input("77");
         form.Find("form").Submit();
@@ -82,6 +83,79 @@ public sealed class EditRoomFormTests : BunitContext
              "roomData":{"_id":"r1","topic":"Late order 77","tags":["orders","vip"],"livechatData":{"orderNumber":"77"},"priorityId":"p1"}}
             """, request.Body);
         form.WaitForAssertion(() => Assert.Equal("\"4\"", _saved?.ETag));
+    }
+
+    /// <summary>Types a tag and presses Enter in the tag input (the form's submit while the input has the focus).</summary>
+    static void AddTag(IRenderedComponent<EditRoomForm> form, string tag)
+    {
+        form.Find("#edit-tags").Focus();
+        form.Find("#edit-tags").Input(tag);
+        form.Find("form").Submit();
+        form.Find("#edit-tags").Blur();
+    }
+
+    [Fact]
+    public void TagsAreRemovableChipsWithAutocompleteFromTheCatalogue()
+    {
+        SavesOk();
+        var form = RenderForm();
+
+        Assert.Equal(["vip"], form.FindAll("#edit-tags-options option").Select(o => o.GetAttribute("value")));
+        form.Find("button[aria-label='Remove tag orders']").Click();
+        AddTag(form, "VIP");
+        Assert.Empty(_server.Requests);
+        Assert.NotNull(form.Find("button[aria-label='Remove tag vip']"));
+        Assert.Equal("", form.Find("#edit-tags").GetAttribute("value"));
+
+        // A name outside the department's catalogue is refused and stays in the input.
+        AddTag(form, "returns");
+        Assert.Contains("not a tag of this department", form.Find("#edit-tags-notice").TextContent, StringComparison.Ordinal);
+        Assert.Empty(form.FindAll("button[aria-label='Remove tag returns']"));
+        Assert.Empty(_server.Requests);
+
+        form.Find("#edit-tags").Input("");
+        form.Find("form").Submit();
+        AssertJson("""{"guestData":{"_id":"v1"},"roomData":{"_id":"r1","tags":["vip"]}}""", Assert.Single(_server.Requests).Body);
+    }
+
+    [Fact]
+    public void AFreeTagIsAcceptedWhenTheDepartmentHasNoTags()
+    {
+        SavesOk();
+        var form = Render<EditRoomForm>(p => p
+            .Add(f => f.Room, Room()).Add(f => f.Visitor, Visitor()).Add(f => f.ETag, "\"3\"").Add(f => f.Tags, []));
+
+        AddTag(form, " refund ");
+        Assert.NotNull(form.Find("button[aria-label='Remove tag refund']"));
+        form.Find("form").Submit();
+
+        AssertJson("""{"guestData":{"_id":"v1"},"roomData":{"_id":"r1","tags":["orders","refund"]}}""", Assert.Single(_server.Requests).Body);
+    }
+
+    [Fact]
+    public void WithoutTheCustomFieldPermissionTheFieldsAreReadOnlyAndNotSent()
+    {
+        SavesOk();
+        var form = Render<EditRoomForm>(p => p
+            .Add(f => f.Room, Room()).Add(f => f.Visitor, Visitor()).Add(f => f.ETag, "\"3\"").Add(f => f.Fields, [OrderNumber])
+            .Add(f => f.CanEditCustomFields, false));
+
+        Assert.True(form.Find("#cf-orderNumber").HasAttribute("readonly"));
+        Assert.Equal("12", form.Find("#cf-orderNumber").GetAttribute("value"));
+        form.Find("#edit-topic").Input("Late order 77");
+        form.Find("form").Submit();
+
+        AssertJson("""{"guestData":{"_id":"v1"},"roomData":{"_id":"r1","topic":"Late order 77"}}""", Assert.Single(_server.Requests).Body);
+    }
+
+    [Fact]
+    public void OpeningTheFormPutsTheFocusInItsFirstField()
+    {
+        var form = RenderForm();
+
+        var focus = JSInterop.VerifyFocusAsyncInvoke();
+        var target = Assert.IsType<ElementReference>(focus.Arguments[0]);
+        Assert.Equal(target.Id, form.Find("#edit-name").GetAttribute("blazor:elementReference"));
     }
 
     [Fact]

@@ -47,6 +47,9 @@ public sealed class Session
 
     public bool IsAvailable { get; private set; }
 
+    /// <summary>The permissions the user holds through their roles; null when they could not be read.</summary>
+    public IReadOnlySet<string>? Permissions { get; private set; }
+
     /// <summary>The logged-in session's realtime connection, null when nobody is logged in.</summary>
     public LivechatRealtime? Realtime { get; private set; }
 
@@ -123,6 +126,14 @@ public sealed class Session
     async Task SetMeAsync(Me me)
     {
         var user = await Client.Users.GetAsync(me.Id);
+        try
+        {
+            Permissions = await Client.Permissions.MineAsync();
+        }
+        catch (LivechatApiException)
+        {
+            Permissions = null;
+        }
         Me = me;
         IsAvailable = user.StatusLivechat == AgentStatus.Available;
         StopRealtime();

@@ -109,7 +109,8 @@ test('the widget opens from this server, chats live with an agent, shows room ch
   await shot(page, '01-page-with-widget');
 
   // Open the widget and register.
-  await (await frame.waitForSelector('[class*="screen__chat-button"]')).click();
+  // A locator finds the button again if the widget re-renders it meanwhile (a held handle went stale: "Node is detached").
+  await frame.locator('[class*="screen__chat-button"]').click();
   await frame.waitForSelector('input[name="name"]');
   await shot(page, '02-registration-form');
   await frame.type('input[name="name"]', 'Vera Visitor');
@@ -153,7 +154,7 @@ test('the widget opens from this server, chats live with an agent, shows room ch
   await shot(page, '05-after-room-info-saved');
 
   // The visitor finishes the chat from the widget's menu (the confirmation is the widget's modal).
-  await (await frame.waitForSelector('button[class*="footer__options"]')).click();
+  await frame.locator('button[class*="footer__options"]').click();
   await clickText(frame, '[class*="menu__item"]', 'Finish this chat');
   await frame.waitForSelector('[class*="modal"] ::-p-text(Are you sure)');
   await shot(page, '06-finish-confirmation');

@@ -22,9 +22,12 @@ public sealed class TelemetryServerFactory<TDatabase> : LivechatServerFactory wh
 
     protected override string ConnectionString => _database.DatabaseConnectionString;
 
-    public List<Activity> Spans { get; } = [];
-    public List<MetricSnapshot> Metrics { get; } = [];
-    public List<LogRecord> Logs { get; } = [];
+    /// <summary>Spans end on the request threads of every test server in the process, so the exporter adds them concurrently.</summary>
+    public RecordedCollection<Activity> Spans { get; } = new();
+    public RecordedCollection<MetricSnapshot> Metrics { get; } = new();
+    public RecordedCollection<LogRecord> Logs { get; } = new();
+
+    readonly Lock _collecting = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -45,11 +48,11 @@ public sealed class TelemetryServerFactory<TDatabase> : LivechatServerFactory wh
     /// <summary>Every metric as exported now (cumulative totals since the start).</summary>
     public List<MetricSnapshot> CollectMetrics()
     {
-        lock (Metrics)
+        lock (_collecting)
         {
             Metrics.Clear();
             Services.GetRequiredService<MeterProvider>().ForceFlush();
-            return [.. Metrics];
+            return Metrics.Snapshot();
         }
     }
 
@@ -58,4 +61,52 @@ public sealed class TelemetryServerFactory<TDatabase> : LivechatServerFactory wh
         base.Dispose(disposing);
         _database.Dispose();
     }
+}
+
+/// <summary>What an in-memory exporter adds, from any thread; read it through <see cref="Snapshot"/>.</summary>
+public sealed class RecordedCollection<T> : ICollection<T>
+{
+    readonly List<T> _items = [];
+    readonly Lock _gate = new();
+
+    public List<T> Snapshot()
+    {
+        lock (_gate) return [.. _items];
+    }
+
+    public int Count
+    {
+        get { lock (_gate) return _items.Count; }
+    }
+
+    public bool IsReadOnly => false;
+
+    public void Add(T item)
+    {
+        lock (_gate) _items.Add(item);
+    }
+
+    public void Clear()
+    {
+        lock (_gate) _items.Clear();
+    }
+
+    public bool Contains(T item)
+    {
+        lock (_gate) return _items.Contains(item);
+    }
+
+    public void CopyTo(T[] array, int arrayIndex)
+    {
+        lock (_gate) _items.CopyTo(array, arrayIndex);
+    }
+
+    public bool Remove(T item)
+    {
+        lock (_gate) return _items.Remove(item);
+    }
+
+    public IEnumerator<T> GetEnumerator() => Snapshot().GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

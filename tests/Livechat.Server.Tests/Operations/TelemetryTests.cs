@@ -101,20 +101,11 @@ public abstract class TelemetryTests<TDatabase>(TelemetryServerFactory<TDatabase
         }
     }
 
-    List<Activity> Spans()
-    {
-        lock (factory.Spans) return [.. factory.Spans];
-    }
+    List<Activity> Spans() => factory.Spans.Snapshot();
 
     /// <summary>Each log record as text: its message, its attributes and its exception.</summary>
-    List<string> Logs()
-    {
-        lock (factory.Logs)
-        {
-            return factory.Logs.Select(l => string.Join(' ', new[] { l.CategoryName, l.FormattedMessage, l.Body, l.Exception?.ToString() }
-                .Concat((l.Attributes ?? []).Select(a => $"{a.Key}={a.Value}")))).ToList();
-        }
-    }
+    List<string> Logs() => factory.Logs.Snapshot().Select(l => string.Join(' ', new[] { l.CategoryName, l.FormattedMessage, l.Body, l.Exception?.ToString() }
+        .Concat((l.Attributes ?? []).Select(a => $"{a.Key}={a.Value}")))).ToList();
 
     static IEnumerable<MetricPoint> Points(MetricSnapshot metric) => metric.MetricPoints;
 

@@ -122,10 +122,9 @@ public sealed class Session
         Changed?.Invoke();
     }
 
-    /// <summary><c>me</c> carries no livechat status; <c>users.info</c> of oneself does.</summary>
+    /// <summary>The logged-in user, as <c>login</c> and <c>me</c> answer it (with its <c>statusLivechat</c>).</summary>
     async Task SetMeAsync(Me me)
     {
-        var user = await Client.Users.GetAsync(me.Id);
         try
         {
             Permissions = await Client.Permissions.MineAsync();
@@ -135,7 +134,7 @@ public sealed class Session
             Permissions = null;
         }
         Me = me;
-        IsAvailable = user.StatusLivechat == AgentStatus.Available;
+        IsAvailable = me.StatusLivechat == AgentStatus.Available;
         StopRealtime();
         Realtime = new LivechatRealtime(Client);
         Realtime.ConnectionStateChanged += (_, _) => Changed?.Invoke();

@@ -21,6 +21,7 @@ public static class DatabaseSetup
     {
         var connection = ConnectionString(config);
         services.AddChangeEvents();
+        services.AddSingleton<Writes>();
         if (IsPostgres(config))
         {
             return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>((sp, o) => o
@@ -29,6 +30,8 @@ public static class DatabaseSetup
         }
         var sqlite = SqliteConnectionString(connection);
         var gate = new SqliteWriteGate();   // one per database: its writers queue here instead of polling SQLite's lock
+        services.AddSingleton(sp => new SqliteGroupCommit(sqlite, gate, sp.GetRequiredService<ChangeInterceptor>(),
+            sp.GetRequiredService<ILogger<SqliteGroupCommit>>()));
         return services.AddDbContextPool<LivechatDb, SqliteLivechatDb>((sp, o) => o
             .UseSqlite(sqlite)
             .AddInterceptors(new SqlitePragmas(), gate, new IndexedValueLimit(), new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));

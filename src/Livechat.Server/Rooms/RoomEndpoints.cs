@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Http;
+using Livechat.Server.SaveInfo;
 using Livechat.Server.Settings;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,7 @@ public static class RoomEndpoints
         group.MapGet("/rooms.info", Info).RequireRocketChatAuth();
         group.MapPost("/livechat/room.close", CloseByVisitor);
         group.MapPost("/livechat/room.closeByUser", CloseByUser).RequirePermission(Permissions.CloseLivechatRoom);
-        group.MapPost("/livechat/room.saveInfo", SaveInfo.HandleAsync).RequirePermission(Permissions.ViewLRoom).AddEndpointFilter(SaveInfo.CountOutcomeAsync);
+        group.MapPost("/livechat/room.saveInfo", SaveInfoEndpoint.HandleAsync).RequirePermission(Permissions.ViewLRoom).AddEndpointFilter(SaveInfoEndpoint.CountOutcomeAsync);
         return app;
     }
 

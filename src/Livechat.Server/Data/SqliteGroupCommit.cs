@@ -188,7 +188,18 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         T? _result;
 
-        public override async Task RunAsync() => _result = await write(Db, CancellationToken.None);
+        /// <summary>The request's context (its change actor, its round-trip counter), in which its write runs.</summary>
+        readonly ExecutionContext? _context = ExecutionContext.Capture();
+
+        public override Task RunAsync()
+        {
+            if (_context is null) return WriteAsync();
+            Task? running = null;
+            ExecutionContext.Run(_context, _ => running = WriteAsync(), null);
+            return running!;
+        }
+
+        async Task WriteAsync() => _result = await write(Db, CancellationToken.None);
         public override void Complete()
         {
             Done = true;

@@ -36,6 +36,10 @@ public sealed class Writes(IServiceProvider services)
         return result;
     }
 
+    /// <summary>Saves the tracked changes of <paramref name="db"/> as one write.</summary>
+    public Task SaveAsync(LivechatDb db, CancellationToken ct) =>
+        RunAsync(db, static async (d, c) => await d.SaveChangesAsync(c), ct);
+
     /// <summary>
     /// Runs <paramref name="attempt"/> (read, check, change, write with <see cref="RunAsync{T}"/>) optimistically:
     /// reads and checks hold no lock. When its write meets a row changed since it was read, nothing of it is kept, and

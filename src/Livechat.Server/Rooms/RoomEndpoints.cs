@@ -30,7 +30,7 @@ public static class RoomEndpoints
     static readonly string[] RoomQueryKeys = ["token", "rid", "agentId"];
 
     static async Task<Results<Ok<LivechatRoomResponse>, ApiError>> GetOrCreate(HttpRequest http, LivechatDb db, SettingsStore settings,
-        TimeProvider time, CancellationToken ct)
+        Writes writes, TimeProvider time, CancellationToken ct)
     {
         // Meteor's check: unknown keys first, in the order given, then the missing required key.
         var query = Schema.FromQuery(http.Query);
@@ -58,12 +58,14 @@ public static class RoomEndpoints
         var source = isWidget ? ("widget", (string?)http.Host.ToString()) : ("api", null);
         try
         {
-            var created = await Routing.CreateRoomAsync(db, settings, visitor, MeteorCheck.StringOf(query, "agentId"), source, time.UtcNow(), ct);
+            var created = await Routing.CreateRoomAsync(db, writes, settings, visitor, MeteorCheck.StringOf(query, "agentId"), source, time.UtcNow(), ct);
             return Answer(http, created, true);
         }
         catch (DbUpdateException)
         {
-            // A concurrent request opened the visitor's room first: one open room per visitor is a unique index.
+            // A concurrent request opened the visitor's room first (one open room per visitor is a unique index), or
+            // changed the visitor meanwhile: nothing of this one was written; answer with the room that is open.
+            db.ChangeTracker.Clear();
             var concurrent = await OpenRoomOfAsync(db, visitor.Id, ct);
             if (concurrent is null) throw;
             return Answer(http, concurrent, false);

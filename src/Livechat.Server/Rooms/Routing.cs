@@ -63,9 +63,10 @@ public static class Routing
 
     /// <summary>
     /// Creates the visitor's room with its inquiry and routes it, then sets the visitor's <c>lastChat</c>, in one
-    /// transaction. Throws the no-agent-online error when nobody could ever take the room.
+    /// write. The agent is chosen before the write, from the load as it was read. Throws the no-agent-online error
+    /// when nobody could ever take the room.
     /// </summary>
-    public static async Task<LivechatRoom> CreateRoomAsync(LivechatDb db, SettingsStore settings, Visitor visitor, string? agentId,
+    public static async Task<LivechatRoom> CreateRoomAsync(LivechatDb db, Writes writes, SettingsStore settings, Visitor visitor, string? agentId,
         (string Type, string? Destination) source, DateTime now, CancellationToken ct)
     {
         var department = visitor.Department;
@@ -73,7 +74,6 @@ public static class Routing
         {
             throw ApiError.Coded("no-agent-online", "Sorry, no online agents").ToException();
         }
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var room = new LivechatRoom
         {
             Id = Ids.NewId(),
@@ -122,8 +122,7 @@ public static class Routing
         tracked.LastChatId = room.Id;
         tracked.LastChatTs = now;
         tracked.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await writes.SaveAsync(db, ct);
         return room;
     }
 }

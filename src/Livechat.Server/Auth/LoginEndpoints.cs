@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Idempotency;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Livechat.Server.Users;
 using Microsoft.AspNetCore.Http.HttpResults;

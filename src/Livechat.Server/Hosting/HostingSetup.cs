@@ -1,4 +1,4 @@
-namespace Livechat.Server.Http;
+namespace Livechat.Server.Hosting;
 
 public static class HostingSetup
 {

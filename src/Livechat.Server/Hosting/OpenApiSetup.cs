@@ -1,9 +1,10 @@
+using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
-namespace Livechat.Server.Http;
+namespace Livechat.Server.Hosting;
 
 /// <summary>
 /// The OpenAPI document (<c>/openapi/v1.json</c>, browsable at <c>/docs</c>), with the extensions beyond Rocket.Chat

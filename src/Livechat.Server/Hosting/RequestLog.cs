@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Livechat.Server.Http;
+namespace Livechat.Server.Hosting;
 
 /// <summary>
 /// One line per request that names its route's pattern rather than its path and masks the value of every

@@ -4,7 +4,9 @@ using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Http;
+using Livechat.Server.Security;
 using Livechat.Server.Tags;
+using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Livechat.Server.Methods;

@@ -5,6 +5,7 @@ using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Methods;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Livechat.Server.Visitors;
 using Microsoft.EntityFrameworkCore;

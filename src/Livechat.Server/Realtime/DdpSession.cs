@@ -10,6 +10,7 @@ using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Methods;
 using Livechat.Server.Operations;
+using Livechat.Server.Security;
 
 namespace Livechat.Server.Realtime;
 

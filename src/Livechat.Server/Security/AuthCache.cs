@@ -2,10 +2,11 @@ using System.Collections.Concurrent;
 using Livechat.Server.Auth;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
+using Livechat.Server.Http;
 using Livechat.Server.Settings;
 using Microsoft.EntityFrameworkCore;
 
-namespace Livechat.Server.Http;
+namespace Livechat.Server.Security;
 
 /// <summary>
 /// Token → caller lookups for REST requests and DDP sessions, remembered for a short while so that a request costs

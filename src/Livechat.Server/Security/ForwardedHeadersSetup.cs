@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using IPNetwork = System.Net.IPNetwork;
 
-namespace Livechat.Server.Http;
+namespace Livechat.Server.Security;
 
 /// <summary>
 /// Which callers may say who the client is. <c>X-Forwarded-For</c>, <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c> are honoured only from

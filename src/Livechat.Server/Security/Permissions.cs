@@ -4,7 +4,7 @@ using Livechat.Server.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
-namespace Livechat.Server.Http;
+namespace Livechat.Server.Security;
 
 /// <summary>Permission names, and the one mechanism that checks them: per route, or inside a handler.</summary>
 public static class Permissions

@@ -1,7 +1,8 @@
 using System.Threading.RateLimiting;
+using Livechat.Server.Http;
 using Livechat.Server.Settings;
 
-namespace Livechat.Server.Http;
+namespace Livechat.Server.Security;
 
 /// <summary>A route's own limit, where Rocket.Chat gives it one (e.g. 5 calls / 60 s for <c>GET livechat/room</c>).</summary>
 public sealed record RateLimitMetadata(int Calls, int WindowMs);

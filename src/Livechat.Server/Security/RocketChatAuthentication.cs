@@ -1,12 +1,13 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Livechat.Server.Data;
+using Livechat.Server.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Livechat.Server.Http;
+namespace Livechat.Server.Security;
 
 /// <summary>The authenticated caller, bound as a handler parameter on authenticated routes.</summary>
 public sealed record CurrentUser(string Id, string Username, IReadOnlyList<string> Roles, string TokenId)

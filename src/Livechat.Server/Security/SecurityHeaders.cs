@@ -1,6 +1,7 @@
+using Livechat.Server.Http;
 using Livechat.Server.Settings;
 
-namespace Livechat.Server.Http;
+namespace Livechat.Server.Security;
 
 /// <summary>
 /// Browser-facing protections: <c>X-Content-Type-Options</c> and <c>X-Frame-Options</c> on every response, and CORS on

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Livechat.Server.Auth;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Security;
+using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

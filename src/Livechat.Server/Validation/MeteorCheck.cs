@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Livechat.Server.Http;
 
-namespace Livechat.Server.Http;
+namespace Livechat.Server.Validation;
 
 /// <summary>
 /// Meteor's <c>check()</c> messages, for the older endpoints Rocket.Chat still validates that way: 400

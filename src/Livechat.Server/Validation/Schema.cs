@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Livechat.Server.Http;
 
-namespace Livechat.Server.Http;
+namespace Livechat.Server.Validation;
 
 /// <summary>
 /// A small JSON-schema validator with ajv's outcome (coerceTypes: true, first error only):

@@ -6,6 +6,7 @@ using Livechat.Server.Rooms;
 using Livechat.Server.Http;
 using Livechat.Server.Settings;
 using Livechat.Server.Users;
+using Livechat.Server.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Visitors;

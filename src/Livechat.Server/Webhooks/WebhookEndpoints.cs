@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

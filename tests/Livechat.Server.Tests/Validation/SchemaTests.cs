@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Livechat.Server.Http;
+using Livechat.Server.Validation;
 
 namespace Livechat.Server.Tests.Http;
 

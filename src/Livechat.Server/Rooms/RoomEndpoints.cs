@@ -51,7 +51,7 @@ public static class RoomEndpoints
             var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id && r.Open, ct);
             return room is null ? ApiError.Failure("invalid-room") : Answer(http, room, false);
         }
-        var open = await OpenRoomOfAsync(db, visitor.Id, ct);
+        var open = await RoomQueries.OpenRoomOfAsync(db, visitor.Id, ct);
         if (open is not null) return Answer(http, open, false);
 
         if (!await settings.GetBoolAsync("Livechat_enabled", ct)) return ApiError.Coded("error-omnichannel-is-disabled");
@@ -65,7 +65,7 @@ public static class RoomEndpoints
         catch (DbUpdateException)
         {
             // A concurrent request opened the visitor's room first: one open room per visitor is a unique index.
-            var concurrent = await OpenRoomOfAsync(db, visitor.Id, ct);
+            var concurrent = await RoomQueries.OpenRoomOfAsync(db, visitor.Id, ct);
             if (concurrent is null) throw;
             return Answer(http, concurrent, false);
         }
@@ -76,10 +76,6 @@ public static class RoomEndpoints
         RoomEtag.Set(http.HttpContext.Response, room.Version);
         return TypedResults.Ok(new LivechatRoomResponse(RoomView.ForVisitor(room), isNew));
     }
-
-    /// <summary>The visitor's open room (the newest, should there ever be two).</summary>
-    public static Task<LivechatRoom?> OpenRoomOfAsync(LivechatDb db, string visitorId, CancellationToken ct) =>
-        db.Rooms.AsNoTracking().Where(r => r.VisitorId == visitorId && r.Open).OrderByDescending(r => r.Ts).FirstOrDefaultAsync(ct);
 
     static async Task<Results<Ok<RoomResponse>, ApiError>> Info(HttpRequest http, CurrentUser caller, LivechatDb db,
         PermissionStore permissions, CancellationToken ct)

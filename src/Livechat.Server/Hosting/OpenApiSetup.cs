@@ -82,12 +82,13 @@ public static class OpenApiSetup
         });
         o.AddOperationTransformer((operation, context, _) =>
         {
-            Describe(operation, context.Description);
+            DescribeIdempotencyKey(operation, context.Description);
             return Task.CompletedTask;
         });
     });
 
-    static void Describe(OpenApiOperation operation, ApiDescription api)
+    /// <summary>Every write under /api/v1 honours <c>Idempotency-Key</c> (Idempotency/IdempotencyMiddleware.cs).</summary>
+    static void DescribeIdempotencyKey(OpenApiOperation operation, ApiDescription api)
     {
         var path = "/" + (api.RelativePath ?? "");
         var method = api.HttpMethod ?? "";
@@ -97,37 +98,34 @@ public static class OpenApiSetup
             Response(operation, "409", "`error-idempotency-key-in-progress`: the first request with this key has not finished (or was interrupted).");
             Response(operation, "422", "`error-idempotency-key-reused`: this key was used with another method, path or body.");
         }
-        switch (path)
-        {
-            case "/api/v1/livechat/room.saveInfo":
-                operation.Description = "Saves room and guest information in one transaction. Extensions: `If-Match` (412 on a stale version), "
-                    + "`Prefer: return=representation` (answers `{\"success\":true,\"room\":…,\"visitor\":…}`), `?dryRun=true` "
-                    + "(answers `{\"success\":true,\"changes\":…}` and writes nothing).";
-                Header(operation, "If-Match", "The room's ETag (`\"<_version>\"`), a list of them, or `*`: writes only while the room still has it.");
-                Header(operation, "Prefer", "`return=representation`: answer the saved room and visitor.");
-                Query(operation, "dryRun", "`true`: run every check and answer the changes without writing.");
-                Response(operation, "412", "`error-room-modified`: the room changed since the given ETag; `details.room` is the current room.");
-                break;
-            case "/api/v1/rooms.info":
-            case "/api/v1/livechat/room":
-                operation.Description = "Answers the room with its `_version` as a strong `ETag` header.";
-                break;
-            case "/api/v1/livechat/room.auditLog":
-                operation.Description = "A room's committed changes of audited fields (who, when, source `rest`/`method`/`system`, each field's "
-                    + "old and new value), newest first. Needs `view-l-room` and access to the room.";
-                Query(operation, "roomId", "The room.", required: true);
-                Query(operation, "count", "Page size.");
-                Query(operation, "offset", "Entries to skip.");
-                break;
-            case "/api/v1/livechat/webhooks.deliveries":
-                operation.Description = "Recent webhook calls (`LivechatEdit`, `room.updated`) with status and attempts, newest first. "
-                    + "Needs `view-livechat-webhooks`.";
-                Query(operation, "status", "`pending`, `delivered` or `failed`.");
-                Query(operation, "event", "`LivechatEdit` or `room.updated`.");
-                Query(operation, "roomId", "Only this room's calls.");
-                break;
-        }
     }
+
+    /// <summary>Documents a request header that <paramref name="builder"/>'s route reads (in the OpenAPI document).</summary>
+    public static TBuilder WithOpenApiHeader<TBuilder>(this TBuilder builder, string name, string description)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            Header(operation, name, description);
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Documents a query parameter that <paramref name="builder"/>'s route reads without binding it.</summary>
+    public static TBuilder WithOpenApiQuery<TBuilder>(this TBuilder builder, string name, string description, bool required = false)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            Query(operation, name, description, required);
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Documents a status that <paramref name="builder"/>'s route answers besides its typed results.</summary>
+    public static TBuilder WithOpenApiResponse<TBuilder>(this TBuilder builder, string status, string description)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            Response(operation, status, description);
+            return Task.CompletedTask;
+        });
 
     static void Header(OpenApiOperation operation, string name, string description) =>
         Parameter(operation, name, ParameterLocation.Header, description, required: false);

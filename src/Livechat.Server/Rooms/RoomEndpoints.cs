@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
+using Livechat.Server.Hosting;
 using Livechat.Server.Http;
 using Livechat.Server.Security;
 using Livechat.Server.Settings;
@@ -20,13 +21,24 @@ public static class RoomEndpoints
     public static IEndpointRouteBuilder MapRooms(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1").WithTags("Rooms");
-        group.MapGet("/livechat/room", GetOrCreate).WithRocketChatRateLimit(5, 60000);
-        group.MapGet("/rooms.info", Info).RequireRocketChatAuth();
+        group.MapGet("/livechat/room", GetOrCreate).WithRocketChatRateLimit(5, 60000)
+            .WithDescription(AnswersEtag);
+        group.MapGet("/rooms.info", Info).RequireRocketChatAuth()
+            .WithDescription(AnswersEtag);
         group.MapPost("/livechat/room.close", CloseByVisitor);
         group.MapPost("/livechat/room.closeByUser", CloseByUser).RequirePermission(Permissions.CloseLivechatRoom);
-        group.MapPost("/livechat/room.saveInfo", SaveInfo.HandleAsync).RequirePermission(Permissions.ViewLRoom).AddEndpointFilter(SaveInfo.CountOutcomeAsync);
+        group.MapPost("/livechat/room.saveInfo", SaveInfo.HandleAsync).RequirePermission(Permissions.ViewLRoom).AddEndpointFilter(SaveInfo.CountOutcomeAsync)
+            .WithDescription("Saves room and guest information in one transaction. Extensions: `If-Match` (412 on a stale version), "
+                + "`Prefer: return=representation` (answers `{\"success\":true,\"room\":…,\"visitor\":…}`), `?dryRun=true` "
+                + "(answers `{\"success\":true,\"changes\":…}` and writes nothing).")
+            .WithOpenApiHeader("If-Match", "The room's ETag (`\"<_version>\"`), a list of them, or `*`: writes only while the room still has it.")
+            .WithOpenApiHeader("Prefer", "`return=representation`: answer the saved room and visitor.")
+            .WithOpenApiQuery("dryRun", "`true`: run every check and answer the changes without writing.")
+            .WithOpenApiResponse("412", "`error-room-modified`: the room changed since the given ETag; `details.room` is the current room.");
         return app;
     }
+
+    const string AnswersEtag = "Answers the room with its `_version` as a strong `ETag` header.";
 
     static readonly string[] RoomQueryKeys = ["token", "rid", "agentId"];
 

@@ -1,6 +1,6 @@
 using Livechat.Server.Tests.Infrastructure;
 
-namespace Livechat.Server.Tests.Livechat;
+namespace Livechat.Server.Tests.Agents;
 
 public abstract class AgentEndpointsTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory
 {

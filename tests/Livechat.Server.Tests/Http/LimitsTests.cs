@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Livechat.Server.Tests.Infrastructure;
 
-namespace Livechat.Server.Tests.Server;
+namespace Livechat.Server.Tests.Http;
 
 /// <summary>The documented input limits: body size, tags, custom-field values, message length. A refused request writes nothing.</summary>
 public abstract class LimitsTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory

@@ -1,6 +1,6 @@
 using Livechat.Server.Tests.Infrastructure;
 
-namespace Livechat.Server.Tests.Livechat;
+namespace Livechat.Server.Tests.Messages;
 
 public abstract class MessageEndpointsTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory
 {

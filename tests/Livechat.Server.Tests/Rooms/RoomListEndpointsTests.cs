@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Livechat.Server.Tests.Infrastructure;
 
-namespace Livechat.Server.Tests.Livechat;
+namespace Livechat.Server.Tests.Rooms;
 
 public abstract class RoomListEndpointsTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory
 {

@@ -1,7 +1,7 @@
 using Livechat.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
-namespace Livechat.Server.Tests.Server;
+namespace Livechat.Server.Tests.Security;
 
 /// <summary>The limiter is switched off for tests at start-up; this class switches it on for its own server.</summary>
 public abstract class RateLimiterTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory

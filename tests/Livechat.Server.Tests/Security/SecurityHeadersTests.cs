@@ -1,6 +1,6 @@
 using Livechat.Server.Tests.Infrastructure;
 
-namespace Livechat.Server.Tests.Server;
+namespace Livechat.Server.Tests.Security;
 
 /// <summary>CORS from Rocket.Chat's API_Enable_CORS / API_CORS_Origin settings, and the security headers of every response.</summary>
 public abstract class SecurityHeadersTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Validation;
 
-namespace Livechat.Server.Tests.Http;
+namespace Livechat.Server.Tests.Validation;
 
 /// <summary>
 /// The shared ajv-compatible validator, as pure logic: ajv's <c>coerceTypes</c> turns <c>""</c>, <c>0</c> and

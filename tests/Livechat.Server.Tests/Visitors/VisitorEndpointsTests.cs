@@ -1,7 +1,7 @@
 using Livechat.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Livechat.Server.Tests.Livechat;
+namespace Livechat.Server.Tests.Visitors;
 
 public abstract class VisitorEndpointsTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory
 {

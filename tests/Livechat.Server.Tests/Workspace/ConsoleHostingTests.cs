@@ -1,6 +1,6 @@
 using Livechat.Server.Tests.Infrastructure;
 
-namespace Livechat.Server.Tests.Server;
+namespace Livechat.Server.Tests.Workspace;
 
 /// <summary>
 /// The agent workspace (src/Livechat.Console) served at /: its index.html for any path outside the server's own

@@ -1,4 +1,3 @@
-using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;

@@ -8,7 +8,7 @@ namespace Livechat.Server.Hosting;
 /// secret-looking query parameter. The website widget sends its visitor token in paths
 /// (<c>livechat/visitor/{token}</c>) and query strings (<c>livechat/room?token=…</c>), and ASP.NET Core's own
 /// "Request starting" lines print whole URLs (and its routing prints paths at Debug), so <see cref="HideRequestUrls"/>
-/// keeps those quiet whatever the configuration says and this line (category <c>Livechat.Server.Http.RequestLog</c>,
+/// keeps those quiet whatever the configuration says and this line (category <c>Livechat.Server.Hosting.RequestLog</c>,
 /// at <see cref="LogLevel.Debug"/>) takes their place. A path no route matched (static files, 404s) is written as it came.
 /// </summary>
 public static partial class RequestLog

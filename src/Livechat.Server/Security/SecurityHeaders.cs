@@ -104,7 +104,7 @@ public static class SecurityHeaders
     static bool IsSameOrigin(HttpRequest request, string origin)
     {
         if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri)) return false;
-        // Request.Host is the forwarded host only when a configured proxy sent it (Http/ForwardedHeadersSetup.cs).
+        // Request.Host is the forwarded host only when a configured proxy sent it (Security/ForwardedHeadersSetup.cs).
         var host = request.Host.Value;
         return string.Equals(uri.Authority, host, StringComparison.OrdinalIgnoreCase)
             || (uri.IsDefaultPort && string.Equals(uri.Host, host, StringComparison.OrdinalIgnoreCase));

@@ -7,6 +7,8 @@ using Livechat.Server.Events;
 using Livechat.Server.Departments;
 using Livechat.Server.Messages;
 using Livechat.Server.Http;
+using Livechat.Server.Hosting;
+using Livechat.Server.Security;
 using Livechat.Server.Operations;
 using Livechat.Server.Idempotency;
 using Livechat.Server.Methods;

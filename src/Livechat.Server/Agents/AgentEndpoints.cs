@@ -2,8 +2,10 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Livechat.Server.Users;
+using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -27,9 +29,6 @@ public sealed record AgentStatusResponse(string Status) : ApiResponse;
 
 public static class AgentEndpoints
 {
-    public const string AgentRole = "livechat-agent";
-    public const string ManagerRole = "livechat-manager";
-
     // GET    livechat/users/{type}        auth (+ handler check)
     // POST   livechat/users/{type}        view-livechat-manager (+ manage-livechat-managers for managers)
     // GET    livechat/users/{type}/{_id}  view-livechat-manager
@@ -46,7 +45,7 @@ public static class AgentEndpoints
         return app;
     }
 
-    static string? RoleOf(string type) => type switch { "agent" => AgentRole, "manager" => ManagerRole, _ => null };
+    static string? RoleOf(string type) => type switch { "agent" => AgentRoles.Agent, "manager" => AgentRoles.Manager, _ => null };
 
     static ApiError InvalidType() => ApiError.Failure("Invalid type");
 
@@ -55,13 +54,13 @@ public static class AgentEndpoints
     /// <c>view-livechat-manager</c>, which monitors hold, so a monitor could promote itself).
     /// </summary>
     static async Task<bool> MayChangeAsync(string role, CurrentUser caller, PermissionStore permissions, CancellationToken ct) =>
-        role != ManagerRole || await permissions.HasAsync(caller, Permissions.ManageLivechatManagers, ct);
+        role != AgentRoles.Manager || await permissions.HasAsync(caller, Permissions.ManageLivechatManagers, ct);
 
     static async Task<Results<Ok<AgentsResponse>, ApiError>> List(string type, HttpRequest http, CurrentUser caller,
         LivechatDb db, PermissionStore permissions, SettingsStore settings, CancellationToken ct)
     {
         if (RoleOf(type) is not { } role) return InvalidType();
-        var allowed = role == AgentRole
+        var allowed = role == AgentRoles.Agent
             ? await permissions.HasAsync(caller, Permissions.TransferLivechatGuest, ct) || await permissions.HasAsync(caller, Permissions.EditOmnichannelContact, ct)
             : await permissions.HasAsync(caller, Permissions.ViewLivechatManager, ct);
         if (!allowed) return ApiError.Forbidden();
@@ -73,7 +72,7 @@ public static class AgentEndpoints
             var lower = text.ToLowerInvariant();
             query = query.Where(u => u.UsernameKey.Contains(lower) || (u.Name != null && u.Name.ToLower().Contains(lower)));
         }
-        if (role == AgentRole && http.Query["onlyAvailable"] == "true")
+        if (role == AgentRoles.Agent && http.Query["onlyAvailable"] == "true")
         {
             query = query.Where(u => u.StatusLivechat == "available");
         }
@@ -103,7 +102,7 @@ public static class AgentEndpoints
         var user = await db.Users.FirstOrDefaultAsync(u => u.UsernameKey == username, ct);
         if (user is null) return ApiError.Failure("error-invalid-user");
         if (!user.Roles.Contains(role)) user.Roles = [.. user.Roles, role];
-        if (role == AgentRole) user.StatusLivechat = "available";
+        if (role == AgentRoles.Agent) user.StatusLivechat = "available";
         user.UpdatedAt = time.UtcNow();
         AuthCache.Announce(db, user.Id);
         await db.SaveChangesAsync(ct);
@@ -131,7 +130,7 @@ public static class AgentEndpoints
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         user.Roles = user.Roles.Where(r => r != role).ToList();
         user.UpdatedAt = time.UtcNow();
-        if (role == AgentRole)
+        if (role == AgentRoles.Agent)
         {
             user.StatusLivechat = "not-available";
             var departments = await db.DepartmentAgents.Where(a => a.AgentId == id).Select(a => a.DepartmentId).ToListAsync(ct);
@@ -154,7 +153,7 @@ public static class AgentEndpoints
     {
         var request = (JsonObject)StatusSchema.Validate(body.Root)!;
         var agentId = (string?)request["agentId"] ?? caller.Id;
-        var agent = await db.Users.FirstOrDefaultAsync(u => u.Id == agentId && u.Roles.Contains(AgentRole), ct);
+        var agent = await db.Users.FirstOrDefaultAsync(u => u.Id == agentId && u.Roles.Contains(AgentRoles.Agent), ct);
         if (agent is null) return ApiError.NotFound("Agent not found");
         if (!agent.Active) return ApiError.Failure("error-user-deactivated");
         var current = agent.StatusLivechat ?? "not-available";

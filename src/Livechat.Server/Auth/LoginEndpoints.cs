@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Idempotency;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Livechat.Server.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -80,28 +81,13 @@ public static class LoginEndpoints
         return TypedResults.Ok(new LoginResponse("success", new LoginData(user.Id, token, MeView.From(user, Origin(http)))));
     }
 
-    /// <summary>A resume token's stored login and its user.</summary>
-    public sealed record Resumed(LoginToken Token, User User);
-
-    /// <summary>Meteor's answer to a resume token it does not know.</summary>
-    public const string LoggedOut = "You've been logged out by the server. Please log in again.";
-
-    /// <summary>The login a resume token belongs to, for REST <c>login</c> and DDP <c>login</c> alike.</summary>
-    public static Task<Resumed?> FindResumeAsync(LivechatDb db, string token, CancellationToken ct)
-    {
-        var hash = Ids.HashToken(token);
-        return db.LoginTokens.AsNoTracking().Where(t => t.HashedToken == hash)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new Resumed(t, u))
-            .FirstOrDefaultAsync(ct);
-    }
-
     /// <summary>Meteor's resume login: the token stays the same and is answered in the same shape.</summary>
     static async Task<Results<Ok<LoginResponse>, ApiError>> ResumeAsync(
         string token, HttpContext http, LivechatDb db, SettingsStore settings, TimeProvider time, CancellationToken ct)
     {
-        if (await FindResumeAsync(db, token, ct) is not { User: var user } found)
+        if (await ResumeTokens.FindAsync(db, token, ct) is not { User: var user } found)
         {
-            return LoginFailure(403, LoggedOut);
+            return LoginFailure(403, ResumeTokens.LoggedOut);
         }
         if (LoginExpiration.ExpiresAt(found.Token, await LoginExpiration.LifetimeAsync(settings, ct)) <= time.UtcNow())
         {

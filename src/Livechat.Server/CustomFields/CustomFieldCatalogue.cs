@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.CustomFields;

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Livechat.Server.CustomFields;
 
 /// <summary>
-/// How custom-field values are checked against a definition's <c>regexp</c> (room-saveInfo §5.6): ECMAScript semantics,
+/// How custom-field values are checked against a definition's <c>regexp</c> (room-saveInfo §5, rule 6): ECMAScript semantics,
 /// no flags, unanchored (a match anywhere passes), 50 ms at most (visitors send the values, so each costs little); a
 /// timeout counts as a failed match. Patterns with nested quantifiers are refused when they are saved.
 /// </summary>

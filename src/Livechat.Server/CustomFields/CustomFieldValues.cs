@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.CustomFields;
@@ -20,7 +21,7 @@ public static class CustomFieldValues
     public const string VisitorScope = "visitor";
     public const string RoomScope = "room";
 
-    /// <summary>The definitions of one scope, hidden ones included, in ascending ordinal <c>_id</c> order (§5.2).</summary>
+    /// <summary>The definitions of one scope, hidden ones included, in ascending ordinal <c>_id</c> order (§5, rule 2).</summary>
     public static async Task<List<CustomField>> DefinitionsAsync(LivechatDb db, string scope, CancellationToken ct)
     {
         var definitions = await db.CustomFields.AsNoTracking().Where(f => f.Scope == scope).ToListAsync(ct);
@@ -48,7 +49,7 @@ public static class CustomFieldValues
         return (Merge(values, existing), null);
     }
 
-    /// <summary>The input values of the known definitions, normalised (§5.2), in definition order; unknown keys are dropped.</summary>
+    /// <summary>The input values of the known definitions, normalised (§5, rule 2), in definition order; unknown keys are dropped.</summary>
     public static List<(CustomField Definition, string Value)> Normalise(IReadOnlyList<CustomField> definitions, JsonObject? input) =>
         input is null or { Count: 0 }
             ? []

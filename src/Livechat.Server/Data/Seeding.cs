@@ -23,7 +23,7 @@ public sealed class Seeding(IServiceScopeFactory scopes, IConfiguration config, 
         await SeedRolesAsync(db, now);
         await SettingsStore.SeedAsync(db, config, now, cancellationToken);
         await SeedAdminAsync(db, config, now);
-        await PriorityEndpoints.SeedAsync(db, now, cancellationToken);
+        await DefaultPriorities.SeedAsync(db, now, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
+using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Livechat.Server.Data;
+using Livechat.Server.Hosting;
 using Livechat.Server.Http;
 using Livechat.Server.Rooms;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +32,12 @@ public static class AuditLogEndpoints
     public static IEndpointRouteBuilder MapAuditLog(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/v1/livechat").WithTags("Rooms")
-            .MapGet("/room.auditLog", List).RequirePermission(Permissions.ViewLRoom);
+            .MapGet("/room.auditLog", List).RequirePermission(Permissions.ViewLRoom)
+            .WithDescription("A room's committed changes of audited fields (who, when, source `rest`/`method`/`system`, each field's "
+                + "old and new value), newest first. Needs `view-l-room` and access to the room.")
+            .WithOpenApiQuery("roomId", "The room.", required: true)
+            .WithOpenApiQuery("count", "Page size.")
+            .WithOpenApiQuery("offset", "Entries to skip.");
         return app;
     }
 

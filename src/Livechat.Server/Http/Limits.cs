@@ -1,3 +1,4 @@
+using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 

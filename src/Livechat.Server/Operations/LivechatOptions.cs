@@ -1,4 +1,5 @@
 using Livechat.Server.Data;
+using Livechat.Server.Hosting;
 using Livechat.Server.Http;
 using Livechat.Server.Widget;
 using Microsoft.Extensions.Options;

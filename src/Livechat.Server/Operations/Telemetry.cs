@@ -14,7 +14,7 @@ public static class Telemetry
 {
     public const string MeterName = "Livechat.Server";
 
-    static readonly Meter Meter = new(MeterName, ServerEndpoints.Version);
+    static readonly Meter Meter = new(MeterName, ServerVersion.Current);
     static readonly ConcurrentDictionary<TelemetrySampler, byte> Samplers = new();
 
     public static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>(

@@ -19,7 +19,7 @@ public static class TelemetrySetup
     public static IServiceCollection AddLivechatTelemetry(this IServiceCollection services, IConfiguration config)
     {
         var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("livechat-server", serviceVersion: ServerEndpoints.Version))
+            .ConfigureResource(r => r.AddService("livechat-server", serviceVersion: ServerVersion.Current))
             .WithTracing(t => t
                 .AddAspNetCoreInstrumentation(o => o.EnrichWithHttpResponse = (activity, _) => RouteOnly(activity))
                 .AddHttpClientInstrumentation()

@@ -5,6 +5,7 @@ using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Methods;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Livechat.Server.Visitors;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +30,7 @@ public static class DdpMethods
             "livechat:setUpConnection" => await SetUpConnectionAsync(session, parameters, services, ct),
             StreamAccess.NotifyRoom => await NotifyRoomAsync(session, parameters, services, ct),
             // The user as their token and roles stand now, not as they were at login.
-            _ => await MethodEndpoints.InvokeAsync(method, parameters, await session.CurrentUserAsync(services, ct), services, ct),
+            _ => await MeteorMethods.InvokeAsync(method, parameters, await session.CurrentUserAsync(services, ct), services, ct),
         };
     }
 
@@ -59,8 +60,8 @@ public static class DdpMethods
             return MethodOutcome.Fail(400, "Unrecognized options for login request");
         }
         var token = resume.GetValue<string>();
-        var found = await LoginEndpoints.FindResumeAsync(services.GetRequiredService<LivechatDb>(), token, ct);
-        if (found is null) return MethodOutcome.Fail(403, LoginEndpoints.LoggedOut);
+        var found = await ResumeTokens.FindAsync(services.GetRequiredService<LivechatDb>(), token, ct);
+        if (found is null) return MethodOutcome.Fail(403, ResumeTokens.LoggedOut);
         var expires = LoginExpiration.ExpiresAt(found.Token,
             await LoginExpiration.LifetimeAsync(services.GetRequiredService<SettingsStore>(), ct));
         if (expires <= services.GetRequiredService<TimeProvider>().UtcNow()) return MethodOutcome.Fail(403, LoginExpiration.Expired);

@@ -10,6 +10,7 @@ using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Methods;
 using Livechat.Server.Operations;
+using Livechat.Server.Security;
 
 namespace Livechat.Server.Realtime;
 
@@ -261,7 +262,7 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
             LogMethodFailed(logger, e, name.GetValue<string>());
             outcome = MethodOutcome.Fail(500, "Internal server error");
         }
-        Send(MethodEndpoints.Result(id, outcome));
+        Send(MeteorMethods.Result(id, outcome));
         Send(DdpMessages.Updated(id));
     }
 
@@ -385,7 +386,7 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
             .ResolveAsync(services.GetRequiredService<LivechatDb>(), login.TokenHash, login.UserId, ct);
         if (user is null)
         {
-            EndUserSubscriptions(MethodOutcome.MeteorError(403, LoginEndpoints.LoggedOut));
+            EndUserSubscriptions(MethodOutcome.MeteorError(403, ResumeTokens.LoggedOut));
             LogOut();
             return null;
         }
@@ -452,7 +453,7 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
         var id = message?["id"] as JsonValue;
         return (message?["msg"] as JsonValue)?.ToString() switch
         {
-            "method" when id is not null => MethodEndpoints.Result(id, MethodOutcome.Fail("too-many-requests", (string?)TooManyRequests["reason"])),
+            "method" when id is not null => MeteorMethods.Result(id, MethodOutcome.Fail("too-many-requests", (string?)TooManyRequests["reason"])),
             "sub" when id?.GetValueKind() == JsonValueKind.String => DdpMessages.NoSub(id.GetValue<string>(), TooManyRequests.DeepClone().AsObject()),
             _ => DdpMessages.Refused("too-many-requests", (string)TooManyRequests["reason"]!),
         };

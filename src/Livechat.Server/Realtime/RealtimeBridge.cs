@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
-using Livechat.Server.Http;
 using Livechat.Server.Rooms;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Livechat.Server.Widget;
 using Microsoft.EntityFrameworkCore;

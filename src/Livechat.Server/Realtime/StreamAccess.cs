@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
-using Livechat.Server.Http;
 using Livechat.Server.Methods;
 using Livechat.Server.Rooms;
+using Livechat.Server.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Realtime;

@@ -1,4 +1,4 @@
-using Livechat.Server.Http;
+using Livechat.Server.Security;
 
 namespace Livechat.Server.Roles;
 

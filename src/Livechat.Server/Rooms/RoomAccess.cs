@@ -1,5 +1,5 @@
 using Livechat.Server.Data;
-using Livechat.Server.Http;
+using Livechat.Server.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Rooms;

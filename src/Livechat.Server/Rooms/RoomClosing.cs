@@ -1,6 +1,5 @@
 using Livechat.Server.Data;
 using Livechat.Server.Events;
-using Livechat.Server.Http;
 using Livechat.Server.Messages;
 using Livechat.Server.Settings;
 using Microsoft.EntityFrameworkCore;

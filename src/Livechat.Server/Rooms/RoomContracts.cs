@@ -65,20 +65,42 @@ public sealed record RoomView(
     public DepartmentRef? Department { get; init; }
 
     public static RoomView From(LivechatRoom r) => new(
-        r.Id, "l", r.Fname, r.Msgs, r.UsersCount, r.Ts, r.Lm, r.UpdatedAt,
-        r.Open ? true : null, false, r.WaitingResponse ? true : null,
-        new RoomVisitorView(r.VisitorId, r.VisitorUsername, null, r.VisitorStatus, r.VisitorLastMessageTs),
-        r.ServedById is { } sid ? new ServedByView(sid, r.ServedByUsername ?? "", r.ServedByTs ?? r.Ts) : null,
-        r.DepartmentId,
-        new SourceView(r.SourceType, r.SourceDestination),
-        r.QueuedAt,
-        r.ResponseById is { } rid ? new ResponseByView(rid, r.ResponseByUsername ?? "", r.FirstResponseTs ?? r.Ts, r.ResponseLastMessageTs ?? r.Ts) : null,
-        LastMessageOf(r.LastMessage), r.Topic, r.Tags, r.LivechatData, r.PriorityId, r.PriorityWeight, r.SlaId, r.EstimatedWaitingTimeQueue,
-        Parse(r.Sms), r.ClosedAt,
-        r.ClosedById is { } cid ? new ClosedByView(cid, r.ClosedByUsername ?? "") : null,
-        r.Closer,
-        r.ChatDuration is { } d ? new MetricsView(d, r.ServiceTimeDuration) : null,
-        r.CrmData, r.Version);
+        Id: r.Id,
+        T: "l",
+        Fname: r.Fname,
+        Msgs: r.Msgs,
+        UsersCount: r.UsersCount,
+        Ts: r.Ts,
+        Lm: r.Lm,
+        UpdatedAt: r.UpdatedAt,
+        Open: r.Open ? true : null,
+        Cl: false,
+        WaitingResponse: r.WaitingResponse ? true : null,
+        V: new RoomVisitorView(Id: r.VisitorId, Username: r.VisitorUsername, Token: null, Status: r.VisitorStatus,
+            LastMessageTs: r.VisitorLastMessageTs),
+        ServedBy: r.ServedById is { } sid ? new ServedByView(Id: sid, Username: r.ServedByUsername ?? "", Ts: r.ServedByTs ?? r.Ts) : null,
+        DepartmentId: r.DepartmentId,
+        Source: new SourceView(Type: r.SourceType, Destination: r.SourceDestination),
+        QueuedAt: r.QueuedAt,
+        ResponseBy: r.ResponseById is { } rid
+            ? new ResponseByView(Id: rid, Username: r.ResponseByUsername ?? "", FirstResponseTs: r.FirstResponseTs ?? r.Ts,
+                LastMessageTs: r.ResponseLastMessageTs ?? r.Ts)
+            : null,
+        LastMessage: LastMessageOf(r.LastMessage),
+        Topic: r.Topic,
+        Tags: r.Tags,
+        LivechatData: r.LivechatData,
+        PriorityId: r.PriorityId,
+        PriorityWeight: r.PriorityWeight,
+        SlaId: r.SlaId,
+        EstimatedWaitingTimeQueue: r.EstimatedWaitingTimeQueue,
+        Sms: Parse(r.Sms),
+        ClosedAt: r.ClosedAt,
+        ClosedBy: r.ClosedById is { } cid ? new ClosedByView(Id: cid, Username: r.ClosedByUsername ?? "") : null,
+        Closer: r.Closer,
+        Metrics: r.ChatDuration is { } d ? new MetricsView(ChatDuration: d, ServiceTimeDuration: r.ServiceTimeDuration) : null,
+        CrmData: r.CrmData,
+        Version: r.Version);
 
     /// <summary>
     /// What the widget needs of its own room: the visitor's token stays (it is theirs), the agents' side of the room
@@ -86,7 +108,8 @@ public sealed record RoomView(
     /// </summary>
     public static RoomView ForVisitor(LivechatRoom r) => From(r) with
     {
-        V = new RoomVisitorView(r.VisitorId, r.VisitorUsername, r.VisitorToken, r.VisitorStatus, r.VisitorLastMessageTs),
+        V = new RoomVisitorView(Id: r.VisitorId, Username: r.VisitorUsername, Token: r.VisitorToken, Status: r.VisitorStatus,
+            LastMessageTs: r.VisitorLastMessageTs),
         Topic = null,
         Tags = null,
         LivechatData = null,

@@ -1,9 +1,12 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
+using Livechat.Server.Hosting;
 using Livechat.Server.Http;
 using Livechat.Server.SaveInfo;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
+using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,13 +22,24 @@ public static class RoomEndpoints
     public static IEndpointRouteBuilder MapRooms(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1").WithTags("Rooms");
-        group.MapGet("/livechat/room", GetOrCreate).WithRocketChatRateLimit(5, 60000);
-        group.MapGet("/rooms.info", Info).RequireRocketChatAuth();
+        group.MapGet("/livechat/room", GetOrCreate).WithRocketChatRateLimit(5, 60000)
+            .WithDescription(AnswersEtag);
+        group.MapGet("/rooms.info", Info).RequireRocketChatAuth()
+            .WithDescription(AnswersEtag);
         group.MapPost("/livechat/room.close", CloseByVisitor);
         group.MapPost("/livechat/room.closeByUser", CloseByUser).RequirePermission(Permissions.CloseLivechatRoom);
-        group.MapPost("/livechat/room.saveInfo", SaveInfoEndpoint.HandleAsync).RequirePermission(Permissions.ViewLRoom).AddEndpointFilter(SaveInfoEndpoint.CountOutcomeAsync);
+        group.MapPost("/livechat/room.saveInfo", SaveInfoEndpoint.HandleAsync).RequirePermission(Permissions.ViewLRoom).AddEndpointFilter(SaveInfoEndpoint.CountOutcomeAsync)
+            .WithDescription("Saves room and guest information in one transaction. Extensions: `If-Match` (412 on a stale version), "
+                + "`Prefer: return=representation` (answers `{\"success\":true,\"room\":…,\"visitor\":…}`), `?dryRun=true` "
+                + "(answers `{\"success\":true,\"changes\":…}` and writes nothing).")
+            .WithOpenApiHeader("If-Match", "The room's ETag (`\"<_version>\"`), a list of them, or `*`: writes only while the room still has it.")
+            .WithOpenApiHeader("Prefer", "`return=representation`: answer the saved room and visitor.")
+            .WithOpenApiQuery("dryRun", "`true`: run every check and answer the changes without writing.")
+            .WithOpenApiResponse("412", "`error-room-modified`: the room changed since the given ETag; `details.room` is the current room.");
         return app;
     }
+
+    const string AnswersEtag = "Answers the room with its `_version` as a strong `ETag` header.";
 
     static readonly string[] RoomQueryKeys = ["token", "rid", "agentId"];
 
@@ -50,7 +64,7 @@ public static class RoomEndpoints
             var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id && r.Open, ct);
             return room is null ? ApiError.Failure("invalid-room") : Answer(http, room, false);
         }
-        var open = await OpenRoomOfAsync(db, visitor.Id, ct);
+        var open = await RoomQueries.OpenRoomOfAsync(db, visitor.Id, ct);
         if (open is not null) return Answer(http, open, false);
 
         if (!await settings.GetBoolAsync("Livechat_enabled", ct)) return ApiError.Coded("error-omnichannel-is-disabled");
@@ -66,7 +80,7 @@ public static class RoomEndpoints
             // A concurrent request opened the visitor's room first (one open room per visitor is a unique index), or
             // changed the visitor meanwhile: nothing of this one was written; answer with the room that is open.
             db.ChangeTracker.Clear();
-            var concurrent = await OpenRoomOfAsync(db, visitor.Id, ct);
+            var concurrent = await RoomQueries.OpenRoomOfAsync(db, visitor.Id, ct);
             if (concurrent is null) throw;
             return Answer(http, concurrent, false);
         }
@@ -77,10 +91,6 @@ public static class RoomEndpoints
         RoomEtag.Set(http.HttpContext.Response, room.Version);
         return TypedResults.Ok(new LivechatRoomResponse(RoomView.ForVisitor(room), isNew));
     }
-
-    /// <summary>The visitor's open room (the newest, should there ever be two).</summary>
-    public static Task<LivechatRoom?> OpenRoomOfAsync(LivechatDb db, string visitorId, CancellationToken ct) =>
-        db.Rooms.AsNoTracking().Where(r => r.VisitorId == visitorId && r.Open).OrderByDescending(r => r.Ts).FirstOrDefaultAsync(ct);
 
     static async Task<Results<Ok<RoomResponse>, ApiError>> Info(HttpRequest http, CurrentUser caller, LivechatDb db,
         PermissionStore permissions, CancellationToken ct)

@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
+using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -14,7 +14,7 @@ public static class Routing
     /// <summary>Active agents with <c>statusLivechat == "available"</c>, restricted to the department's agents when given.</summary>
     public static IQueryable<User> AvailableAgents(LivechatDb db, string? departmentId)
     {
-        var agents = db.Users.Where(u => u.Active && u.StatusLivechat == "available" && u.Roles.Contains(AgentEndpoints.AgentRole));
+        var agents = db.Users.Where(u => u.Active && u.StatusLivechat == "available" && u.Roles.Contains(AgentRoles.Agent));
         return departmentId is null ? agents
             : agents.Where(u => db.DepartmentAgents.Any(a => a.AgentId == u.Id && a.DepartmentId == departmentId && a.DepartmentEnabled));
     }

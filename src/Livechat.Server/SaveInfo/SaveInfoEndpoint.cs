@@ -2,6 +2,7 @@ using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Operations;
 using Livechat.Server.Rooms;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Livechat.Server.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Http;
+using Livechat.Server.Validation;
 
 namespace Livechat.Server.SaveInfo;
 

@@ -5,6 +5,7 @@ using Livechat.Server.Http;
 using Livechat.Server.Messages;
 using Livechat.Server.Priorities;
 using Livechat.Server.Rooms;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Livechat.Server.Slas;
 using Livechat.Server.Visitors;
@@ -42,7 +43,7 @@ static class SaveInfoRules
         {
             return ApiError.Failure("error-invalid-visitor");
         }
-        if (request.Email?.Trim() is { Length: > 0 } email && !Users.UserEndpoints.EmailPattern().IsMatch(email))
+        if (request.Email?.Trim() is { Length: > 0 } email && !Users.EmailAddress.Pattern().IsMatch(email))
         {
             return ApiError.Failure("error-invalid-email");
         }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,14 +8,11 @@ public sealed record InfoResponse(string Version) : ApiResponse;
 
 public static class ServerEndpoints
 {
-    public static readonly string Version =
-        typeof(ServerEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-
     // GET /api/info   none (readiness: answers once migrations and seeding are done)
     // GET /health     none (200 when the database answers, 503 otherwise)
     public static IEndpointRouteBuilder MapServer(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/info", () => TypedResults.Ok(new InfoResponse(Version))).WithTags("Server");
+        app.MapGet("/api/info", () => TypedResults.Ok(new InfoResponse(ServerVersion.Current))).WithTags("Server");
         app.MapGet("/health", Health).WithTags("Server");
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Tags;

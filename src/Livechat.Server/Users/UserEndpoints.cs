@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Livechat.Server.Auth;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Security;
+using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,7 +44,7 @@ public static partial class UserEndpoints
             return ApiError.Coded("error-input-is-not-a-valid-field",
                 $"{username} is not a valid username, use only letters, numbers, dots, hyphens and underscores");
         }
-        if (!EmailPattern().IsMatch(email))
+        if (!EmailAddress.Pattern().IsMatch(email))
         {
             return ApiError.Coded("error-invalid-email", $"Invalid email {email}");
         }
@@ -111,8 +113,4 @@ public static partial class UserEndpoints
 
     [GeneratedRegex("^[0-9a-zA-Z-_.]+$")]
     private static partial Regex UsernamePattern();
-
-    /// <summary>Rocket.Chat's <c>validateEmailDomain</c> shape check: something@something.tld.</summary>
-    [GeneratedRegex(@"^[^\s@]+@[^\s@]+\.[^\s@]+$")]
-    internal static partial Regex EmailPattern();
 }

@@ -7,8 +7,10 @@ using Livechat.Server.Http;
 using Livechat.Server.Idempotency;
 using Livechat.Server.Messages;
 using Livechat.Server.Rooms;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Livechat.Server.Users;
+using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

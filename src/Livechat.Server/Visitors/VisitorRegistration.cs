@@ -6,6 +6,7 @@ using Livechat.Server.Rooms;
 using Livechat.Server.Http;
 using Livechat.Server.Settings;
 using Livechat.Server.Users;
+using Livechat.Server.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Visitors;
@@ -52,7 +53,7 @@ public sealed record VisitorRegistration(
             if (departmentId is null) return Fail(ApiError.Coded("error-invalid-department", "The provided department is invalid"));
         }
         var email = MeteorCheck.StringOf(input, "email")?.Trim().ToLowerInvariant();
-        if (email is { Length: > 0 } && !UserEndpoints.EmailPattern().IsMatch(email))
+        if (email is { Length: > 0 } && !EmailAddress.Pattern().IsMatch(email))
         {
             return Fail(ApiError.Coded("error-invalid-email", $"Invalid email {Limits.Excerpt(email)}"));
         }

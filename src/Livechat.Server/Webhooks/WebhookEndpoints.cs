@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Livechat.Server.Data;
+using Livechat.Server.Hosting;
 using Livechat.Server.Http;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -27,7 +29,12 @@ public static class WebhookEndpoints
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/v1/livechat").WithTags("Webhooks")
-            .MapGet("/webhooks.deliveries", Deliveries).RequirePermission(Permissions.ViewLivechatWebhooks);
+            .MapGet("/webhooks.deliveries", Deliveries).RequirePermission(Permissions.ViewLivechatWebhooks)
+            .WithDescription("Recent webhook calls (`LivechatEdit`, `room.updated`) with status and attempts, newest first. "
+                + "Needs `view-livechat-webhooks`.")
+            .WithOpenApiQuery("status", "`pending`, `delivered` or `failed`.")
+            .WithOpenApiQuery("event", "`LivechatEdit` or `room.updated`.")
+            .WithOpenApiQuery("roomId", "Only this room's calls.");
         return app;
     }
 

@@ -2,8 +2,10 @@ using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Rooms;
+using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Livechat.Server.Users;
+using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -45,7 +47,7 @@ public static class WidgetApiEndpoints
         var token = http.Query["token"].ToString();
         var department = http.Query["department"].ToString() is { Length: > 0 } d ? d : null;
         var guest = token.Length > 0 ? await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct) : null;
-        var room = guest is null ? null : await RoomEndpoints.OpenRoomOfAsync(db, guest.Id, ct);
+        var room = guest is null ? null : await RoomQueries.OpenRoomOfAsync(db, guest.Id, ct);
         var agent = room?.ServedById is { } agentId ? await WidgetQueries.AgentViewAsync(db, settings, agentId, ct) : null;
         var departments = await db.Departments.AsNoTracking().Where(x => x.Enabled && !x.Archived && x.NumAgents > 0)
             .OrderBy(x => x.Name).Select(x => new WidgetDepartment(x.Id, x.Name, x.ShowOnRegistration, x.ShowOnOfflineForm)).ToListAsync(ct);
@@ -77,7 +79,7 @@ public static class WidgetApiEndpoints
     {
         // Through the visitor's token index, not a scan of the rooms' tokens.
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
-        if (visitor is not null && await RoomEndpoints.OpenRoomOfAsync(db, visitor.Id, ct) is not null)
+        if (visitor is not null && await RoomQueries.OpenRoomOfAsync(db, visitor.Id, ct) is not null)
         {
             return TypedResults.Ok(new OptionalAgentResponse(null));
         }
@@ -126,7 +128,7 @@ public static class WidgetApiEndpoints
     {
         var request = (JsonObject)OfflineMessageSchema.Validate(body.Root)!;
         if (!await settings.GetBoolAsync("Livechat_display_offline_form", ct)
-            || !UserEndpoints.EmailPattern().IsMatch(((string)request["email"]!).Trim()))
+            || !EmailAddress.Pattern().IsMatch(((string)request["email"]!).Trim()))
         {
             return ApiError.Failure("Error sending Livechat offline message");
         }
@@ -163,7 +165,7 @@ public static class WidgetApiEndpoints
         var (token, rid, email) = ((string)request["token"]!, (string)request["rid"]!, ((string)request["email"]!).Trim());
         if (!await db.Visitors.AsNoTracking().AnyAsync(v => v.Token == token, ct)) return ApiError.Failure("invalid-token");
         if (!await db.Rooms.AsNoTracking().AnyAsync(r => r.Id == rid && r.VisitorToken == token, ct)) return ApiError.Failure("invalid-room");
-        if (!UserEndpoints.EmailPattern().IsMatch(email)) return ApiError.Failure("invalid-email");
+        if (!EmailAddress.Pattern().IsMatch(email)) return ApiError.Failure("invalid-email");
         return ApiError.Failure("Error sending Livechat transcript");
     }
 }

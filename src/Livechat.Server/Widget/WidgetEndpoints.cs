@@ -83,7 +83,7 @@ public static partial class WidgetEndpoints
 
     /// <summary>
     /// The origin the page was requested from, without a trailing slash: the request's scheme and Host, which a configured
-    /// proxy's X-Forwarded-Proto / X-Forwarded-Host set (Http/ForwardedHeadersSetup.cs); nobody else's headers count.
+    /// proxy's X-Forwarded-Proto / X-Forwarded-Host set (Security/ForwardedHeadersSetup.cs); nobody else's headers count.
     /// Anything that is not a plain host[:port] becomes localhost, so a forged Host cannot write script into the page.
     /// </summary>
     public static string ServerUrl(HttpRequest request)

@@ -1,6 +1,9 @@
 using Livechat.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Livechat.Server.Tests.Auth;
 
@@ -80,23 +83,30 @@ public abstract class LoginBlockingTests<TFactory>(TFactory factory) : IClassFix
     [Fact]
     public async Task BlockEndsAfterTheUnblockTime()
     {
-        var admin = await factory.AdminAsync();
-        var user = await factory.CreateUserAsync();
+        var user = await factory.CreateUserAsync();   // logs in once: the clock starts after that success
+        // A second server on this database whose clock the test moves; its settings are written through it.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddSeconds(1));
+        await using var timed = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
+        var admin = await new ApiClient(timed.CreateClient()).LoginAsync(LivechatServerFactory.AdminUsername, LivechatServerFactory.AdminPassword);
         await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 1);
-        await SetAsync(admin, "Block_Multiple_Failed_Logins_Time_To_Unblock_By_User_In_Minutes", 0.02);
+        await SetAsync(admin, "Block_Multiple_Failed_Logins_Time_To_Unblock_By_User_In_Minutes", 5);
         try
         {
-            await LoginFromAsync("10.4.0.1", user.Username, "wrong");
-            (await LoginFromAsync("10.4.0.1", user.Username, user.Password)).Is(401, BlockedUser);
+            await LoginFromAsync(timed, "10.4.0.1", user.Username, "wrong");
+            var blocked = await LoginFromAsync(timed, "10.4.0.1", user.Username, user.Password);
+            clock.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
+            var stillBlocked = await LoginFromAsync(timed, "10.4.0.1", user.Username, user.Password);
 
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            // A refused try counts as a failure too: the five minutes run from the latest one.
+            clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
 
-            (await LoginFromAsync("10.4.0.1", user.Username, user.Password)).Ok();
+            blocked.Is(401, BlockedUser);
+            stillBlocked.Is(401, BlockedUser);
+            (await LoginFromAsync(timed, "10.4.0.1", user.Username, user.Password)).Ok();
         }
         finally
         {
             await SetAsync(admin, "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 10);
-            await SetAsync(admin, "Block_Multiple_Failed_Logins_Time_To_Unblock_By_User_In_Minutes", 5);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Livechat.Server.Http;
 using Livechat.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -22,7 +22,7 @@ public abstract class PriorityEndpointsTests<TFactory>(TFactory factory) : IClas
 
         var reply = await admin.GetAsync("livechat/priorities");
 
-        var items = string.Join(",", PriorityEndpoints.Defaults.Select(d => d.I18n).Select(i => Json(seeded[i])));
+        var items = string.Join(",", DefaultPriorities.All.Select(d => d.I18n).Select(i => Json(seeded[i])));
         reply.Is(200, $$"""{"priorities":[{{items}}],"count":5,"offset":0,"total":5,"success":true}""");
         Assert.All(seeded.Values, p => Assert.Matches("^[0-9a-f]{24}$", p.Id));
         Assert.Equal([1, 2, 3, 4, 5], seeded.Values.Select(p => p.SortItem).Order());
@@ -110,7 +110,7 @@ public abstract class PriorityEndpointsTests<TFactory>(TFactory factory) : IClas
     [Fact]
     public async Task SeedingAgainKeepsExactlyFivePriorities()
     {
-        await factory.WithDbAsync(db => PriorityEndpoints.SeedAsync(db, DateTime.UtcNow, CancellationToken.None));
+        await factory.WithDbAsync(db => DefaultPriorities.SeedAsync(db, DateTime.UtcNow, CancellationToken.None));
 
         var count = await factory.WithDbAsync(db => db.Priorities.CountAsync());
 

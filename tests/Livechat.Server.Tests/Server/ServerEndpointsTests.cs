@@ -75,26 +75,6 @@ public abstract class ServerEndpointsTests<TFactory>(TFactory factory) : IClassF
 
         reply.Is(401, """{"success":false,"error":"You must be logged in to do this.","status":"error","message":"You must be logged in to do this."}""");
     }
-
-    [Fact]
-    public async Task OpenApiDocumentListsTheEndpoints()
-    {
-        var reply = await factory.Anonymous().GetAsync("/openapi/v1.json");
-
-        Assert.Equal(200, reply.Code);
-        var paths = reply.Json.GetProperty("paths");
-        Assert.True(paths.TryGetProperty("/api/v1/login", out _));
-        Assert.True(paths.TryGetProperty("/api/v1/permissions.update", out _));
-    }
-
-    [Fact]
-    public async Task InteractiveReferenceIsServedAtDocs()
-    {
-        var reply = await factory.Anonymous().GetAsync("/docs");
-
-        Assert.Equal(200, reply.Code);
-        Assert.Contains("<html", reply.Body, StringComparison.OrdinalIgnoreCase);
-    }
 }
 
 public sealed class ServerEndpointsSqliteTests(SqliteServerFactory factory) : ServerEndpointsTests<SqliteServerFactory>(factory);

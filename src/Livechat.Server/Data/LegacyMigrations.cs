@@ -36,13 +36,17 @@ static partial class LegacyMigrations
     public static async Task<int?> RebaseAsync(LivechatDb db, CancellationToken ct)
     {
         var history = db.GetService<IHistoryRepository>();
-        if (!await history.ExistsAsync(ct)) return null;
         var current = db.Database.GetMigrations().ToList();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             // On SQLite this is BEGIN IMMEDIATE: the history is read under the write lock.
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // Asked here rather than IHistoryRepository.ExistsAsync, which answers true for a new PostgreSQL database.
+            var exists = await ScalarAsync(db, db.IsPostgres
+                ? """SELECT count(*) FROM pg_catalog.pg_class WHERE oid = to_regclass('"__EFMigrationsHistory"')"""
+                : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsHistory'", ct);
+            if (exists == 0) return null;
             if (db.IsPostgres) await ExecuteAsync(db, """LOCK TABLE "__EFMigrationsHistory" IN EXCLUSIVE MODE""", ct);
             var applied = (await history.GetAppliedMigrationsAsync(ct)).Select(r => r.MigrationId).ToList();
             if (applied.Count == 0 || applied.Any(current.Contains)) return null;
@@ -73,6 +77,14 @@ static partial class LegacyMigrations
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    static async Task<long> ScalarAsync(LivechatDb db, string sql, CancellationToken ct)
+    {
+        await using DbCommand command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     // Raw: the scripts are SQL as dotnet-ef wrote them, several statements each, so no formatting or parameters.

@@ -22,13 +22,15 @@ static partial class LegacyMigrations
     {
         var prefix = postgres ? "Legacy/Postgres/" : "Legacy/Sqlite/";
         var assembly = typeof(LegacyMigrations).Assembly;
+        // The resource names are the files' paths below Migrations/ (LogicalName in the project file).
         return [.. assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
+            .Select(n => (Resource: n, Path: n.Replace('\\', '/')))
+            .Where(n => n.Path.StartsWith(prefix, StringComparison.Ordinal) && n.Path.EndsWith(".sql", StringComparison.Ordinal))
+            .OrderBy(n => n.Path, StringComparer.Ordinal)
             .Select(n =>
             {
-                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
-                return new Step(n[prefix.Length..^".sql".Length], reader.ReadToEnd());
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(n.Resource)!);
+                return new Step(n.Path[prefix.Length..^".sql".Length], reader.ReadToEnd());
             })];
     }
 
@@ -55,7 +57,7 @@ static partial class LegacyMigrations
             {
                 throw new InvalidOperationException(
                     $"The database's migration history ({applied.Count} rows, the last '{applied[^1]}') is neither this build's " +
-                    $"({string.Join(", ", current)}) nor a beginning of the chain those replaced ('{chain[0].Id}' … '{chain[^1].Id}'). " +
+                    $"({string.Join(", ", current)}) nor a beginning of the chain those replaced ('{(chain.Count > 0 ? chain[0].Id : "")}' … '{(chain.Count > 0 ? chain[^1].Id : "")}'). " +
                     "It was made by another build (a branch, or an earlier squash of the migrations): start that build on it, " +
                     "or restore a backup made by a release. Nothing was changed. See docs/operations.md, Upgrading.");
             }

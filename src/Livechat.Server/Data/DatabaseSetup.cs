@@ -41,8 +41,11 @@ public static class DatabaseSetup
     static string SqliteConnectionString(string connection) =>
         new SqliteConnectionStringBuilder(connection) { DefaultTimeout = 30, Pooling = true }.ToString();
 
-    /// <summary>Applies the migrations of the configured provider, switching SQLite to WAL first.</summary>
-    public static async Task MigrateAsync(this LivechatDb db, CancellationToken ct = default)
+    /// <summary>
+    /// Applies the migrations of the configured provider, switching SQLite to WAL first. A database made by the chain the
+    /// migrations were squashed from is first brought to that chain's end and re-baselined (<see cref="LegacyMigrations"/>).
+    /// </summary>
+    public static async Task MigrateAsync(this LivechatDb db, ILogger? log = null, CancellationToken ct = default)
     {
         if (!db.IsPostgres)
         {
@@ -50,6 +53,7 @@ public static class DatabaseSetup
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
             await db.Database.CloseConnectionAsync();
         }
+        if (await LegacyMigrations.RebaseAsync(db, ct) is { } steps && log is not null) LegacyMigrations.LogRebased(log, steps);
         await db.Database.MigrateAsync(ct);
     }
 }

@@ -12,14 +12,14 @@ namespace Livechat.Server.Data;
 /// Migrates, then seeds what a first start needs: roles, permissions, settings, the admin and the five priorities. It runs as the first
 /// hosted service, so the server only starts listening (and <c>/api/info</c> only answers) once it is done.
 /// </summary>
-public sealed class Seeding(IServiceScopeFactory scopes, IConfiguration config, TimeProvider time) : IHostedService
+public sealed class Seeding(IServiceScopeFactory scopes, IConfiguration config, TimeProvider time, ILogger<Seeding> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LivechatDb>();
         var now = time.UtcNow();
-        await db.MigrateAsync(cancellationToken);
+        await db.MigrateAsync(log, cancellationToken);
         await SeedRolesAsync(db, now);
         await SettingsStore.SeedAsync(db, config, now, cancellationToken);
         await SeedAdminAsync(db, config, now);

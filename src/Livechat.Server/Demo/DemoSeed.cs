@@ -137,7 +137,7 @@ public static class DemoSeed
             // The fill left gigabytes in the write-ahead log (checkpoints deferred); the index builds read every table,
             // and read faster from the database file than through the log.
             await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
-            // The custom-field search index (migration CustomFieldSearch) is built once from the filled table.
+            // The custom-field search index (migration Search) is built once from the filled table.
             await db.Database.ExecuteSqlRawAsync("INSERT INTO room_fields_trgm(room_fields_trgm) VALUES ('rebuild')");
         }
         foreach (var sql in definitions)

@@ -125,7 +125,7 @@ public static class RoomListEndpoints
 
     /// <summary>
     /// The room_fields rows a "contains" filter reads. On SQLite a rare value of three or more characters is found
-    /// through the trigram index (migration CustomFieldSearch), so its rooms are looked up by id; a common or short one
+    /// through the trigram index (migration Search), so its rooms are looked up by id; a common or short one
     /// reads the key's values in index order while the page walks the rooms in sort order. PostgreSQL's planner
     /// chooses between its trigram index and the key index itself.
     /// </summary>

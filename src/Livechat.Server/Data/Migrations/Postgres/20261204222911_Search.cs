@@ -6,13 +6,14 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Livechat.Server.Data.Migrations.Postgres
 {
     /// <summary>
-    /// A trigram GIN index over <c>room_fields.ValueLower</c> (pg_trgm, a trusted extension that ships with PostgreSQL),
-    /// so the "contains" filter of <c>livechat/rooms?customFields=</c> finds a rare value without reading every value of
-    /// the key. Not in the EF model, which PostgreSQL and SQLite share.
+    /// Hand-written, not generated: everything of the schema the EF model (which PostgreSQL and SQLite share) cannot
+    /// say. A trigram GIN index over <c>room_fields.ValueLower</c> (pg_trgm, a trusted extension that ships with
+    /// PostgreSQL), so the "contains" filter of <c>livechat/rooms?customFields=</c> finds a rare value without reading
+    /// every value of the key. squash.sh keeps this file and only renumbers it after the regenerated Initial.
     /// </summary>
     [DbContext(typeof(PostgresLivechatDb))]
-    [Migration("20261130003000_CustomFieldSearch")]
-    public partial class CustomFieldSearch : Migration
+    [Migration("20261204222911_Search")]
+    public partial class Search : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

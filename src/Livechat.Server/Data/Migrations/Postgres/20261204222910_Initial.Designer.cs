@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Livechat.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLivechatDb))]
-    [Migration("20261204222909_AuditRowsAndRetention")]
-    partial class AuditRowsAndRetention
+    [Migration("20261204222910_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

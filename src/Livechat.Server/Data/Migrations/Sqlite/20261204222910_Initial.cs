@@ -12,6 +12,26 @@ namespace Livechat.Server.Data.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "change_events",
+                columns: table => new
+                {
+                    Seq = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Type = table.Column<string>(type: "TEXT", nullable: false),
+                    RoomId = table.Column<string>(type: "TEXT", nullable: true),
+                    VisitorId = table.Column<string>(type: "TEXT", nullable: true),
+                    Ts = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Origin = table.Column<string>(type: "TEXT", nullable: false),
+                    Audited = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Data = table.Column<string>(type: "TEXT", nullable: false),
+                    Audit = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_change_events", x => x.Seq);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "custom_fields",
                 columns: table => new
                 {
@@ -72,6 +92,28 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_departments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "idempotency_keys",
+                columns: table => new
+                {
+                    Caller = table.Column<string>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", nullable: false),
+                    RequestHash = table.Column<string>(type: "TEXT", nullable: false),
+                    Completed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: true),
+                    ContentType = table.Column<string>(type: "TEXT", nullable: true),
+                    ETag = table.Column<string>(type: "TEXT", nullable: true),
+                    PreferenceApplied = table.Column<string>(type: "TEXT", nullable: true),
+                    Body = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_idempotency_keys", x => new { x.Caller, x.Key });
                 });
 
             migrationBuilder.CreateTable(
@@ -139,6 +181,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     Unread = table.Column<bool>(type: "INTEGER", nullable: true),
                     PriorityData = table.Column<string>(type: "TEXT", nullable: true),
                     SlaData = table.Column<string>(type: "TEXT", nullable: true),
+                    EditedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    EditedById = table.Column<string>(type: "TEXT", nullable: true),
+                    EditedByUsername = table.Column<string>(type: "TEXT", nullable: true),
                     DeletedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
@@ -375,6 +420,7 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     Id = table.Column<string>(type: "TEXT", nullable: false),
                     Type = table.Column<string>(type: "TEXT", nullable: false),
                     RoomId = table.Column<string>(type: "TEXT", nullable: true),
+                    OrderKey = table.Column<long>(type: "INTEGER", nullable: false),
                     Payload = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
@@ -414,6 +460,22 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_change_events_Audit",
+                table: "change_events",
+                columns: new[] { "RoomId", "Seq" },
+                filter: "\"Audited\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_change_events_Ts",
+                table: "change_events",
+                column: "Ts");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_change_events_VisitorId",
+                table: "change_events",
+                column: "VisitorId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_custom_fields_Scope",
                 table: "custom_fields",
                 column: "Scope");
@@ -435,6 +497,11 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                 column: "Name");
 
             migrationBuilder.CreateIndex(
+                name: "IX_idempotency_keys_ExpiresAt",
+                table: "idempotency_keys",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_inquiries_Rid",
                 table: "inquiries",
                 column: "Rid",
@@ -454,6 +521,11 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                 name: "IX_login_attempts_Ip_Ts",
                 table: "login_attempts",
                 columns: new[] { "Ip", "Ts" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_login_attempts_Ts",
+                table: "login_attempts",
+                column: "Ts");
 
             migrationBuilder.CreateIndex(
                 name: "IX_login_attempts_Username_Ts",
@@ -605,6 +677,16 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                 column: "Username");
 
             migrationBuilder.CreateIndex(
+                name: "IX_webhook_outbox_CreatedAt",
+                table: "webhook_outbox",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webhook_outbox_RoomId_Status_OrderKey",
+                table: "webhook_outbox",
+                columns: new[] { "RoomId", "Status", "OrderKey" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_webhook_outbox_Status_NextAttemptAt",
                 table: "webhook_outbox",
                 columns: new[] { "Status", "NextAttemptAt" });
@@ -614,6 +696,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "change_events");
+
+            migrationBuilder.DropTable(
                 name: "custom_fields");
 
             migrationBuilder.DropTable(
@@ -621,6 +706,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "departments");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_keys");
 
             migrationBuilder.DropTable(
                 name: "inquiries");

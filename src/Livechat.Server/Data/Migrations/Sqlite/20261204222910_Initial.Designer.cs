@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Livechat.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLivechatDb))]
-    [Migration("20261129225607_Initial")]
+    [Migration("20261204222910_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -40,6 +40,8 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Ts");
 
                     b.HasIndex("Ip", "Ts");
 
@@ -223,6 +225,98 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.ToTable("department_agents", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.Events.ChangeEventRecord", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Audit")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Audited")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("Ts");
+
+                    b.HasIndex("VisitorId");
+
+                    b.HasIndex("RoomId", "Seq")
+                        .HasDatabaseName("IX_change_events_Audit")
+                        .HasFilter("\"Audited\"");
+
+                    b.ToTable("change_events", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Idempotency.IdempotencyRecord", b =>
+                {
+                    b.Property<string>("Caller")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Completed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentType")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ETag")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreferenceApplied")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Caller", "Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("idempotency_keys", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.Messages.Message", b =>
                 {
                     b.Property<string>("Id")
@@ -232,6 +326,15 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EditedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EditedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EditedByUsername")
                         .HasColumnType("TEXT");
 
                     b.Property<bool?>("Groupable")
@@ -887,6 +990,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("OrderKey")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -903,7 +1009,11 @@ namespace Livechat.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("RoomId", "Status", "OrderKey");
 
                     b.ToTable("webhook_outbox", (string)null);
                 });

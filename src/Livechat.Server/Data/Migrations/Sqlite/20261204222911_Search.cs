@@ -6,14 +6,15 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Livechat.Server.Data.Migrations.Sqlite
 {
     /// <summary>
-    /// A trigram full-text index over <c>room_fields.ValueLower</c>, so the "contains" filter of
-    /// <c>livechat/rooms?customFields=</c> finds a rare value without reading every value of the key. It is an
-    /// external-content FTS5 table on room_fields' rowid, kept in step by triggers in the writer's transaction. Not in the
-    /// EF model: a later migration that rebuilds room_fields must recreate the triggers and run the 'rebuild' command.
+    /// Hand-written, not generated: everything of the schema the EF model cannot say. A trigram full-text index over
+    /// <c>room_fields.ValueLower</c>, so the "contains" filter of <c>livechat/rooms?customFields=</c> finds a rare value
+    /// without reading every value of the key: an external-content FTS5 table on room_fields' rowid, kept in step by
+    /// triggers in the writer's transaction. A later migration that rebuilds room_fields must recreate the triggers and
+    /// run the 'rebuild' command. squash.sh keeps this file and only renumbers it after the regenerated Initial.
     /// </summary>
     [DbContext(typeof(SqliteLivechatDb))]
-    [Migration("20261130003000_CustomFieldSearch")]
-    public partial class CustomFieldSearch : Migration
+    [Migration("20261204222911_Search")]
+    public partial class Search : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -14,6 +14,26 @@ namespace Livechat.Server.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "change_events",
+                columns: table => new
+                {
+                    Seq = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Type = table.Column<string>(type: "text", nullable: false),
+                    RoomId = table.Column<string>(type: "text", nullable: true),
+                    VisitorId = table.Column<string>(type: "text", nullable: true),
+                    Ts = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Origin = table.Column<string>(type: "text", nullable: false),
+                    Audited = table.Column<bool>(type: "boolean", nullable: false),
+                    Data = table.Column<string>(type: "text", nullable: false),
+                    Audit = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_change_events", x => x.Seq);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "custom_fields",
                 columns: table => new
                 {
@@ -74,6 +94,28 @@ namespace Livechat.Server.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_departments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "idempotency_keys",
+                columns: table => new
+                {
+                    Caller = table.Column<string>(type: "text", nullable: false),
+                    Key = table.Column<string>(type: "text", nullable: false),
+                    RequestHash = table.Column<string>(type: "text", nullable: false),
+                    Completed = table.Column<bool>(type: "boolean", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: true),
+                    ContentType = table.Column<string>(type: "text", nullable: true),
+                    ETag = table.Column<string>(type: "text", nullable: true),
+                    PreferenceApplied = table.Column<string>(type: "text", nullable: true),
+                    Body = table.Column<string>(type: "text", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_idempotency_keys", x => new { x.Caller, x.Key });
                 });
 
             migrationBuilder.CreateTable(
@@ -141,6 +183,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     Unread = table.Column<bool>(type: "boolean", nullable: true),
                     PriorityData = table.Column<string>(type: "text", nullable: true),
                     SlaData = table.Column<string>(type: "text", nullable: true),
+                    EditedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    EditedById = table.Column<string>(type: "text", nullable: true),
+                    EditedByUsername = table.Column<string>(type: "text", nullable: true),
                     DeletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
@@ -377,6 +422,7 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     Id = table.Column<string>(type: "text", nullable: false),
                     Type = table.Column<string>(type: "text", nullable: false),
                     RoomId = table.Column<string>(type: "text", nullable: true),
+                    OrderKey = table.Column<long>(type: "bigint", nullable: false),
                     Payload = table.Column<string>(type: "text", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
@@ -416,6 +462,22 @@ namespace Livechat.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_change_events_Audit",
+                table: "change_events",
+                columns: new[] { "RoomId", "Seq" },
+                filter: "\"Audited\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_change_events_Ts",
+                table: "change_events",
+                column: "Ts");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_change_events_VisitorId",
+                table: "change_events",
+                column: "VisitorId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_custom_fields_Scope",
                 table: "custom_fields",
                 column: "Scope");
@@ -437,6 +499,11 @@ namespace Livechat.Server.Data.Migrations.Postgres
                 column: "Name");
 
             migrationBuilder.CreateIndex(
+                name: "IX_idempotency_keys_ExpiresAt",
+                table: "idempotency_keys",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_inquiries_Rid",
                 table: "inquiries",
                 column: "Rid",
@@ -456,6 +523,11 @@ namespace Livechat.Server.Data.Migrations.Postgres
                 name: "IX_login_attempts_Ip_Ts",
                 table: "login_attempts",
                 columns: new[] { "Ip", "Ts" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_login_attempts_Ts",
+                table: "login_attempts",
+                column: "Ts");
 
             migrationBuilder.CreateIndex(
                 name: "IX_login_attempts_Username_Ts",
@@ -607,6 +679,16 @@ namespace Livechat.Server.Data.Migrations.Postgres
                 column: "Username");
 
             migrationBuilder.CreateIndex(
+                name: "IX_webhook_outbox_CreatedAt",
+                table: "webhook_outbox",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webhook_outbox_RoomId_Status_OrderKey",
+                table: "webhook_outbox",
+                columns: new[] { "RoomId", "Status", "OrderKey" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_webhook_outbox_Status_NextAttemptAt",
                 table: "webhook_outbox",
                 columns: new[] { "Status", "NextAttemptAt" });
@@ -616,6 +698,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "change_events");
+
+            migrationBuilder.DropTable(
                 name: "custom_fields");
 
             migrationBuilder.DropTable(
@@ -623,6 +708,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "departments");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_keys");
 
             migrationBuilder.DropTable(
                 name: "inquiries");

@@ -24,8 +24,9 @@ public static class DatabaseSetup
         services.AddSingleton<Writes>();
         if (IsPostgres(config))
         {
+            var postgres = PostgresConnectionString(connection);
             return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>((sp, o) => o
-                .UseNpgsql(connection)
+                .UseNpgsql(postgres)
                 .AddInterceptors(new IndexedValueLimit(), new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));
         }
         var sqlite = SqliteConnectionString(connection);
@@ -35,6 +36,17 @@ public static class DatabaseSetup
         return services.AddDbContextPool<LivechatDb, SqliteLivechatDb>((sp, o) => o
             .UseSqlite(sqlite)
             .AddInterceptors(new SqlitePragmas(), gate, new IndexedValueLimit(), new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));
+    }
+
+    /// <summary>
+    /// Prepared statements by default (<c>Max Auto Prepare</c>): the hot statements are parsed and planned once per
+    /// connection instead of on every request. A connection string that sets its own value keeps it.
+    /// </summary>
+    static string PostgresConnectionString(string connection)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connection);
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+        return builder.ToString();
     }
 
     /// <summary>A busy timeout long enough for concurrent writers to wait for each other instead of failing.</summary>

@@ -82,15 +82,16 @@ public static class DbRoundTrips
             return ValueTask.FromResult(result);
         }
 
+        // Npgsql sends BEGIN together with the transaction's first command, so only SQLite's BEGIN is a trip of its own.
         public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
         {
-            Increment();
+            if (connection is not Npgsql.NpgsqlConnection) Increment();
             return result;
         }
 
         public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
         {
-            Increment();
+            if (connection is not Npgsql.NpgsqlConnection) Increment();
             return ValueTask.FromResult(result);
         }
 

@@ -79,43 +79,46 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
     {
         var connection = await OpenAsync();
         var started = Stopwatch.GetTimestamp();
-        using var hold = await _gate.HoldAsync(connection);
-        using var transaction = connection.BeginTransaction(deferred: false);
         var written = new List<Job>(group.Count);
-        foreach (var job in group)
+        var failed = new List<(Job Job, Exception Error)>();
+        using (await _gate.HoldAsync(connection))
+        using (var transaction = connection.BeginTransaction(deferred: false))
         {
-            if (job.Cancellation.IsCancellationRequested)
+            foreach (var job in group)
             {
-                Fail(job, new OperationCanceledException(job.Cancellation));
-                continue;
-            }
-            Exception? error = null;
-            var own = Attach(job.Db, connection, transaction);
-            try
-            {
-                transaction.Save("write");
-                await job.RunAsync();
+                if (job.Cancellation.IsCancellationRequested)
+                {
+                    failed.Add((job, new OperationCanceledException(job.Cancellation)));
+                    continue;
+                }
+                Exception? error = null;
+                var own = Attach(job.Db, connection, transaction);
+                try
+                {
+                    transaction.Save("write");
+                    await job.RunAsync();
+                    transaction.Release("write");
+                }
+                catch (Exception e)
+                {
+                    error = e;
+                }
+                finally
+                {
+                    Detach(job.Db, own);
+                }
+                if (error is null)
+                {
+                    written.Add(job);
+                    continue;
+                }
+                // This write alone is undone; a failure here means the transaction itself is gone, and the loop fails the rest.
+                transaction.Rollback("write");
                 transaction.Release("write");
+                failed.Add((job, error));
             }
-            catch (Exception e)
-            {
-                error = e;
-            }
-            finally
-            {
-                Detach(job.Db, own);
-            }
-            if (error is null)
-            {
-                written.Add(job);
-                continue;
-            }
-            // This write alone is undone; a failure here means the transaction itself is gone, and the loop fails the rest.
-            transaction.Rollback("write");
-            transaction.Release("write");
-            Fail(job, error);
+            if (written.Count > 0) transaction.Commit();
         }
-        if (written.Count > 0) transaction.Commit();
         Telemetry.WriteGroupSize.Record(written.Count);
         Telemetry.WriteGroupDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         foreach (var job in written)
@@ -123,6 +126,9 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
             _changes.Committed(job.Db);
             job.Complete();
         }
+        // Failed writes hear of it after the group's commit: a request that lost to another write of the same group (a
+        // unique index, say) then reads that write when it looks again.
+        foreach (var (job, error) in failed) Fail(job, error);
     }
 
     /// <summary>Ends a write that will not commit: its events are dropped and its request gets the error.</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Livechat.Server.Tests.Infrastructure;
 
-namespace Livechat.Server.Tests.Rooms;
+namespace Livechat.Server.Tests.SaveInfo;
 
 /// <summary>The LivechatEdit CRM webhook of room.saveInfo (room-saveInfo §8), received by a real local listener.</summary>
 public abstract class SaveInfoWebhookTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory

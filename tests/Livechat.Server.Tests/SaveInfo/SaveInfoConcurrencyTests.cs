@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Livechat.Server.Tests.Infrastructure;
 
-namespace Livechat.Server.Tests.Rooms;
+namespace Livechat.Server.Tests.SaveInfo;
 
 /// <summary>Concurrent saves of one room never drop each other's fields (issue: nothing lost).</summary>
 public abstract class SaveInfoConcurrencyTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory

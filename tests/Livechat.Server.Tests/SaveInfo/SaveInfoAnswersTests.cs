@@ -3,7 +3,7 @@ using System.Text.Json;
 using Livechat.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace Livechat.Server.Tests.Rooms;
+namespace Livechat.Server.Tests.SaveInfo;
 
 /// <summary>room.saveInfo's opt-in answers: <c>Prefer: return=representation</c> and <c>?dryRun=true</c>.</summary>
 public abstract class SaveInfoAnswersTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Livechat.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace Livechat.Server.Tests.Rooms;
+namespace Livechat.Server.Tests.SaveInfo;
 
 /// <summary>Optimistic concurrency for room.saveInfo: <c>_version</c> as a strong ETag, <c>If-Match</c> → 412.</summary>
 public abstract class SaveInfoIfMatchTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : LivechatServerFactory

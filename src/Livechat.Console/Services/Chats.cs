@@ -6,7 +6,8 @@ namespace Livechat.Console.Services;
 /// <summary>
 /// The left column's data: the waiting chats (Queue) and the agent's open chats (My chats). Refetched at once when
 /// the realtime connection says they changed (the agent's <c>rooms-changed</c>, a "New chat in queue" notification,
-/// a reconnect), after an action that changes them (take, close), and every <see cref="Interval"/> as a safety net.
+/// a reconnect), after an action that changes them (take, close), and every <see cref="Interval"/> as a safety net
+/// (which also re-reads the user's permissions).
 /// Components subscribe to <see cref="Changed"/> and render what is here.
 /// </summary>
 public sealed class Chats : IAsyncDisposable
@@ -46,10 +47,12 @@ public sealed class Chats : IAsyncDisposable
         if (!_session.IsLoggedIn) return;
         try
         {
-            var queue = await _session.Client.Inquiries.QueuedAsync(page: new PageRequest(Count: 200), cancellationToken: ct);
-            var mine = await _session.Client.Rooms.ListMineAsync(open: true, new PageRequest(Count: 2000, Sort: ("ts", -1)), ct);
-            Queue = [.. queue.Items.OrderBy(i => i.QueuedAt)];
-            Mine = [.. mine.Items.Where(r => r.ServedBy?.Id == _session.Me?.Id).OrderByDescending(r => r.Lm ?? r.Ts)];
+            // Every page: the server sends at most API_Upper_Count_Limit (100) a page, and an agent may serve more.
+            var client = _session.Client;
+            var queue = await Paging.AllAsync((page, c) => client.Inquiries.QueuedAsync(page: page, cancellationToken: c), cancellationToken: ct);
+            var mine = await Paging.AllAsync((page, c) => client.Rooms.ListMineAsync(open: true, page, c), sort: ("ts", -1), cancellationToken: ct);
+            Queue = [.. queue.DistinctBy(i => i.Id).OrderBy(i => i.QueuedAt)];
+            Mine = [.. mine.DistinctBy(r => r.Id).Where(r => r.ServedBy?.Id == _session.Me?.Id).OrderByDescending(r => r.Lm ?? r.Ts)];
             Error = null;
             Loaded = true;
         }
@@ -100,20 +103,25 @@ public sealed class Chats : IAsyncDisposable
 
     async Task LoopAsync(CancellationToken ct)
     {
+        var fallback = false;
         while (!ct.IsCancellationRequested)
         {
             await RefreshAsync(ct);
             _session.EnsureRealtimeConnected();
+            // The server publishes no event when an admin changes roles or permissions: the fallback re-reads them.
+            if (fallback) await _session.RefreshPermissionsAsync();
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
             wait.CancelAfter(Interval);
             try
             {
                 await _kick.Reader.WaitToReadAsync(wait.Token);
                 _kick.Reader.TryRead(out _);
+                fallback = false;
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 // The fallback interval passed.
+                fallback = true;
             }
         }
     }

@@ -232,7 +232,8 @@ test('an agent carries a chat from the queue to close in the console; a manager 
 
 test('My chats keeps only the rows in view in the DOM with 120 open rooms, and scrolling reaches the oldest', { timeout: 90000 }, async () => {
   // 120: more than one page of the server's answers (100), and several times the rows the sidebar shows.
-  ({ page } = await openBigList(browser, base, api, adminPassword, 120));
+  let agent;
+  ({ page, agent } = await openBigList(browser, base, api, adminPassword, 120));
   const list = 'section[aria-label="My chats"] .chatlist';
   const rows = () => page.$$eval(`${list} .row`, (r) => r.length);
   const atTop = await rows();
@@ -245,6 +246,11 @@ test('My chats keeps only the rows in view in the DOM with 120 open rooms, and s
   const atEnd = await rows();
   assert.ok(atEnd < 60, `${atEnd} row elements at the end of the list`);
   await shot(page, '09-many-chats');
+  // A new message moves the oldest room to the top, live (rooms-changed updates the list in place).
+  const [{ token, rid }] = agent.rooms;
+  await api('POST', 'livechat/message', { token, rid, msg: 'Anyone there?' });
+  await page.$eval(list, (l) => { l.scrollTop = 0; });
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .row .last`)?.textContent === 'Anyone there?', { timeout: 10000 }, list);
 });
 
 test('while the server is down the console says Reconnecting…, and it is live again once the server is back', { timeout: 90000 }, async () => {

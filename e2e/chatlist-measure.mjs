@@ -1,8 +1,9 @@
-// Measures the agent console's chat list with many open rooms (README, "The agent console"): an agent serving N open
-// rooms (default 1 000) logs in in headless Chromium; the script prints the time from the login click to the last
-// list row's data being on screen, the number of row elements in the DOM, and requestAnimationFrame deltas while the
-// list scrolls from top to bottom. Usage: node --experimental-websocket chatlist-measure.mjs [rooms] (after dotnet build;
-// LIVECHAT_SERVER_DLL points at a published build).
+// Measures the agent console's chat list with many open rooms (docs/console.md): an agent serving N open rooms
+// (default 1 000) logs in in headless Chromium; the script prints the time from the Log in click to the rendered list,
+// the number of row elements in the DOM, requestAnimationFrame deltas while the list scrolls from top to bottom, and
+// how long a visitor's new message takes to bring its room to the top of the list.
+// Usage: node --experimental-websocket chatlist-measure.mjs [rooms], after dotnet build (LIVECHAT_SERVER_DLL may point
+// at a published build's Livechat.Server.dll).
 import { startServer, restClient, launchChromium } from './server.mjs';
 import { openBigList } from './chatlist.mjs';
 
@@ -12,7 +13,7 @@ const browser = await launchChromium(1280, 800);
 try {
   const api = restClient(server.base);
   const seedStart = Date.now();
-  const { page, loginToListMs } = await openBigList(browser, server.base, api, 'measure-admin-password', rooms);
+  const { page, loginToListMs, agent } = await openBigList(browser, server.base, api, 'measure-admin-password', rooms);
   console.log(`seeded ${rooms} rooms in ${((Date.now() - seedStart) / 1000).toFixed(1)} s (REST, including login)`);
   console.log(`login click to a rendered list of ${rooms}: ${loginToListMs} ms`);
   const scroll = await page.evaluate(async () => {
@@ -44,6 +45,16 @@ try {
     };
   });
   console.log(JSON.stringify(scroll, (k, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v)));
+  // A visitor writes in the oldest room: the time until it is the list's first row with that message.
+  const list = 'section[aria-label="My chats"] .chatlist';
+  await page.$eval(list, (l) => { l.scrollTop = 0; });
+  await new Promise((r) => setTimeout(r, 500));
+  const [{ token, rid }] = agent.rooms;
+  const sent = Date.now();
+  await api('POST', 'livechat/message', { token, rid, msg: 'Measuring the live update' });
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .row .last`)?.textContent === 'Measuring the live update',
+    { timeout: 30000, polling: 'mutation' }, list);
+  console.log(`a new message to the top of My chats: ${Date.now() - sent} ms (REST send included)`);
 } finally {
   await browser.close();
   server.stop();

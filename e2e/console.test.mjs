@@ -371,6 +371,10 @@ test('a manager walks every manager page by keyboard alone, filters and pages th
   await page.waitForSelector('td ::-p-text(Made without a mouse)');
   const { tags } = await api('GET', 'livechat/tags?text=keyboard&viewAll=true', undefined, admin);
   assert.deepEqual(tags.map((t) => [t.name, t.description]), [['keyboard', 'Made without a mouse']]);
+  // Choosing it in the table puts the focus in the form, on its name.
+  await tabTo(page, 'the keyboard tag', () => document.activeElement?.closest('td') && document.activeElement.textContent === 'keyboard');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'tag-name' && document.activeElement.value === 'keyboard');
   assert.deepEqual(errors, []);
 });
 

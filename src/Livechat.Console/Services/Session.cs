@@ -158,7 +158,8 @@ public sealed class Session
         {
             var me = await Client.MeAsync();
             var permissions = await Client.Permissions.MineAsync();
-            if (Me is null) return;
+            // Logged out, or someone else logged in, meanwhile: this answer is not theirs.
+            if (Me is null || Me.Id != me.Id) return;
             var changed = Permissions is null || !Permissions.SetEquals(permissions) || !me.Roles.SequenceEqual(Me.Roles);
             Me = me;
             Permissions = permissions;

@@ -20,7 +20,7 @@ export const freePort = () => new Promise((resolve) => {
   });
 });
 
-/** Starts the server; resolves once /api/info answers. `stop()` ends it and removes its folder. */
+/** Starts the server; resolves once /api/info answers. `stop()` ends it and removes its folder; `kill()` and `launch()` crash and restart it. */
 export async function startServer(adminPassword) {
   if (!existsSync(serverDll)) {
     const build = spawnSync('dotnet', ['build', path.join(repo, 'src/Livechat.Server'), '-v', 'q'], { stdio: 'inherit' });
@@ -30,30 +30,42 @@ export async function startServer(adminPassword) {
   const port = await freePort();
   const base = `http://localhost:${port}`;
   const log = [];
-  const server = spawn('dotnet', [serverDll], {
-    cwd: dataDir,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      ADMIN_USERNAME: 'admin',
-      ADMIN_PASS: adminPassword,
-      ADMIN_EMAIL: 'admin@example.com',
-      Settings__API_Enable_Rate_Limiter: 'false',
-      Logging__LogLevel__Default: 'Warning',
-    },
-  });
-  server.stdout.on('data', (d) => log.push(String(d)));
-  server.stderr.on('data', (d) => log.push(String(d)));
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/api/info`)).ok) break;
-    } catch { /* not listening yet */ }
-    assert.ok(i < 120, `server did not start: ${log.join('')}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  let server;
+  const launch = async () => {
+    server = spawn('dotnet', [serverDll], {
+      cwd: dataDir,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        ADMIN_USERNAME: 'admin',
+        ADMIN_PASS: adminPassword,
+        ADMIN_EMAIL: 'admin@example.com',
+        Settings__API_Enable_Rate_Limiter: 'false',
+        Logging__LogLevel__Default: 'Warning',
+      },
+    });
+    server.stdout.on('data', (d) => log.push(String(d)));
+    server.stderr.on('data', (d) => log.push(String(d)));
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/api/info`)).ok) break;
+      } catch { /* not listening yet */ }
+      assert.ok(i < 120, `server did not start: ${log.join('')}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
+  await launch();
   return {
     base,
     log,
+    /** Kills the process as a crash would (every connection drops at once, no graceful close); `launch()` starts it again. */
+    async kill() {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGKILL');
+      await exited;
+    },
+    /** Starts the process again on the same port and database; resolves once /api/info answers. */
+    launch,
     stop() {
       server.kill();
       rmSync(dataDir, { recursive: true, force: true });

@@ -61,6 +61,12 @@ public sealed class LivechatClient : IDisposable
     /// <summary>Login, resume and logout (and a 401 that ends the session) raise this.</summary>
     public event EventHandler<SessionChangedEventArgs>? SessionChanged;
 
+    /// <summary>
+    /// A request was refused with 403 (raised before its <see cref="LivechatApiException"/> is thrown). A long-lived
+    /// client re-reads the user's permissions here: an admin may have changed them since login.
+    /// </summary>
+    public event EventHandler<ForbiddenEventArgs>? Forbidden;
+
     public RoomsClient Rooms { get; }
     public InquiriesClient Inquiries { get; }
     public MessagesClient Messages { get; }
@@ -199,7 +205,12 @@ public sealed class LivechatClient : IDisposable
                 // The server no longer knows the token (expired, logged out elsewhere): the session is over.
                 SetSession(null, null);
             }
-            throw reply.ToException(response.ReasonPhrase);
+            var error = reply.ToException(response.ReasonPhrase);
+            if (reply.Status == 403 && Session is not null)
+            {
+                Forbidden?.Invoke(this, new ForbiddenEventArgs(request.Method.Method, request.RequestUri.PathAndQuery[_api.AbsolutePath.Length..], error));
+            }
+            throw error;
         }
         return reply;
     }

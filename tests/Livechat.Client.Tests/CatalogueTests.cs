@@ -34,6 +34,24 @@ public abstract class CatalogueTests<TFactory>(TFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task PagingAllReadsAListPastOnePage()
+    {
+        using var admin = await factory.AdminClientAsync();
+        var prefix = TestUsers.Unique("paged");
+        foreach (var i in Enumerable.Range(0, 5)) await admin.Tags.SaveAsync(null, $"{prefix}-{i}");
+        var requests = new List<PageRequest>();
+
+        var all = await Paging.AllAsync((page, ct) =>
+        {
+            requests.Add(page);
+            return admin.Tags.ListAsync(prefix, viewAll: true, page: page, cancellationToken: ct);
+        }, pageSize: 2, sort: ("name", 1));
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"{prefix}-{i}"), all.Select(t => t.Name));
+        Assert.Equal([new PageRequest(2, 0, ("name", 1)), new PageRequest(2, 2, ("name", 1)), new PageRequest(2, 4, ("name", 1))], requests);
+    }
+
+    [Fact]
     public async Task SlasAreCreatedUpdatedAndDeleted()
     {
         using var admin = await factory.AdminClientAsync();

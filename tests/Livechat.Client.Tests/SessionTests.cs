@@ -112,6 +112,8 @@ public abstract class SessionTests<TFactory>(TFactory factory) : IClassFixture<T
     {
         var agent = await factory.CreateAgentAsync();
         using var client = await factory.ClientAsync(agent);
+        var refusals = new List<ForbiddenEventArgs>();
+        client.Forbidden += (_, e) => refusals.Add(e);
 
         var forbidden = await Assert.ThrowsAsync<LivechatApiException>(() => client.Tags.SaveAsync(null, TestUsers.Unique("tag")));
         var invalid = await Assert.ThrowsAsync<LivechatApiException>(() => client.Rooms.GetAsync("no-such-room"));
@@ -120,6 +122,10 @@ public abstract class SessionTests<TFactory>(TFactory factory) : IClassFixture<T
         Assert.Equal((403, "User does not have the permissions required for this action [error-unauthorized]", null),
             (forbidden.Status, forbidden.Error, forbidden.ErrorType));
         Assert.True(forbidden.IsForbidden);
+        // Only the 403 raises Forbidden, with the refused request and the exception the caller catches.
+        var refusal = Assert.Single(refusals);
+        Assert.Equal(("POST", "livechat/tags.save"), (refusal.Method, refusal.Path));
+        Assert.Same(forbidden, refusal.Error);
         Assert.Equal(400, invalid.Status);
         Assert.Equal("error-room-not-found", invalid.ErrorType);
         Assert.StartsWith("The required \"roomId\" or \"roomName\" param provided does not match any channel", invalid.Error, StringComparison.Ordinal);

@@ -39,3 +39,33 @@ public sealed record RoomQuery
     public DateRange? CreatedAt { get; init; }
     public DateRange? ClosedAt { get; init; }
 }
+
+/// <summary>Reading a whole list through its pages.</summary>
+public static class Paging
+{
+    /// <summary>
+    /// Every item of a list: the first page, then the rest of <see cref="Page{T}.Total"/> in parallel. The server caps a
+    /// page at <c>API_Upper_Count_Limit</c> (100 by default), so a larger <paramref name="pageSize"/> is cut to that size
+    /// and the remaining pages follow the size of the first answer. An item that moves between pages while they are
+    /// read can appear twice or not at all; dedupe by id where that matters.
+    /// </summary>
+    /// <param name="fetch">One page of the list, e.g. <c>(page, ct) =&gt; client.Tags.ListAsync(page: page, cancellationToken: ct)</c>.</param>
+    public static async Task<IReadOnlyList<T>> AllAsync<T>(Func<PageRequest, CancellationToken, Task<Page<T>>> fetch, int pageSize = 100,
+        (string Field, int Direction)? sort = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        var first = await fetch(new PageRequest(pageSize, 0, sort), cancellationToken).ConfigureAwait(false);
+        var size = first.Items.Count;
+        if (size == 0 || first.Total <= size) return first.Items;
+        var rest = new List<Task<Page<T>>>();
+        for (var offset = size; offset < first.Total; offset += size)
+        {
+            rest.Add(fetch(new PageRequest(size, offset, sort), cancellationToken));
+        }
+        var items = new List<T>(first.Total);
+        items.AddRange(first.Items);
+        foreach (var page in await Task.WhenAll(rest).ConfigureAwait(false)) items.AddRange(page.Items);
+        return items;
+    }
+}

@@ -4,10 +4,11 @@ using Livechat.Client;
 namespace Livechat.Console.Services;
 
 /// <summary>
-/// The left column's data: the waiting chats (Queue) and the agent's open chats (My chats). Refetched at once when
-/// the realtime connection says they changed (the agent's <c>rooms-changed</c>, a "New chat in queue" notification,
-/// a reconnect), after an action that changes them (take, close), and every <see cref="Interval"/> as a safety net.
-/// Components subscribe to <see cref="Changed"/> and render what is here.
+/// The left column's data: the waiting chats (Queue) and the agent's open chats (My chats). The agent's
+/// <c>rooms-changed</c> updates My chats in place; both lists are refetched when a chat is new to the agent, on a
+/// "New chat in queue" notification, after a reconnect, after an action that changes them (take, close), and every
+/// <see cref="Interval"/> as a safety net (which also re-reads the user's permissions). Components subscribe to
+/// <see cref="Changed"/> and render what is here.
 /// </summary>
 public sealed class Chats : IAsyncDisposable
 {
@@ -41,15 +42,23 @@ public sealed class Chats : IAsyncDisposable
 
     public void Start() => _loop ??= LoopAsync(_stop.Token);
 
+    /// <summary>Refreshes running now, and the room events heard meanwhile (applied again over the fetched list).</summary>
+    int _refreshing;
+    readonly List<RoomsChangedEvent> _heardWhileRefreshing = [];
+
     public async Task RefreshAsync(CancellationToken ct = default)
     {
         if (!_session.IsLoggedIn) return;
+        _refreshing++;
         try
         {
-            var queue = await _session.Client.Inquiries.QueuedAsync(page: new PageRequest(Count: 200), cancellationToken: ct);
-            var mine = await _session.Client.Rooms.ListMineAsync(open: true, new PageRequest(Count: 2000, Sort: ("ts", -1)), ct);
-            Queue = [.. queue.Items.OrderBy(i => i.QueuedAt)];
-            Mine = [.. mine.Items.Where(r => r.ServedBy?.Id == _session.Me?.Id).OrderByDescending(r => r.Lm ?? r.Ts)];
+            // Every page: the server sends at most API_Upper_Count_Limit (100) a page, and an agent may serve more.
+            var client = _session.Client;
+            var queue = await Paging.AllAsync((page, c) => client.Inquiries.QueuedAsync(page: page, cancellationToken: c), cancellationToken: ct);
+            var mine = await Paging.AllAsync((page, c) => client.Rooms.ListMineAsync(open: true, page, c), sort: ("ts", -1), cancellationToken: ct);
+            Queue = [.. queue.DistinctBy(i => i.Id).OrderBy(i => i.QueuedAt)];
+            Mine = [.. mine.DistinctBy(r => r.Id).Where(r => r.ServedBy?.Id == _session.Me?.Id).OrderByDescending(r => r.Lm ?? r.Ts)];
+            foreach (var heard in _heardWhileRefreshing) Apply(heard);
             Error = null;
             Loaded = true;
         }
@@ -61,7 +70,34 @@ public sealed class Chats : IAsyncDisposable
         {
             Error = e.Message;
         }
+        finally
+        {
+            if (--_refreshing == 0) _heardWhileRefreshing.Clear();
+        }
         Changed?.Invoke();
+    }
+
+    /// <summary>
+    /// The agent's <c>rooms-changed</c> carries the room: My chats follows it in place, without a refetch (with 1 000
+    /// open chats a refetch is ten pages, for every message). A chat new to the agent may have left the queue: that one
+    /// refetches both lists.
+    /// </summary>
+    void OnRoomChanged(RoomsChangedEvent change)
+    {
+        if (_refreshing > 0) _heardWhileRefreshing.Add(change);
+        Apply(change);
+        Changed?.Invoke();
+        if (change.Action == "inserted") Kick();
+    }
+
+    /// <summary>Puts the room in My chats, or takes it out (closed, or served by someone else); an older copy never replaces a newer one.</summary>
+    void Apply(RoomsChangedEvent change)
+    {
+        var room = change.Room;
+        if (Array.Find(Mine, r => r.Id == room.Id) is { } current && current.UpdatedAt > room.UpdatedAt) return;
+        var others = Mine.Where(r => r.Id != room.Id);
+        var mine = change.Action != "removed" && room.IsOpen && room.ServedBy?.Id == _session.Me?.Id;
+        Mine = mine ? [.. others.Append(room).OrderByDescending(r => r.Lm ?? r.Ts)] : [.. others];
     }
 
     public async Task TakeAsync(Inquiry inquiry)
@@ -84,7 +120,7 @@ public sealed class Chats : IAsyncDisposable
         try
         {
             var rooms = realtime.SubscribeRoomsChanged();
-            rooms.Received += (_, _) => Kick();
+            rooms.Received += (_, e) => OnRoomChanged(e);
             var notifications = realtime.SubscribeNotifications();
             notifications.Received += (_, _) => Kick();
             _subscriptions.Add(rooms);
@@ -100,20 +136,25 @@ public sealed class Chats : IAsyncDisposable
 
     async Task LoopAsync(CancellationToken ct)
     {
+        var fallback = false;
         while (!ct.IsCancellationRequested)
         {
             await RefreshAsync(ct);
             _session.EnsureRealtimeConnected();
+            // The server publishes no event when an admin changes roles or permissions: the fallback re-reads them.
+            if (fallback) await _session.RefreshPermissionsAsync();
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
             wait.CancelAfter(Interval);
             try
             {
                 await _kick.Reader.WaitToReadAsync(wait.Token);
                 _kick.Reader.TryRead(out _);
+                fallback = false;
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 // The fallback interval passed.
+                fallback = true;
             }
         }
     }

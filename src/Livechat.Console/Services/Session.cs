@@ -31,6 +31,8 @@ public sealed class Session
                 Changed?.Invoke();
             }
         };
+        // A 403: an admin may have taken a permission or a role away since login; what the console offers follows.
+        client.Forbidden += (_, _) => _ = RefreshPermissionsAsync();
     }
 
     public LivechatClient Client { get; }
@@ -44,6 +46,20 @@ public sealed class Session
 
     /// <summary>Managers and admins see the catalogue pages; the server checks every call anyway.</summary>
     public bool IsManager => Me is { } me && (me.HasRole("admin") || me.HasRole("livechat-manager"));
+
+    /// <summary>
+    /// Whether the user holds any of <paramref name="permissions"/> (what the console offers; the server decides each
+    /// call). When the permissions could not be read, managers and admins are assumed to hold them.
+    /// </summary>
+    public bool Can(params ReadOnlySpan<string> permissions)
+    {
+        if (Permissions is not { } held) return IsManager;
+        foreach (var permission in permissions)
+        {
+            if (held.Contains(permission)) return true;
+        }
+        return false;
+    }
 
     public bool IsAvailable { get; private set; }
 
@@ -120,6 +136,39 @@ public sealed class Session
         var status = await Client.Agent.SetAvailableAsync(available);
         IsAvailable = status == AgentStatus.Available;
         Changed?.Invoke();
+    }
+
+    /// <summary>
+    /// Reads the user's roles (<c>me</c>) and permissions again, and raises <see cref="Changed"/> when they differ: after
+    /// a 403 and on the lists' fallback refresh, so a change an admin makes reaches an open console without a new
+    /// login. Calls made while one runs share it.
+    /// </summary>
+    public Task RefreshPermissionsAsync()
+    {
+        if (_permissionRead is { IsCompleted: false } running) return running;
+        return _permissionRead = ReadPermissionsAsync();
+    }
+
+    Task? _permissionRead;
+
+    async Task ReadPermissionsAsync()
+    {
+        if (Me is null) return;
+        try
+        {
+            var me = await Client.MeAsync();
+            var permissions = await Client.Permissions.MineAsync();
+            // Logged out, or someone else logged in, meanwhile: this answer is not theirs.
+            if (Me is null || Me.Id != me.Id) return;
+            var changed = Permissions is null || !Permissions.SetEquals(permissions) || !me.Roles.SequenceEqual(Me.Roles);
+            Me = me;
+            Permissions = permissions;
+            if (changed) Changed?.Invoke();
+        }
+        catch (LivechatApiException)
+        {
+            // Unreachable or logged out: the next refresh tries again (a 401 has ended the session already).
+        }
     }
 
     /// <summary>The logged-in user, as <c>login</c> and <c>me</c> answer it (with its <c>statusLivechat</c>).</summary>

@@ -60,8 +60,11 @@ public static class SaveInfoEndpoint
     {
         // The room and its visitor in one read; both stay tracked, and their versions guard the write.
         var rooms = locked ? RoomLocks.Locked(db, request.RoomId) : db.Rooms.Where(r => r.Id == request.RoomId);
-        var found = await rooms.Select(r => new { Room = r, Visitor = db.Visitors.FirstOrDefault(v => v.Id == r.VisitorId) })
-            .SingleOrDefaultAsync(ct);
+        var found = await (
+            from r in rooms
+            join v in db.Visitors on r.VisitorId equals v.Id into visitors
+            from v in visitors.DefaultIfEmpty()
+            select new { Room = r, Visitor = v }).SingleOrDefaultAsync(ct);
         if (found is null)
         {
             return ApiError.Failure("error-invalid-room");

@@ -46,6 +46,15 @@ def name_of(frame):
     return symbol, dso
 
 
+def method(symbol):
+    """A frame's method without its offset, return type, assembly and arguments: Namespace.Type::Method."""
+    symbol = re.sub(r"\+0x[0-9a-f]+$", "", symbol)
+    symbol = re.sub(r"\[(Optimized|OptimizedTier1|OptimizedTier1OSR|Tier1|Tier0|QuickJitted|PreJIT|Instrumented[^]]*)\]", "", symbol)
+    symbol = re.sub(r"\((?:[^()]|\([^()]*\))*\)$", "", symbol.strip())
+    m = re.search(r"\] ([^\[\] ]+::[^ ]+)$", symbol)
+    return m.group(1) if m else symbol
+
+
 def account(stack, thread):
     global samples
     if not stack:
@@ -55,7 +64,7 @@ def account(stack, thread):
     frames = [name_of(f) for f in stack]  # leaf first
     symbol, dso = frames[0]
     own[f"{symbol}  ({dso})"] += 1
-    for s in {s for s, _ in frames}:
+    for s in {method(s) for s, _ in frames}:
         inclusive[s] += 1
     for name, rx in AREAS:
         if any(rx.search(f"{s} ({d})") for s, d in frames):
@@ -96,10 +105,10 @@ for name, n in sorted(areas.items(), key=lambda a: -a[1]):
 print(f"\nTop {top} frames by own time:")
 for name, n in own.most_common(top):
     print(f"  {100 * n / samples:5.1f} %  {short(name)}")
-print(f"\nTop {top} Livechat.Server / EF Core / ADO.NET frames by inclusive time:")
+print(f"\nTop {top} Livechat.Server / EF Core / ADO.NET methods by inclusive time (async state machines: MoveNext of <Method>d__N):")
 shown = 0
 for name, n in inclusive.most_common():
-    if re.search(r"Livechat\.Server|EntityFrameworkCore|Npgsql|Data\.Sqlite", name) and "Program" not in name:
+    if re.search(r"^(Livechat\.Server|Microsoft\.EntityFrameworkCore|Npgsql|Microsoft\.Data\.Sqlite)", name) and "Program" not in name:
         print(f"  {100 * n / samples:5.1f} %  {short(name)}")
         shown += 1
         if shown == top:

@@ -34,6 +34,7 @@ chmod 755 "$WORK"
 SERVER_PID=""; PG_BIN=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  cp "$WORK/server.log" "$ROOT/bench/out/server.log" 2>/dev/null || true  # warnings and errors of the last run
   if [ -n "$PG_BIN" ]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true; fi
   rm -rf "$WORK"
 }
@@ -69,7 +70,7 @@ echo "== starting the server"
 # for --trace: the runtime writes /tmp/perf-PID.map, which names JIT-compiled frames in perf's samples; perf finds
 # them only in plain executable memory (no W^X double mapping) and only for JIT-compiled code (no ReadyToRun images).
 # Without tiered compilation every method is compiled once, optimized: otherwise the background re-compilation of the
-# warm-up's code takes a third of the samples and hides the requests' own work.
+# warm-up's code took almost half of the samples on a loaded machine and hid the requests' own work.
 if [ -n "$TRACE" ]; then
   export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 DOTNET_TieredCompilation=0
 fi

@@ -105,14 +105,18 @@ namespace Livechat.Load
             new JsonObject { ["message"] = new JsonObject { ["rid"] = rid, ["msg"] = msg } }, auth);
 
         /// <summary>A new visitor with an open room (served by <paramref name="agentId"/> when given and available).</summary>
+        /// <remarks>Set-up, one at a time: a failure is retried twice (both calls are idempotent for one token), then fatal.</remarks>
         public async Task<(string Token, string Rid, string? ServedBy)> NewRoomAsync(string? agentId = null)
         {
             var token = "bench-" + Guid.NewGuid().ToString("N");
-            var registered = await RegisterAsync(token);
-            if (!registered.Ok) throw new InvalidOperationException("visitor registration failed: " + registered.Failure);
-            var room = await OpenRoomAsync(token, agentId);
-            if (!room.Ok) throw new InvalidOperationException("livechat/room failed: " + room.Failure);
-            return (token, (string)room.Body!["room"]!["_id"]!, (string?)room.Body["room"]!["servedBy"]?["_id"]);
+            for (var attempt = 1; ; attempt++)
+            {
+                var registered = await RegisterAsync(token);
+                var room = registered.Ok ? await OpenRoomAsync(token, agentId) : registered;
+                if (room.Ok) return (token, (string)room.Body!["room"]!["_id"]!, (string?)room.Body["room"]!["servedBy"]?["_id"]);
+                await Console.Error.WriteLineAsync($"setting up a room failed (attempt {attempt}): {room.Failure}");
+                if (attempt == 3) throw new InvalidOperationException("setting up a room failed: " + room.Failure);
+            }
         }
 
         public async Task<(string Id, string Token)> LoginAsync(string user, string password)
@@ -200,7 +204,8 @@ namespace Livechat.Load
         /// <summary>Each worker a visitor with an open room, sending visitor messages back to back.</summary>
         public static async Task<JsonObject> MessagesAsync(Api api, Options options)
         {
-            var rooms = await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(_ => api.Setup.NewRoomAsync()));
+            var rooms = new List<(string Token, string Rid, string? ServedBy)>();
+            foreach (var _ in Enumerable.Range(0, options.Connections)) rooms.Add(await api.Setup.NewRoomAsync());
             var tally = new Tally();
             var seconds = await TimedAsync(options, async (w, clock) =>
             {

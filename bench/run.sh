@@ -5,7 +5,7 @@
 # visitors with open rooms, simultaneous visitor and agent messages into one room) runs on bench/Load, the same way.
 # Prints markdown tables and records them in bench/RESULTS.md and bench/results.json.
 #
-#   bench/run.sh [--rooms N] [--postgres] [--duration SECONDS] [--connections C] [--trace FILE]
+#   bench/run.sh [--rooms N] [--postgres] [--duration SECONDS] [--connections C] [--port P] [--trace FILE]
 #
 # --trace FILE: after the warm-up, only saveInfo runs, while perf samples the server's CPU into FILE (perf.data);
 # nothing is recorded in RESULTS.md. bench/profile.sh uses it.
@@ -20,10 +20,14 @@ while [ $# -gt 0 ]; do
     --postgres) PROVIDER=Postgres; shift ;;
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
+    --port) PORT=$2; shift 2 ;;
     --trace) TRACE=$(realpath -m "$2"); shift 2 ;;
     *) echo "unknown option $1"; exit 2 ;;
   esac
 done
+
+# A server already listening there would be measured instead of this one.
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then echo "port $PORT is in use (another benchmark?): pass --port"; exit 2; fi
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk…"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null

@@ -2,6 +2,7 @@ using Livechat.Server.Events;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Livechat.Server.Data;
 
@@ -16,22 +17,25 @@ public static class DatabaseSetup
     public static string ConnectionString(IConfiguration config) =>
         config.GetConnectionString("Livechat") is { Length: > 0 } given ? given : IsPostgres(config) ? "" : DefaultSqlite;
 
-    /// <summary>"Database:Provider" = Sqlite (default) | Postgres; "ConnectionStrings:Livechat" = the connection string.</summary>
+    /// <summary>
+    /// "Database:Provider" = Sqlite (default) | Postgres; "ConnectionStrings:Livechat" = the connection string. The
+    /// context's interceptors are this file's plumbing, then every <see cref="IInterceptor"/> in the container (the
+    /// change events' <see cref="ChangeInterceptor"/>, see <c>AddChangeEvents</c> in <c>Program.cs</c>).
+    /// </summary>
     public static IServiceCollection AddLivechatDb(this IServiceCollection services, IConfiguration config)
     {
         var connection = ConnectionString(config);
-        services.AddChangeEvents();
         if (IsPostgres(config))
         {
             return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>((sp, o) => o
                 .UseNpgsql(connection)
-                .AddInterceptors(new IndexedValueLimit(), new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));
+                .AddInterceptors([new IndexedValueLimit(), new DbRoundTrips.Interceptor(), .. sp.GetServices<IInterceptor>()]));
         }
         var sqlite = SqliteConnectionString(connection);
         var gate = new SqliteWriteGate();   // one per database: its writers queue here instead of polling SQLite's lock
         return services.AddDbContextPool<LivechatDb, SqliteLivechatDb>((sp, o) => o
             .UseSqlite(sqlite)
-            .AddInterceptors(new SqlitePragmas(), gate, new IndexedValueLimit(), new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));
+            .AddInterceptors([new SqlitePragmas(), gate, new IndexedValueLimit(), new DbRoundTrips.Interceptor(), .. sp.GetServices<IInterceptor>()]));
     }
 
     /// <summary>A busy timeout long enough for concurrent writers to wait for each other instead of failing.</summary>

@@ -42,7 +42,6 @@ public static class MessageEndpoints
         var (token, rid, msg) = ((string)request["token"]!, (string)request["rid"]!, (string)request["msg"]!);
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return ApiError.Failure("invalid-token");
-        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
         if (room is null) return ApiError.Failure("invalid-room");
         if (!room.Open) return ApiError.Failure("room-closed");
@@ -95,7 +94,6 @@ public static class MessageEndpoints
     {
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return (null, null, null, ApiError.Failure("invalid-token"));
-        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
         if (room is null) return (null, null, null, ApiError.Failure("invalid-room"));
         // Only a message of that room: a visitor never reads another room's messages by id.
@@ -129,7 +127,6 @@ public static class MessageEndpoints
         message.EditedByUsername = visitor.Username;
         message.UpdatedAt = now;
         if (LastMessageId(room!) == message.Id) room!.LastMessage = MessageView.From(message).ToJson();
-        room!.Touch(now);
         return await SaveRoomWriteAsync(db, ct) is { } conflict ? conflict : TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message)));
     }
 
@@ -154,7 +151,6 @@ public static class MessageEndpoints
                 .OrderByDescending(m => m.Ts).FirstOrDefaultAsync(ct);
             room.LastMessage = previous is null ? null : MessageView.From(previous).ToJson();
         }
-        room.Touch(now);
         return await SaveRoomWriteAsync(db, ct) is { } conflict ? conflict : TypedResults.Ok(new DeletedMessageResponse(new DeletedMessageRef(id, now)));
     }
 

@@ -43,7 +43,6 @@ public static class RoomMessages
             room.ResponseByUsername = message.Username;
             room.ResponseLastMessageTs = message.Ts;
         }
-        room.Touch(message.UpdatedAt);
         return message;
     }
 

@@ -98,14 +98,6 @@ public static class SaveInfo
             db.ChangeTracker.Clear();
             return TypedResults.Ok(new SaveInfoDryRun(wouldChange));
         }
-        if (changes.Room)
-        {
-            room.Touch(now);
-        }
-        if (changes.Index)
-        {
-            RoomIndex.Sync(db, room);
-        }
         if (changes.Inquiry is { } inquiryChange)
         {
             await UpdateInquiryAsync(db, room, inquiryChange, now, ct);
@@ -118,10 +110,6 @@ public static class SaveInfo
         }
         await db.SaveChangesAsync(ct);
         await tx!.CommitAsync(ct);
-        if (webhook)
-        {
-            webhooks.Wake();
-        }
         return SaveInfoAnswers.WantsRepresentation(http.Request)
             ? TypedResults.Ok(SaveInfoAnswers.Representation(http.Response, room, check.Visitor!))
             : TypedResults.Ok(SuccessResponse.Instance);

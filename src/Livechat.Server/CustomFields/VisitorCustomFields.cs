@@ -28,7 +28,7 @@ public static class VisitorCustomFields
             {
                 return await SetOnceAsync(db, time, token, entries, ct);
             }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            catch (DbUpdateConcurrencyException) when (attempt < 20)
             {
                 db.ChangeTracker.Clear();
             }

@@ -8,8 +8,9 @@ namespace Livechat.Server.Events;
 
 /// <summary>
 /// What every save implies, applied by <see cref="ChangeInterceptor"/> before the change events are captured: a
-/// modified <see cref="IVersioned"/> entity (room, visitor) gets its version bumped and <c>_updatedAt</c> set, and a
-/// room's tag and field side tables follow its <c>tags</c> and <c>livechatData</c>. Writers change the entity and save.
+/// modified <see cref="IVersioned"/> entity (room, visitor) gets its version bumped and <c>_updatedAt</c> set, a webhook
+/// call queued with a room takes its place after the room's new version, and a room's tag and field side tables follow
+/// its <c>tags</c> and <c>livechatData</c>. Writers change the entity and save.
 /// </summary>
 static class SaveConventions
 {
@@ -31,6 +32,15 @@ static class SaveConventions
             if (!version.IsModified) version.CurrentValue = (int)version.OriginalValue! + 1;
             var updatedAt = entry.Property(nameof(IVersioned.UpdatedAt));
             if (!updatedAt.IsModified) updatedAt.CurrentValue = now;
+        }
+        // A webhook call queued with its room's change follows the version that change commits (its place among the
+        // room's calls, LivechatEdit before the same version's room.updated).
+        foreach (var outbox in db.ChangeTracker.Entries<OutboxMessage>().Where(e => e.State == EntityState.Added))
+        {
+            if (outbox.Entity.RoomId is { } roomId && db.ChangeTracker.Entries<LivechatRoom>().FirstOrDefault(r => r.Entity.Id == roomId) is { } room)
+            {
+                outbox.Property(m => m.OrderKey).CurrentValue = room.Entity.Version * 2L;
+            }
         }
         foreach (var entry in db.ChangeTracker.Entries<LivechatRoom>().ToList())
         {

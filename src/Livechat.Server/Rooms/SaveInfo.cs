@@ -55,7 +55,7 @@ public static class SaveInfo
 
     public static async Task<Results<Ok<SuccessResponse>, Ok<SaveInfoRepresentation>, Ok<SaveInfoDryRun>, ApiError>> HandleAsync(
         JsonBody body, HttpContext http, CurrentUser caller, LivechatDb db, PermissionStore permissions, SettingsStore settings,
-        WebhookWorker webhooks, TimeProvider time, CancellationToken ct)
+        TimeProvider time, CancellationToken ct)
     {
         var (dryRun, dryRunError) = SaveInfoAnswers.ReadDryRun(http.Request);
         if (dryRunError is not null) return dryRunError;

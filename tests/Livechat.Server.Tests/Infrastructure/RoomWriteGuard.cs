@@ -6,9 +6,10 @@ namespace Livechat.Server.Tests.Infrastructure;
 
 /// <summary>
 /// Makes every test a guard of the write convention (<c>Events/SaveConventions.cs</c>, <c>Rooms/RoomUpdates.cs</c>).
-/// Triggers in each test database refuse an UPDATE of a room that changes columns but not <c>Version</c>, and log every
-/// version a room moves to; when the factory is disposed, <see cref="MissingEventsAsync"/> must find a change event for
-/// each logged version of every room still there, or the test class fails.
+/// Triggers in each test database refuse an UPDATE of a room that changes columns but not <c>Version</c>, log every
+/// version a room moves to, and log the room version of every change event inserted (so retention and GDPR removal of
+/// events do not hide them); when the factory is disposed, <see cref="MissingEventsAsync"/> must find an event for each
+/// logged version of every room still there, or the test class fails.
 /// </summary>
 public static class RoomWriteGuard
 {
@@ -38,6 +39,15 @@ public static class RoomWriteGuard
                     RETURN NEW;
                 END $$;
                 CREATE OR REPLACE TRIGGER test_rooms_guard BEFORE UPDATE OR DELETE ON rooms FOR EACH ROW EXECUTE FUNCTION test_rooms_guard();
+                CREATE TABLE IF NOT EXISTS test_room_events ("RoomId" text NOT NULL, "Version" integer NOT NULL);
+                CREATE OR REPLACE FUNCTION test_room_events_log() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW."RoomId" IS NOT NULL AND NEW."Data"::jsonb ? 'roomVersion' THEN
+                        INSERT INTO test_room_events VALUES (NEW."RoomId", (NEW."Data"::jsonb ->> 'roomVersion')::integer);
+                    END IF;
+                    RETURN NULL;
+                END $$;
+                CREATE OR REPLACE TRIGGER test_room_events_log AFTER INSERT ON change_events FOR EACH ROW EXECUTE FUNCTION test_room_events_log();
                 """;
         }
         else
@@ -58,6 +68,10 @@ public static class RoomWriteGuard
                 BEGIN INSERT INTO test_room_versions VALUES (NEW."Id", NEW."Version"); END;
                 CREATE TRIGGER IF NOT EXISTS test_rooms_forget AFTER DELETE ON rooms
                 BEGIN DELETE FROM test_room_versions WHERE "RoomId" = OLD."Id"; END;
+                CREATE TABLE IF NOT EXISTS test_room_events ("RoomId" TEXT NOT NULL, "Version" INTEGER NOT NULL);
+                CREATE TRIGGER IF NOT EXISTS test_room_events_log AFTER INSERT ON change_events
+                WHEN NEW."RoomId" IS NOT NULL AND json_extract(NEW."Data", '$.roomVersion') IS NOT NULL
+                BEGIN INSERT INTO test_room_events VALUES (NEW."RoomId", json_extract(NEW."Data", '$.roomVersion')); END;
                 """;
         }
         await command.ExecuteNonQueryAsync();
@@ -69,10 +83,9 @@ public static class RoomWriteGuard
         await using var connection = Open(provider, connectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        var version = provider == "Postgres" ? "(e.\"Data\"::jsonb ->> 'roomVersion')::integer" : "json_extract(e.\"Data\", '$.roomVersion')";
-        command.CommandText = $"""
+        command.CommandText = """
             SELECT DISTINCT v."RoomId", v."Version" FROM test_room_versions v
-            WHERE NOT EXISTS (SELECT 1 FROM change_events e WHERE e."RoomId" = v."RoomId" AND {version} = v."Version")
+            WHERE NOT EXISTS (SELECT 1 FROM test_room_events e WHERE e."RoomId" = v."RoomId" AND e."Version" = v."Version")
             ORDER BY 1, 2
             """;
         var missing = new List<(string, int)>();

@@ -25,6 +25,7 @@ public static class DatabaseSetup
     public static IServiceCollection AddLivechatDb(this IServiceCollection services, IConfiguration config)
     {
         var connection = ConnectionString(config);
+        services.AddSingleton<Writes>();
         if (IsPostgres(config))
         {
             return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>((sp, o) => o
@@ -33,6 +34,8 @@ public static class DatabaseSetup
         }
         var sqlite = SqliteConnectionString(connection);
         var gate = new SqliteWriteGate();   // one per database: its writers queue here instead of polling SQLite's lock
+        services.AddSingleton(sp => new SqliteGroupCommit(sqlite, gate, sp.GetRequiredService<ChangeInterceptor>(),
+            sp.GetRequiredService<ILogger<SqliteGroupCommit>>()));
         return services.AddDbContextPool<LivechatDb, SqliteLivechatDb>((sp, o) => o
             .UseSqlite(sqlite)
             .AddInterceptors([new SqlitePragmas(), gate, new IndexedValueLimit(), new DbRoundTrips.Interceptor(), .. sp.GetServices<IInterceptor>()]));

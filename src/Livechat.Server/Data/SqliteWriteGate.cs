@@ -22,6 +22,18 @@ sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInterceptor,
 
     public void Dispose() => _gate.Dispose();
 
+    /// <summary>Holds the gate for a writer that works outside EF's transactions (<see cref="SqliteGroupCommit"/>) until disposed.</summary>
+    public async Task<IDisposable> HoldAsync(DbConnection connection)
+    {
+        await EnterAsync(connection, CancellationToken.None);
+        return new Hold(this, connection);
+    }
+
+    sealed class Hold(SqliteWriteGate gate, DbConnection connection) : IDisposable
+    {
+        public void Dispose() => gate.Leave(connection);
+    }
+
     async Task EnterAsync(DbConnection connection, CancellationToken ct)
     {
         if (_holders.ContainsKey(connection)) return;

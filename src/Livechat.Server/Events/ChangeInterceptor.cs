@@ -160,7 +160,8 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
         return Task.CompletedTask;
     }
 
-    void Committed(DbContext? context)
+    /// <summary>Publishes the events of a save whose transaction committed (also for a transaction EF did not start).</summary>
+    internal void Committed(DbContext? context)
     {
         if (context is not LivechatDb db || (db.Changes.Committing.Count == 0 && !db.Changes.CommittingOutbox)) return;
         var events = db.Changes.Committing.ToList();
@@ -169,7 +170,8 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
         Publish(events, outbox);
     }
 
-    static void Reset(DbContext? context)
+    /// <summary>Drops the events of a transaction that will not commit.</summary>
+    internal static void Reset(DbContext? context)
     {
         if (context is not LivechatDb db) return;
         db.Changes.Committing.Clear();

@@ -36,13 +36,13 @@ public static class MessageEndpoints
         .Requires("token", "rid", "msg");
 
     static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsVisitor(JsonBody body, LivechatDb db, SettingsStore settings,
-        TimeProvider time, CancellationToken ct)
+        Writes writes, TimeProvider time, CancellationToken ct)
     {
         var request = (JsonObject)VisitorMessageSchema.Validate(body.Root)!;
         var (token, rid, msg) = ((string)request["token"]!, (string)request["rid"]!, (string)request["msg"]!);
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return ApiError.Failure("invalid-token");
-        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
+        var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
         if (room is null) return ApiError.Failure("invalid-room");
         if (!room.Open) return ApiError.Failure("room-closed");
         if (await settings.GetBoolAsync("Livechat_enable_message_character_limit", ct)
@@ -64,37 +64,39 @@ public static class MessageEndpoints
             UserDisplayName = visitor.Name,
             Token = token,
         };
-        return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message)));
+        var refused = await AppendAsync(db, writes, message, latest => latest.Open ? null : ApiError.Failure("room-closed"), ct);
+        return refused ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message)));
     }
 
-    /// <summary>Saves an appended message with its room; a duplicate client id or a concurrent room write answers 400.</summary>
-    static async Task<ApiError?> SaveAsync(LivechatDb db, LivechatRoom room, Message message, CancellationToken ct)
-    {
-        if (await db.Messages.AnyAsync(m => m.Id == message.Id, ct)) return ApiError.Coded("error-duplicate-id", "Message id already exists");
-        RoomMessages.Append(db, room, message);
-        try
+    /// <summary>
+    /// A message is an append: it is never refused because another write touched the room. The write reads the room as
+    /// it is at that moment (locked on PostgreSQL; SQLite's group writer is alone), checks that the sender may still post
+    /// there, and adds the message with the room's new counters and <c>lastMessage</c>. A duplicate client id answers 400.
+    /// </summary>
+    static Task<ApiError?> AppendAsync(LivechatDb db, Writes writes, Message message, Func<LivechatRoom, ApiError?> mayPost, CancellationToken ct) =>
+        writes.RunAsync(db, async (write, c) =>
         {
-            await db.SaveChangesAsync(ct);
+            var room = await RoomLocks.LockAsync(write, message.Rid, c);
+            if (room is null) return ApiError.Failure("invalid-room");
+            if (mayPost(room) is { } refused) return refused;
+            if (await write.Messages.AnyAsync(m => m.Id == message.Id, c)) return ApiError.Coded("error-duplicate-id", "Message id already exists");
+            RoomMessages.Append(write, room, message);
+            await write.SaveChangesAsync(c);
             return null;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Another write to the room won; the client retries as with any transient failure.
-            return ApiError.Coded("error-room-modified", "The room was modified, try again");
-        }
-    }
+        }, ct);
 
     static readonly ObjectSchema OwnMessageQuerySchema = Schema.Object(("token", Schema.String()), ("rid", Schema.String())).Requires("token", "rid");
     static readonly ObjectSchema EditSchema = Schema.Object(("token", Schema.String()), ("rid", Schema.String()), ("msg", Schema.String()))
         .Requires("token", "rid", "msg");
 
-    /// <summary>The visitor's room and a message in it, or Rocket.Chat's plain error codes.</summary>
+    /// <summary>The visitor's room (locked when <paramref name="locked"/>) and a message in it, or Rocket.Chat's plain error codes.</summary>
     static async Task<(Visitors.Visitor? Visitor, LivechatRoom? Room, Message? Message, ApiError? Error)> FindOwnAsync(
-        LivechatDb db, string token, string rid, string id, CancellationToken ct)
+        LivechatDb db, string token, string rid, string id, bool locked, CancellationToken ct)
     {
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return (null, null, null, ApiError.Failure("invalid-token"));
-        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
+        var rooms = locked ? RoomLocks.Locked(db, rid) : db.Rooms.Where(r => r.Id == rid);
+        var room = await rooms.FirstOrDefaultAsync(r => r.VisitorId == visitor.Id, ct);
         if (room is null) return (null, null, null, ApiError.Failure("invalid-room"));
         // Only a message of that room: a visitor never reads another room's messages by id.
         var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == id && m.Rid == rid && m.DeletedAt == null, ct);
@@ -105,16 +107,22 @@ public static class MessageEndpoints
         CancellationToken ct)
     {
         var query = (JsonObject)OwnMessageQuerySchema.Validate(Schema.FromQuery(http.Query))!;
-        var found = await FindOwnAsync(db, (string)query["token"]!, (string)query["rid"]!, id, ct);
+        var found = await FindOwnAsync(db, (string)query["token"]!, (string)query["rid"]!, id, locked: false, ct);
         return found.Error ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(found.Message!)));
     }
 
     static async Task<Results<Ok<MessageResponse>, ApiError>> EditOwn([FromRoute(Name = "_id")] string id, JsonBody body, LivechatDb db,
-        SettingsStore settings, TimeProvider time, CancellationToken ct)
+        SettingsStore settings, Writes writes, TimeProvider time, CancellationToken ct)
     {
         var request = (JsonObject)EditSchema.Validate(body.Root)!;
         if (await TooLongAsync((string)request["msg"]!, settings, ct) is { } tooLong) return tooLong;
-        var (visitor, room, message, error) = await FindOwnAsync(db, (string)request["token"]!, (string)request["rid"]!, id, ct);
+        return await writes.RetryOnConflictAsync(db, locked => EditOwnAsync(id, request, db, settings, writes, time, locked, ct), ct);
+    }
+
+    static async Task<Results<Ok<MessageResponse>, ApiError>> EditOwnAsync(string id, JsonObject request, LivechatDb db,
+        SettingsStore settings, Writes writes, TimeProvider time, bool locked, CancellationToken ct)
+    {
+        var (visitor, room, message, error) = await FindOwnAsync(db, (string)request["token"]!, (string)request["rid"]!, id, locked, ct);
         if (error is not null) return error;
         if (!await settings.GetBoolAsync("Message_AllowEditing", ct) || message!.UserId != visitor!.Id || message.T is not null)
         {
@@ -127,14 +135,21 @@ public static class MessageEndpoints
         message.EditedByUsername = visitor.Username;
         message.UpdatedAt = now;
         if (LastMessageId(room!) == message.Id) room!.LastMessage = MessageView.From(message).ToJson();
-        return await SaveRoomWriteAsync(db, ct) is { } conflict ? conflict : TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message)));
+        await writes.SaveAsync(db, ct);
+        return TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message)));
     }
 
     static async Task<Results<Ok<DeletedMessageResponse>, ApiError>> DeleteOwn([FromRoute(Name = "_id")] string id, JsonBody body, LivechatDb db,
-        SettingsStore settings, TimeProvider time, CancellationToken ct)
+        SettingsStore settings, Writes writes, TimeProvider time, CancellationToken ct)
     {
         var request = (JsonObject)OwnMessageQuerySchema.Validate(body.Root)!;
-        var (visitor, room, message, error) = await FindOwnAsync(db, (string)request["token"]!, (string)request["rid"]!, id, ct);
+        return await writes.RetryOnConflictAsync(db, locked => DeleteOwnAsync(id, request, db, settings, writes, time, locked, ct), ct);
+    }
+
+    static async Task<Results<Ok<DeletedMessageResponse>, ApiError>> DeleteOwnAsync(string id, JsonObject request, LivechatDb db,
+        SettingsStore settings, Writes writes, TimeProvider time, bool locked, CancellationToken ct)
+    {
+        var (visitor, room, message, error) = await FindOwnAsync(db, (string)request["token"]!, (string)request["rid"]!, id, locked, ct);
         if (error is not null) return error;
         if (!await settings.GetBoolAsync("Message_AllowDeleting", ct) || message!.UserId != visitor!.Id || message.T is not null)
         {
@@ -151,24 +166,12 @@ public static class MessageEndpoints
                 .OrderByDescending(m => m.Ts).FirstOrDefaultAsync(ct);
             room.LastMessage = previous is null ? null : MessageView.From(previous).ToJson();
         }
-        return await SaveRoomWriteAsync(db, ct) is { } conflict ? conflict : TypedResults.Ok(new DeletedMessageResponse(new DeletedMessageRef(id, now)));
+        await writes.SaveAsync(db, ct);
+        return TypedResults.Ok(new DeletedMessageResponse(new DeletedMessageRef(id, now)));
     }
 
     static string? LastMessageId(LivechatRoom room) =>
         room.LastMessage is { } json && JsonNode.Parse(json)?["_id"] is JsonValue v ? v.GetValue<string>() : null;
-
-    static async Task<ApiError?> SaveRoomWriteAsync(LivechatDb db, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return null;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return ApiError.Coded("error-room-modified", "The room was modified, try again");
-        }
-    }
 
     static async Task<Results<Ok<MessagesResponse>, ApiError>> History(string rid, HttpRequest http, LivechatDb db, CancellationToken ct)
     {
@@ -196,7 +199,7 @@ public static class MessageEndpoints
     }
 
     static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsAgent(JsonBody body, CurrentUser caller, LivechatDb db,
-        SettingsStore settings, PermissionStore permissions, TimeProvider time, CancellationToken ct)
+        SettingsStore settings, PermissionStore permissions, Writes writes, TimeProvider time, CancellationToken ct)
     {
         if (body.Object?["message"] is not JsonObject input)
         {
@@ -206,9 +209,9 @@ public static class MessageEndpoints
         // Rocket.Chat checks the size before it looks at the room.
         if (await TooLongAsync((string)request["msg"]!, settings, ct) is { } tooLong) return tooLong;
         var rid = (string)request["rid"]!;
-        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid, ct);
+        var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid, ct);
         if (room is null) return ApiError.Coded("error-invalid-room");
-        if (!room.Open || room.ServedById != caller.Id) return ApiError.Coded("error-not-allowed");
+        if (!MayPost(room)) return ApiError.Coded("error-not-allowed");
         // Rocket.Chat's validateMessage: posting under another name or picture (a non-empty alias or avatar) is impersonation.
         if ((Truthy(request["alias"]) || Truthy(request["avatar"])) && !await permissions.HasAsync(caller, Permissions.MessageImpersonate, ct))
         {
@@ -216,7 +219,7 @@ public static class MessageEndpoints
         }
 
         var now = time.UtcNow();
-        var name = await db.Users.Where(u => u.Id == caller.Id).Select(u => u.Name).FirstOrDefaultAsync(ct);
+        var name = await db.Users.AsNoTracking().Where(u => u.Id == caller.Id).Select(u => u.Name).FirstOrDefaultAsync(ct);
         var message = new Message
         {
             Id = (string?)request["_id"] is { Length: > 0 } id ? id : Ids.NewId(),
@@ -229,7 +232,10 @@ public static class MessageEndpoints
             UserDisplayName = name,
             Alias = (string?)request["alias"],
         };
-        return await SaveAsync(db, room, message, ct) is { } error ? error : TypedResults.Ok(new MessageResponse(MessageView.From(message)));
+        var refused = await AppendAsync(db, writes, message, latest => MayPost(latest) ? null : ApiError.Coded("error-not-allowed"), ct);
+        return refused ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.From(message)));
+
+        bool MayPost(LivechatRoom r) => r.Open && r.ServedById == caller.Id;
     }
 
     /// <summary>JavaScript truthiness of a body field: absent, null, <c>""</c>, <c>false</c> and <c>0</c> are not.</summary>

@@ -23,25 +23,29 @@ public static class RoomMessages
     {
         db.Messages.Add(message);
         room.Msgs++;
-        if (message.T is null || !NeverLast.Contains(message.T))
+        // Messages stamped at the same moment can commit in either order: the newest by time stays the last one.
+        if ((message.T is null || !NeverLast.Contains(message.T)) && !(message.Ts < room.Lm))
         {
             room.Lm = message.Ts;
             room.LastMessage = MessageView.From(message).ToJson();
         }
         if (message.T is null && message.Token is not null)
         {
-            room.VisitorLastMessageTs = message.Ts;
+            if (!(message.Ts < room.VisitorLastMessageTs)) room.VisitorLastMessageTs = message.Ts;
         }
         else if (message.T is null)
         {
             room.WaitingResponse = false;
-            if (room.ResponseById is null)
+            if (room.ResponseById is null || message.Ts < room.FirstResponseTs)
             {
                 room.FirstResponseTs = message.Ts;
             }
-            room.ResponseById = message.UserId;
-            room.ResponseByUsername = message.Username;
-            room.ResponseLastMessageTs = message.Ts;
+            if (!(message.Ts < room.ResponseLastMessageTs))
+            {
+                room.ResponseById = message.UserId;
+                room.ResponseByUsername = message.Username;
+                room.ResponseLastMessageTs = message.Ts;
+            }
         }
         return message;
     }

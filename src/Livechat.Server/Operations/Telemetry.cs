@@ -41,6 +41,15 @@ public static class Telemetry
     public static readonly Histogram<double> WriteLockWait = Meter.CreateHistogram<double>(
         "livechat.sqlite.write_lock.wait", "s", "Time a SQLite writer waited for this process's write gate");
 
+    public static readonly Histogram<long> WriteGroupSize = Meter.CreateHistogram<long>(
+        "livechat.sqlite.group_commit.size", "{write}", "Writes committed together by one SQLite group commit");
+
+    public static readonly Histogram<double> WriteGroupDuration = Meter.CreateHistogram<double>(
+        "livechat.sqlite.group_commit.duration", "s", "Time one SQLite group commit held the write gate, commit included");
+
+    public static readonly Counter<long> WriteConflicts = Meter.CreateCounter<long>(
+        "livechat.write.conflicts", "{write}", "Writes that met a row changed since it was read, and were read and applied again");
+
     public static readonly Counter<long> SaveInfoOutcomes = Meter.CreateCounter<long>(
         "livechat.room.save_info", "{request}", "room.saveInfo requests by result (saved, dry_run, modified, forbidden, invalid)");
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Http;
+using Livechat.Server.SaveInfo;
 using Livechat.Server.Settings;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -22,14 +23,14 @@ public static class RoomEndpoints
         group.MapGet("/rooms.info", Info).RequireRocketChatAuth();
         group.MapPost("/livechat/room.close", CloseByVisitor);
         group.MapPost("/livechat/room.closeByUser", CloseByUser).RequirePermission(Permissions.CloseLivechatRoom);
-        group.MapPost("/livechat/room.saveInfo", SaveInfo.HandleAsync).RequirePermission(Permissions.ViewLRoom).AddEndpointFilter(SaveInfo.CountOutcomeAsync);
+        group.MapPost("/livechat/room.saveInfo", SaveInfoEndpoint.HandleAsync).RequirePermission(Permissions.ViewLRoom).AddEndpointFilter(SaveInfoEndpoint.CountOutcomeAsync);
         return app;
     }
 
     static readonly string[] RoomQueryKeys = ["token", "rid", "agentId"];
 
     static async Task<Results<Ok<LivechatRoomResponse>, ApiError>> GetOrCreate(HttpRequest http, LivechatDb db, SettingsStore settings,
-        TimeProvider time, CancellationToken ct)
+        Writes writes, TimeProvider time, CancellationToken ct)
     {
         // Meteor's check: unknown keys first, in the order given, then the missing required key.
         var query = Schema.FromQuery(http.Query);
@@ -56,12 +57,14 @@ public static class RoomEndpoints
         var source = isWidget ? ("widget", (string?)http.Host.ToString()) : ("api", null);
         try
         {
-            var created = await Routing.CreateRoomAsync(db, settings, visitor, MeteorCheck.StringOf(query, "agentId"), source, time.UtcNow(), ct);
+            var created = await Routing.CreateRoomAsync(db, writes, settings, visitor, MeteorCheck.StringOf(query, "agentId"), source, time.UtcNow(), ct);
             return Answer(http, created, true);
         }
         catch (DbUpdateException)
         {
-            // A concurrent request opened the visitor's room first: one open room per visitor is a unique index.
+            // A concurrent request opened the visitor's room first (one open room per visitor is a unique index), or
+            // changed the visitor meanwhile: nothing of this one was written; answer with the room that is open.
+            db.ChangeTracker.Clear();
             var concurrent = await OpenRoomOfAsync(db, visitor.Id, ct);
             if (concurrent is null) throw;
             return Answer(http, concurrent, false);

@@ -9,6 +9,10 @@ namespace Livechat.Server.Rooms;
 /// </summary>
 public static class RoomLocks
 {
+    /// <summary>The room as a query that locks its row on PostgreSQL (to compose with a projection).</summary>
+    public static IQueryable<LivechatRoom> Locked(LivechatDb db, string id) =>
+        db.IsPostgres ? db.Rooms.FromSql($"SELECT * FROM rooms WHERE \"Id\" = {id} FOR UPDATE") : db.Rooms.Where(r => r.Id == id);
+
     public static Task<LivechatRoom?> LockAsync(LivechatDb db, string id, CancellationToken ct) =>
         db.IsPostgres
             ? db.Rooms.FromSql($"SELECT * FROM rooms WHERE \"Id\" = {id} FOR UPDATE").SingleOrDefaultAsync(ct)

@@ -62,9 +62,10 @@ public static class Routing
 
     /// <summary>
     /// Creates the visitor's room with its inquiry and routes it, then sets the visitor's <c>lastChat</c>, in one
-    /// transaction. Throws the no-agent-online error when nobody could ever take the room.
+    /// write. The agent is chosen before the write, from the load as it was read. Throws the no-agent-online error
+    /// when nobody could ever take the room.
     /// </summary>
-    public static async Task<LivechatRoom> CreateRoomAsync(LivechatDb db, SettingsStore settings, Visitor visitor, string? agentId,
+    public static async Task<LivechatRoom> CreateRoomAsync(LivechatDb db, Writes writes, SettingsStore settings, Visitor visitor, string? agentId,
         (string Type, string? Destination) source, DateTime now, CancellationToken ct)
     {
         var department = visitor.Department;
@@ -72,7 +73,6 @@ public static class Routing
         {
             throw ApiError.Coded("no-agent-online", "Sorry, no online agents").ToException();
         }
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var room = new LivechatRoom
         {
             Id = Ids.NewId(),
@@ -116,13 +116,15 @@ public static class Routing
         {
             room.QueuedAt = now;
         }
-        await db.SaveChangesAsync(ct);
-        // lastChat is bookkeeping written in place, version bumped: the visitor read before this transaction may be
+        // lastChat is bookkeeping written in place, version bumped: the visitor was read before the write and may be
         // stale, and a version check on it would refuse the room for an unrelated edit of the visitor.
-        await db.Visitors.Where(v => v.Id == visitor.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(v => v.LastChatId, room.Id).SetProperty(v => v.LastChatTs, now).SetProperty(v => v.UpdatedAt, now)
-            .SetProperty(v => v.Version, v => v.Version + 1), ct);
-        await tx.CommitAsync(ct);
+        await writes.RunAsync(db, async (write, c) =>
+        {
+            await write.SaveChangesAsync(c);
+            return await write.Visitors.Where(v => v.Id == visitor.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(v => v.LastChatId, room.Id).SetProperty(v => v.LastChatTs, now).SetProperty(v => v.UpdatedAt, now)
+                .SetProperty(v => v.Version, v => v.Version + 1), c);
+        }, ct);
         var entry = db.Entry(visitor);
         if (entry.State != EntityState.Detached) entry.State = EntityState.Detached;
         (visitor.LastChatId, visitor.LastChatTs, visitor.UpdatedAt) = (room.Id, now, now);

@@ -35,7 +35,7 @@ public static class VisitorEndpoints
     }
 
     static async Task<Results<Ok<VisitorResponse>, ApiError>> Register(
-        JsonBody body, HttpContext http, LivechatDb db, SettingsStore settings, TimeProvider time, CancellationToken ct)
+        JsonBody body, HttpContext http, LivechatDb db, SettingsStore settings, Writes writes, TimeProvider time, CancellationToken ct)
     {
         if (body.Object is not { } root || !root.ContainsKey("visitor"))
         {
@@ -64,7 +64,7 @@ public static class VisitorEndpoints
                 Host = http.Request.Host.ToString(),
             };
         }
-        var visitor = await VisitorRegistration.SaveAsync(registration, db, settings, time, ct);
+        var visitor = await VisitorRegistration.SaveAsync(registration, db, writes, time, ct);
         return TypedResults.Ok(new VisitorResponse(VisitorView.Own(visitor)));
     }
 

@@ -91,7 +91,7 @@ public sealed record VisitorRegistration(
     /// whoever knows an address takes the conversation over. Here a second visitor with the same address is a visitor
     /// of its own; staff see the visitors sharing an address as <c>possibleDuplicates</c> in <c>visitors.info</c>.
     /// </remarks>
-    public static async Task<Visitor> SaveAsync(VisitorRegistration r, LivechatDb db, SettingsStore settings, TimeProvider time, CancellationToken ct)
+    public static async Task<Visitor> SaveAsync(VisitorRegistration r, LivechatDb db, Writes writes, TimeProvider time, CancellationToken ct)
     {
         var visitorFields = r.CustomFields is null ? [] : await db.CustomFields.AsNoTracking()
             .Where(f => f.Scope == "visitor").Select(f => f.Id).ToListAsync(ct);
@@ -99,8 +99,8 @@ public sealed record VisitorRegistration(
         {
             try
             {
-                var visitor = await SaveOnceAsync(r, visitorFields, db, settings, time, ct);
-                return visitor;
+                // Found or created inside the write: the token is looked up where no other registration can come between.
+                return await writes.RunAsync(db, (write, c) => SaveOnceAsync(r, visitorFields, write, time, c), ct);
             }
             catch (DbUpdateException) when (attempt < 3)
             {
@@ -111,11 +111,9 @@ public sealed record VisitorRegistration(
         }
     }
 
-    static async Task<Visitor> SaveOnceAsync(VisitorRegistration r, List<string> visitorFields, LivechatDb db, SettingsStore settings,
-        TimeProvider time, CancellationToken ct)
+    static async Task<Visitor> SaveOnceAsync(VisitorRegistration r, List<string> visitorFields, LivechatDb db, TimeProvider time, CancellationToken ct)
     {
         var now = time.UtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == r.Token, ct);
         if (visitor is null)
         {
@@ -155,8 +153,7 @@ public sealed record VisitorRegistration(
                 .SetProperty(i => i.Name, name).SetProperty(i => i.UpdatedAt, now), ct);
         }
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        settings.Invalidate();
+        // The settings snapshot may show the previous Livechat_guest_count for up to its two seconds: it is only a counter.
         return visitor;
     }
 }

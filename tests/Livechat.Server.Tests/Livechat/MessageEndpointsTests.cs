@@ -121,6 +121,48 @@ public abstract class MessageEndpointsTests<TFactory>(TFactory factory) : IClass
         (await other.Api.GetAsync($"chat.syncMessages?roomId={rid}&lastUpdate=2000-01-01T00:00:00.000Z")).Is(400,
             """{"success":false,"error":"Not allowed [error-not-allowed]","errorType":"error-not-allowed"}""");
     }
+    [Fact]
+    public async Task TwentySimultaneousVisitorAndAgentMessagesAreAllStored()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var visitor = factory.Anonymous();
+
+        // A message is an append: no write to the room in between may refuse it.
+        var sends = Enumerable.Range(0, 20).Select(i => i % 2 == 0
+            ? visitor.PostAsync("livechat/message", new { token, rid, msg = $"visitor {i}" })
+            : agent.Api.PostAsync("chat.sendMessage", new { message = new { rid, msg = $"agent {i}" } }));
+        var replies = await Task.WhenAll(sends);
+
+        Assert.All(replies, r => r.Ok());
+        var after = (await agent.Api.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
+        Assert.Equal(20, after.GetProperty("msgs").GetInt32());
+        var history = (await visitor.GetAsync($"livechat/messages.history/{rid}?token={token}&limit=50")).Ok().Json.GetProperty("messages");
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? $"visitor {i}" : $"agent {i}").Order(),
+            history.EnumerateArray().Select(m => m.Str("msg")).Order());
+        // lastMessage is the newest of them, whichever committed last.
+        var newest = history.EnumerateArray().First();
+        Assert.Equal(newest.Str("_id"), after.GetProperty("lastMessage").Str("_id"));
+    }
+
+    [Fact]
+    public async Task MessagesAreNotRefusedWhileTheRoomIsEdited()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var vid = room.GetProperty("v").Str("_id");
+        var visitor = factory.Anonymous();
+
+        var messages = Enumerable.Range(0, 10).Select(i => visitor.PostAsync("livechat/message", new { token, rid, msg = $"m{i}" }));
+        var edits = Enumerable.Range(0, 10).Select(i => agent.Api.PostAsync("livechat/room.saveInfo",
+            new { guestData = new { _id = vid }, roomData = new { _id = rid, topic = $"topic {i}" } }));
+        var replies = await Task.WhenAll(messages.Concat(edits));
+
+        Assert.All(replies, r => r.Ok());
+        var after = (await agent.Api.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
+        Assert.Equal(10, after.GetProperty("msgs").GetInt32());
+        Assert.StartsWith("topic ", after.Str("topic"));
+    }
 }
 
 public sealed class MessageEndpointsSqliteTests(SqliteServerFactory factory) : MessageEndpointsTests<SqliteServerFactory>(factory);

@@ -3,9 +3,10 @@ using System.Text.Json.Serialization;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Http;
+using Livechat.Server.Rooms;
 using Livechat.Server.Visitors;
 
-namespace Livechat.Server.Rooms;
+namespace Livechat.Server.SaveInfo;
 
 /// <summary><c>Prefer: return=representation</c>: the saved room and visitor (success first, as the extension documents).</summary>
 public sealed record SaveInfoRepresentation(RoomView Room, VisitorView Visitor)

@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Livechat.Server.Data;
+
+/// <summary>
+/// The write step of a hot request. A request reads and checks with its own context and no lock, changes the
+/// tracked entities, then hands the write to <see cref="RunAsync{T}"/>: a short batch that is atomic on its own.
+/// <list type="bullet">
+/// <item>SQLite: the write joins the next group of <see cref="SqliteGroupCommit"/>, which commits the queued writes of
+/// many requests in one transaction; the call returns once that group is durable.</item>
+/// <item>PostgreSQL: the write runs in its own transaction on the request's connection, with no application-level
+/// gate; rows are version-checked by their concurrency tokens.</item>
+/// </list>
+/// A write that finds a row changed since it was read throws <see cref="DbUpdateConcurrencyException"/>, and nothing
+/// of it is kept; <see cref="RetryOnConflictAsync{T}"/> runs the whole read-check-write again.
+/// </summary>
+public sealed class Writes(IServiceProvider services)
+{
+    /// <summary>How many locked attempts a contended write makes before it gives up (PostgreSQL only can need more than one).</summary>
+    public const int MaxLockedAttempts = 3;
+
+    readonly SqliteGroupCommit? _group = services.GetService<SqliteGroupCommit>();
+
+    /// <summary>
+    /// Runs <paramref name="write"/> (normally: any statements that must see the latest row, then
+    /// <c>SaveChangesAsync</c>) atomically. Change events are published, and webhooks woken, after the commit. Inside
+    /// a write that already holds a transaction (a locked attempt), it runs in that transaction.
+    /// </summary>
+    public async Task<T> RunAsync<T>(LivechatDb db, Func<LivechatDb, CancellationToken, Task<T>> write, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null) return await write(db, ct);
+        if (_group is not null) return await _group.RunAsync(db, write, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var result = await write(db, ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>Saves the tracked changes of <paramref name="db"/> as one write.</summary>
+    public Task SaveAsync(LivechatDb db, CancellationToken ct) =>
+        RunAsync(db, static async (d, c) => await d.SaveChangesAsync(c), ct);
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> (read, check, change, write with <see cref="RunAsync{T}"/>) optimistically:
+    /// reads and checks hold no lock. When its write meets a row changed since it was read, nothing of it is kept, and
+    /// it runs again as one locked write (<c>locked: true</c>): on SQLite as one turn of the group writer, where nothing
+    /// can come between its reads and its write; on PostgreSQL in a transaction in which the attempt reads the room
+    /// <c>FOR UPDATE</c>. A caller never sees the race, only its outcome.
+    /// </summary>
+    public async Task<T> RetryOnConflictAsync<T>(LivechatDb db, Func<bool, Task<T>> attempt, CancellationToken ct)
+    {
+        try
+        {
+            return await attempt(false);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            Operations.Telemetry.WriteConflicts.Add(1);
+        }
+        for (var number = 1; ; number++)
+        {
+            try
+            {
+                return await RunAsync(db, (_, _) => attempt(true), ct);
+            }
+            catch (DbUpdateConcurrencyException) when (number < MaxLockedAttempts)
+            {
+                db.ChangeTracker.Clear();
+                Operations.Telemetry.WriteConflicts.Add(1);
+            }
+        }
+    }
+}

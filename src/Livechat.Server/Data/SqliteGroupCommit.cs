@@ -82,6 +82,9 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
         using var hold = await _gate.HoldAsync(connection);
         using var transaction = connection.BeginTransaction(deferred: false);
         var written = new List<Job>(group.Count);
+        // A failed write is answered after the group commits too: its request may read what the group's other writes
+        // did (the winner of a unique index, say) the moment it learns it lost.
+        var failed = new List<(Job Job, Exception Error)>();
         foreach (var job in group)
         {
             if (job.Cancellation.IsCancellationRequested)
@@ -113,7 +116,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
             // This write alone is undone; a failure here means the transaction itself is gone, and the loop fails the rest.
             transaction.Rollback("write");
             transaction.Release("write");
-            Fail(job, error);
+            failed.Add((job, error));
         }
         if (written.Count > 0) transaction.Commit();
         Telemetry.WriteGroupSize.Record(written.Count);
@@ -123,6 +126,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
             _changes.Committed(job.Db);
             job.Complete();
         }
+        foreach (var (job, error) in failed) Fail(job, error);
     }
 
     /// <summary>Ends a write that will not commit: its events are dropped and its request gets the error.</summary>

@@ -35,13 +35,17 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = co
 builder.WebHost.UseLivechatAddress(builder.Configuration);
 builder.Services.HideRequestUrls();  // they can carry visitor tokens; UseRequestLog writes masked ones
 builder.Services.AddLivechatOptions(builder.Configuration);   // typed, checked before the server starts
-builder.Services.AddLivechatTelemetry(builder.Configuration); // OpenTelemetry; exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
+builder.Services.AddLivechatTelemetry(builder.Configuration); // OpenTelemetry; exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; hosted: TelemetrySampler
 builder.Services.AddLivechatHealthChecks();
-builder.Services.AddLivechatDb(builder.Configuration);
+builder.Services.AddLivechatDb(builder.Configuration);   // interceptors: SQLite pragmas and write gate, value limits, round trips, then those registered below
+// ChangeInterceptor, on every save: versions and _updatedAt of changed rooms and visitors, the room side tables, the change
+// events with their audit and outbox rows, realtime publish and webhook wake-up after the commit; hosted: PostgresChangeRelay.
+builder.Services.AddChangeEvents();
+builder.Services.AddHostedService<Housekeeping>();   // trims old change events, deliveries, login attempts, idempotency keys
 builder.Services.AddHostedService<Seeding>();
 builder.Services.AddLimits();
 builder.Services.AddTrustedProxies(builder.Configuration);   // ForwardedHeaders:KnownProxies / KnownNetworks, none by default
-builder.Services.AddRocketChatAuthentication();
+builder.Services.AddRocketChatAuthentication();      // hosted: AuthCacheRelay (logins changed by other processes)
 builder.Services.AddLivechatJson();
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -49,8 +53,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<SettingsStore>();
 builder.Services.AddSingleton<RocketChatRateLimiter>();
 builder.Services.AddScoped<LoginGuard>();
-builder.Services.AddWebhookOutbox();
-builder.Services.AddRealtime();
+builder.Services.AddWebhookOutbox();                 // hosted: WebhookWorker
+builder.Services.AddRealtime();                      // hosted: RealtimeBridge (change feed to DDP streams)
 builder.Services.AddLivechatOpenApi();
 builder.AddConsole();                 // the agent workspace's files (src/Livechat.Console)
 

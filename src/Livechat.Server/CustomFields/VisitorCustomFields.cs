@@ -15,13 +15,31 @@ public sealed record VisitorFieldEntry(string Key, string Value, bool Overwrite)
 /// </summary>
 public static class VisitorCustomFields
 {
-    /// <summary>Checks every entry, then writes all of them in one transaction; returns the first error, or null.</summary>
+    /// <summary>
+    /// Checks every entry, then writes all of them in one transaction; returns the first error, or null. A concurrent
+    /// edit of the visitor or a room (their versions moved) runs it again on the stored values, so neither edit is lost.
+    /// </summary>
     public static async Task<ApiError?> SetAsync(
+        LivechatDb db, TimeProvider time, string token, IReadOnlyList<VisitorFieldEntry> entries, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await SetOnceAsync(db, time, token, entries, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 20)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    static async Task<ApiError?> SetOnceAsync(
         LivechatDb db, TimeProvider time, string token, IReadOnlyList<VisitorFieldEntry> entries, CancellationToken ct)
     {
         var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return ApiError.Failure("invalid-token");
-        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
 
         var keys = entries.Select(e => e.Key).Distinct().ToList();
         var definitions = await db.CustomFields.AsNoTracking().Where(f => keys.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
@@ -41,8 +59,6 @@ public static class VisitorCustomFields
             if (Set(room.LivechatData, roomEntries) is { } data)
             {
                 room.LivechatData = data;
-                room.Touch(now);
-                RoomIndex.Sync(db, room);
             }
         }
         var visitorEntries = entries.Where(e => definitions[e.Key].Scope != CustomFieldValues.RoomScope).ToList();

@@ -2,6 +2,7 @@ using Livechat.Server.Events;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Livechat.Server.Data;
 
@@ -16,18 +17,21 @@ public static class DatabaseSetup
     public static string ConnectionString(IConfiguration config) =>
         config.GetConnectionString("Livechat") is { Length: > 0 } given ? given : IsPostgres(config) ? "" : DefaultSqlite;
 
-    /// <summary>"Database:Provider" = Sqlite (default) | Postgres; "ConnectionStrings:Livechat" = the connection string.</summary>
+    /// <summary>
+    /// "Database:Provider" = Sqlite (default) | Postgres; "ConnectionStrings:Livechat" = the connection string. The
+    /// context's interceptors are this file's plumbing, then every <see cref="IInterceptor"/> in the container (the
+    /// change events' <see cref="ChangeInterceptor"/>, see <c>AddChangeEvents</c> in <c>Program.cs</c>).
+    /// </summary>
     public static IServiceCollection AddLivechatDb(this IServiceCollection services, IConfiguration config)
     {
         var connection = ConnectionString(config);
-        services.AddChangeEvents();
         services.AddSingleton<Writes>();
         if (IsPostgres(config))
         {
             var postgres = PostgresConnectionString(connection);
             return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>((sp, o) => o
                 .UseNpgsql(postgres)
-                .AddInterceptors(new IndexedValueLimit(), new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));
+                .AddInterceptors([new IndexedValueLimit(), new DbRoundTrips.Interceptor(), .. sp.GetServices<IInterceptor>()]));
         }
         var sqlite = SqliteConnectionString(connection);
         var gate = new SqliteWriteGate();   // one per database: its writers queue here instead of polling SQLite's lock
@@ -35,7 +39,7 @@ public static class DatabaseSetup
             sp.GetRequiredService<ILogger<SqliteGroupCommit>>()));
         return services.AddDbContextPool<LivechatDb, SqliteLivechatDb>((sp, o) => o
             .UseSqlite(sqlite)
-            .AddInterceptors(new SqlitePragmas(), gate, new IndexedValueLimit(), new DbRoundTrips.Interceptor(), sp.GetRequiredService<ChangeInterceptor>()));
+            .AddInterceptors([new SqlitePragmas(), gate, new IndexedValueLimit(), new DbRoundTrips.Interceptor(), .. sp.GetServices<IInterceptor>()]));
     }
 
     /// <summary>

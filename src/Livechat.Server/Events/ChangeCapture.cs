@@ -14,8 +14,9 @@ namespace Livechat.Server.Events;
 /// Builds the <see cref="ChangeEvent"/>s of one <c>SaveChanges</c> from what the change tracker holds, so that every
 /// write path produces them without code of its own: a room added, modified (its tracked fields compared with their
 /// original values) or deleted; a message added or edited; an inquiry queued, taken or deleted; a visitor edited.
-/// Visitor changes saved together with a change of that visitor's room join the room's event. Writes that bypass the
-/// tracker (<c>ExecuteUpdate</c>/<c>ExecuteDelete</c>) add theirs with <see cref="LivechatDb.RecordChange"/>.
+/// Visitor changes saved together with a change of that visitor's room join the room's event. Bulk room updates
+/// record theirs through <see cref="RoomUpdates"/>; other writes that bypass the tracker (<c>ExecuteDelete</c>) add
+/// theirs with <see cref="LivechatDb.RecordChange"/>.
 /// </summary>
 static class ChangeCapture
 {
@@ -25,6 +26,7 @@ static class ChangeCapture
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
         var events = new List<ChangeEvent>();
         if (entries.Count == 0 && !recorded.Any()) return events;
+        actor = ActorOf(actor, entries);
 
         var visitors = new Dictionary<string, (Visitor Visitor, Dictionary<string, FieldChange> Changes)>();
         foreach (var entry in entries.Where(e => e.Entity is Visitor && e.State == EntityState.Modified))
@@ -50,9 +52,7 @@ static class ChangeCapture
             {
                 EntityState.Added => ChangeTypes.RoomOpened,
                 EntityState.Deleted => ChangeTypes.RoomRemoved,
-                _ when changes.ContainsKey("open") && !room.Open => ChangeTypes.RoomClosed,
-                _ when changes.ContainsKey("servedBy") => ChangeTypes.RoomAssigned,
-                _ => ChangeTypes.RoomUpdated,
+                _ => ChangeEvents.ModifiedRoomType(room, changes),
             };
             // A message's own event carries the room's new counters; no second event for bookkeeping alone.
             if (type == ChangeTypes.RoomUpdated && changes.Count == 0 && roomsWithMessages.Contains(room.Id)) continue;
@@ -107,6 +107,23 @@ static class ChangeCapture
         return events;
     }
 
+    /// <summary>
+    /// An anonymous request (the visitor-token endpoints) that writes one visitor's data acts as that visitor: the
+    /// visitor, their room, or a message they sent is in the save. Users and the server keep their own name.
+    /// </summary>
+    static ChangeActor ActorOf(ChangeActor actor, List<EntityEntry> entries)
+    {
+        if (actor.Id is not null || actor.Source == ChangeActor.SystemSource) return actor;
+        var visitors = entries.Select(e => e.Entity switch
+        {
+            Visitor v => (v.Id, v.Username),
+            LivechatRoom r => (r.VisitorId, r.VisitorUsername),
+            Message { Token: not null } m => (m.UserId, m.Username),
+            _ => ((string, string)?)null,
+        }).OfType<(string Id, string Username)>().Distinct().ToList();
+        return visitors.Count == 1 ? ChangeActor.Visitor(visitors[0].Id, visitors[0].Username, actor.Source) : actor;
+    }
+
     public static string Serialize(ChangeEvent change) => JsonSerializer.Serialize(change, JsonSetup.Options);
 
     /// <summary>The audit row: who, when, how, and the audited fields' old and new values; no documents.</summary>
@@ -138,6 +155,12 @@ public static class ChangeEvents
         Type = type, Ts = ts, Actor = actor ?? ChangeActor.System, RoomId = inquiry.Rid, DepartmentId = inquiry.Department,
         VisitorId = inquiry.VisitorId, Inquiry = type == ChangeTypes.InquiryRemoved ? null : Document(InquiryView.From(inquiry)),
     };
+
+    /// <summary>The event type of a modified room: closed, assigned, or else updated.</summary>
+    public static string ModifiedRoomType(LivechatRoom room, IReadOnlyDictionary<string, FieldChange> changes) =>
+        changes.ContainsKey("open") && !room.Open ? ChangeTypes.RoomClosed
+        : changes.ContainsKey("servedBy") ? ChangeTypes.RoomAssigned
+        : ChangeTypes.RoomUpdated;
 
     /// <summary>The room's queue entry was deleted (the room closed, or was removed).</summary>
     public static ChangeEvent InquiryRemoved(LivechatRoom room) => new()

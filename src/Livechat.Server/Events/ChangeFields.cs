@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Livechat.Server.Http;
@@ -8,57 +9,39 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 namespace Livechat.Server.Events;
 
 /// <summary>
-/// The tracked fields of rooms and visitors, by wire name, and how to read them from an EF entry. Only these appear in
-/// <see cref="ChangeEvent.Changes"/>; bookkeeping (<c>msgs</c>, <c>lm</c>, <c>lastMessage</c>, <c>_updatedAt</c>,
-/// <c>_version</c>, response metrics, the denormalised <c>v.status</c>) changes with every message and is left out.
+/// The tracked fields of rooms and visitors, by wire name, and how to read them from an EF entry. They are declared on
+/// the entities with <see cref="TrackedAttribute"/> and read here once; only these appear in
+/// <see cref="ChangeEvent.Changes"/>, so bookkeeping (<c>msgs</c>, <c>lm</c>, <c>lastMessage</c>, <c>_updatedAt</c>,
+/// <c>_version</c>, response metrics) that changes with every message is left out.
 /// </summary>
 public static class ChangeFields
 {
     /// <summary>A tracked field: audited fields form the audit log and the <c>room.updated</c> webhook's changes.</summary>
-    sealed record Field(string Name, bool Audited, Func<Func<string, object?>, JsonNode?> Read);
+    sealed record Field(string Name, bool Audited, bool Webhook, string Property, string? UsernameProperty)
+    {
+        public JsonNode? Read(Func<string, object?> get) => UsernameProperty is null ? ToJson(get(Property))
+            : get(Property) is string id ? new JsonObject { ["_id"] = id, ["username"] = get(UsernameProperty) as string } : null;
+    }
 
-    static Field Plain(string name, string property, bool audited = true) => new(name, audited, get => ToJson(get(property)));
+    static readonly Field[] RoomFields = Declared<LivechatRoom>();
+    static readonly Field[] VisitorFields = Declared<Visitor>();
+    static readonly Dictionary<string, Field> ByName = RoomFields.Concat(VisitorFields).ToDictionary(f => f.Name);
 
-    static Field Person(string name, string idProperty, string usernameProperty) => new(name, true, get =>
-        get(idProperty) is string id ? new JsonObject { ["_id"] = id, ["username"] = get(usernameProperty) as string } : null);
+    /// <summary>The <see cref="TrackedAttribute"/> properties of <typeparamref name="T"/>, in declaration order.</summary>
+    static Field[] Declared<T>() =>
+        typeof(T).GetProperties().OrderBy(p => p.MetadataToken)
+            .Select(p => (Property: p, Tracked: p.GetCustomAttribute<TrackedAttribute>()))
+            .Where(p => p.Tracked is not null)
+            .Select(p => new Field(p.Tracked!.Name, p.Tracked.Audited, p.Tracked.Webhook, p.Property.Name, p.Tracked.Username))
+            .ToArray();
 
-    static readonly Field[] RoomFields =
-    [
-        Plain("fname", nameof(LivechatRoom.Fname)),
-        Plain("topic", nameof(LivechatRoom.Topic)),
-        Plain("tags", nameof(LivechatRoom.Tags)),
-        Plain("livechatData", nameof(LivechatRoom.LivechatData)),
-        Plain("priorityId", nameof(LivechatRoom.PriorityId)),
-        Plain("slaId", nameof(LivechatRoom.SlaId)),
-        Plain("departmentId", nameof(LivechatRoom.DepartmentId)),
-        Person("servedBy", nameof(LivechatRoom.ServedById), nameof(LivechatRoom.ServedByUsername)),
-        Plain("open", nameof(LivechatRoom.Open)),
-        Plain("closedAt", nameof(LivechatRoom.ClosedAt)),
-        Person("closedBy", nameof(LivechatRoom.ClosedById), nameof(LivechatRoom.ClosedByUsername)),
-        Plain("closer", nameof(LivechatRoom.Closer)),
-        Plain("crmData", nameof(LivechatRoom.CrmData)),
-    ];
+    /// <summary>Every tracked field by wire name, with whether it is audited (rooms first, then visitors).</summary>
+    public static IEnumerable<(string Name, bool Audited)> All => RoomFields.Concat(VisitorFields).Select(f => (f.Name, f.Audited));
 
-    static readonly Field[] VisitorFields =
-    [
-        Plain("visitor.name", nameof(Visitor.Name)),
-        Plain("visitor.email", nameof(Visitor.Email)),
-        Plain("visitor.phone", nameof(Visitor.Phone)),
-        Plain("visitor.livechatData", nameof(Visitor.LivechatData)),
-        Plain("visitor.department", nameof(Visitor.Department)),
-        // Presence, not an edit: realtime wants it, the audit log does not.
-        Plain("visitor.status", nameof(Visitor.Status), audited: false),
-    ];
+    public static bool IsAudited(string field) => ByName.TryGetValue(field, out var f) && f.Audited;
 
-    static readonly HashSet<string> Audited = RoomFields.Concat(VisitorFields).Where(f => f.Audited).Select(f => f.Name).ToHashSet();
-
-    public static bool IsAudited(string field) => Audited.Contains(field);
-
-    /// <summary>
-    /// Whether a change to this field sends <c>room.updated</c>: every audited field but <c>crmData</c>, which the
-    /// webhook's own answer writes (sending for it would loop).
-    /// </summary>
-    public static bool TriggersWebhook(string field) => IsAudited(field) && field != "crmData";
+    /// <summary>Whether a change to this field sends <c>room.updated</c>: every audited field not declared otherwise.</summary>
+    public static bool TriggersWebhook(string field) => ByName.TryGetValue(field, out var f) && f.Audited && f.Webhook;
 
     /// <summary>The audited ones among <paramref name="changes"/> as <c>{"field":{"from","to"}}</c>, as the webhook and a dry run show them.</summary>
     public static JsonObject AuditedJson(IEnumerable<KeyValuePair<string, FieldChange>> changes) =>
@@ -71,14 +54,21 @@ public static class ChangeFields
     /// <summary>The changed tracked fields of a modified visitor entry.</summary>
     public static Dictionary<string, FieldChange> OfVisitor(EntityEntry entry) => Diff(entry, VisitorFields);
 
-    static Dictionary<string, FieldChange> Diff(EntityEntry entry, Field[] fields)
+    /// <summary>The changed tracked fields between two copies of a room (a bulk update's rows before and after).</summary>
+    public static Dictionary<string, FieldChange> OfRoom(LivechatRoom before, LivechatRoom after) =>
+        Diff(RoomFields, p => typeof(LivechatRoom).GetProperty(p)!.GetValue(before), p => typeof(LivechatRoom).GetProperty(p)!.GetValue(after));
+
+    static Dictionary<string, FieldChange> Diff(EntityEntry entry, Field[] fields) =>
+        entry.State != Microsoft.EntityFrameworkCore.EntityState.Modified ? []
+            : Diff(fields, p => entry.Property(p).OriginalValue, p => entry.Property(p).CurrentValue);
+
+    static Dictionary<string, FieldChange> Diff(Field[] fields, Func<string, object?> original, Func<string, object?> current)
     {
         var changes = new Dictionary<string, FieldChange>();
-        if (entry.State != Microsoft.EntityFrameworkCore.EntityState.Modified) return changes;
         foreach (var field in fields)
         {
-            var from = field.Read(p => entry.Property(p).OriginalValue);
-            var to = field.Read(p => entry.Property(p).CurrentValue);
+            var from = field.Read(original);
+            var to = field.Read(current);
             if (!JsonNode.DeepEquals(from, to))
             {
                 changes[field.Name] = new FieldChange(from, to);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Rooms;
 using Livechat.Server.Settings;
 using Livechat.Server.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -9,11 +10,12 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Livechat.Server.Events;
 
 /// <summary>
-/// Ties change events to the database's own unit of work. Before a save it captures the save's events
-/// (<see cref="ChangeCapture"/>) and adds their rows — the event itself, which is also the audit record, and a
+/// Ties change events to the database's own unit of work. Before a save it applies the <see cref="SaveConventions"/>
+/// (versions, <c>_updatedAt</c>, room side tables), captures the save's events (<see cref="ChangeCapture"/>) and adds their rows — the event itself, which is also the audit record, and a
 /// <c>room.updated</c> outbox row when that webhook is on — to the same save, so they commit or roll back with the
 /// change and cost no extra round trip on PostgreSQL. After the save, events are published at once when no
-/// transaction is open, or when the open transaction commits; a rollback drops them.
+/// transaction is open, or when the open transaction commits; a rollback drops them. A save that queued any webhook
+/// call wakes <see cref="WebhookWorker"/> at the same moment.
 /// </summary>
 sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProvider time, IServiceProvider services)
     : ISaveChangesInterceptor, IDbTransactionInterceptor
@@ -34,10 +36,13 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
     async ValueTask CaptureAsync(LivechatDb db, CancellationToken ct)
     {
         var changes = db.Changes;
+        var now = time.UtcNow();
         db.ChangeTracker.DetectChanges();
-        var events = ChangeCapture.Capture(db, changes.TakeRecorded(), ChangeScope.CurrentActor, time.UtcNow());
-        if (events.Count == 0) return;
-        var saving = new SavingBatch(events);
+        SaveConventions.Apply(db, now);
+        var events = ChangeCapture.Capture(db, changes.TakeRecorded(), ChangeScope.CurrentActor, now);
+        var wakes = SaveConventions.AddsOutbox(db);
+        if (events.Count == 0 && !wakes) return;
+        var saving = new SavingBatch(events) { Wakes = wakes };
         foreach (var change in events)
         {
             var record = new ChangeEventRecord
@@ -72,12 +77,12 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
         var events = saving.Events.Select((e, i) => e with { Seq = saving.Records[i].Seq }).ToList();
         if (db.Database.CurrentTransaction is null)
         {
-            Publish(events, saving.Outbox.Count > 0);
+            Publish(events, saving.Wakes || saving.Outbox.Count > 0);
         }
         else
         {
             db.Changes.Committing.AddRange(events);
-            db.Changes.CommittingOutbox |= saving.Outbox.Count > 0;
+            db.Changes.CommittingOutbox |= saving.Wakes || saving.Outbox.Count > 0;
         }
     }
 
@@ -104,11 +109,16 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
         db.Changes.Saving = null;
         foreach (var record in saving.Records) db.Entry(record).State = EntityState.Detached;
         foreach (var outbox in saving.Outbox) db.Entry(outbox).State = EntityState.Detached;
+        // The room side-table rows of the save too: a retry adds them again.
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is RoomTag or RoomField && e.State != EntityState.Unchanged).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
     }
 
     void Publish(List<ChangeEvent> events, bool outbox)
     {
-        feed.Publish(events);
+        if (events.Count > 0) feed.Publish(events);
         if (outbox) services.GetRequiredService<WebhookWorker>().Wake();
     }
 
@@ -153,7 +163,7 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
     /// <summary>Publishes the events of a save whose transaction committed (also for a transaction EF did not start).</summary>
     internal void Committed(DbContext? context)
     {
-        if (context is not LivechatDb db || db.Changes.Committing.Count == 0) return;
+        if (context is not LivechatDb db || (db.Changes.Committing.Count == 0 && !db.Changes.CommittingOutbox)) return;
         var events = db.Changes.Committing.ToList();
         var outbox = db.Changes.CommittingOutbox;
         Reset(db);
@@ -174,6 +184,9 @@ sealed record SavingBatch(List<ChangeEvent> Events)
 {
     public List<ChangeEventRecord> Records { get; } = [];
     public List<OutboxMessage> Outbox { get; } = [];
+
+    /// <summary>The save adds outbox rows of its own (any webhook): the worker is woken once they are committed.</summary>
+    public bool Wakes { get; init; }
 }
 
 /// <summary>Per-context state: events recorded by hand, the save in progress, and events waiting for the commit.</summary>

@@ -44,7 +44,6 @@ public static class MessageEndpoints
         var (token, rid, msg) = ((string)request["token"]!, (string)request["rid"]!, (string)request["msg"]!);
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return ApiError.Failure("invalid-token");
-        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
         if (room is null) return ApiError.Failure("invalid-room");
         if (!room.Open) return ApiError.Failure("room-closed");
@@ -98,7 +97,6 @@ public static class MessageEndpoints
     {
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return (null, null, null, ApiError.Failure("invalid-token"));
-        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var rooms = locked ? RoomLocks.Locked(db, rid) : db.Rooms.Where(r => r.Id == rid);
         var room = await rooms.FirstOrDefaultAsync(r => r.VisitorId == visitor.Id, ct);
         if (room is null) return (null, null, null, ApiError.Failure("invalid-room"));
@@ -139,7 +137,6 @@ public static class MessageEndpoints
         message.EditedByUsername = visitor.Username;
         message.UpdatedAt = now;
         if (LastMessageId(room!) == message.Id) room!.LastMessage = MessageView.From(message).ToJson();
-        room!.Touch(now);
         await writes.SaveAsync(db, ct);
         return TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message)));
     }
@@ -171,7 +168,6 @@ public static class MessageEndpoints
                 .OrderByDescending(m => m.Ts).FirstOrDefaultAsync(ct);
             room.LastMessage = previous is null ? null : MessageView.From(previous).ToJson();
         }
-        room.Touch(now);
         await writes.SaveAsync(db, ct);
         return TypedResults.Ok(new DeletedMessageResponse(new DeletedMessageRef(id, now)));
     }

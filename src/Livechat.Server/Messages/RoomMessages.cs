@@ -47,7 +47,6 @@ public static class RoomMessages
                 room.ResponseLastMessageTs = message.Ts;
             }
         }
-        room.Touch(message.UpdatedAt);
         return message;
     }
 

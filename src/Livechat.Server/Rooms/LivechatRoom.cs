@@ -1,22 +1,29 @@
 using Livechat.Server.Data;
+using Livechat.Server.Events;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Livechat.Server.Rooms;
 
-/// <summary>A livechat room (type <c>l</c>); nested Rocket.Chat objects (<c>v</c>, <c>servedBy</c>…) are flattened into columns.</summary>
-public sealed class LivechatRoom
+/// <summary>
+/// A livechat room (type <c>l</c>); nested Rocket.Chat objects (<c>v</c>, <c>servedBy</c>…) are flattened into columns.
+/// <see cref="TrackedAttribute"/> marks the fields change events report; the rest (counters, <c>lastMessage</c>,
+/// <c>_updatedAt</c>, <c>_version</c>, response metrics, the denormalised <c>v.status</c>) is bookkeeping.
+/// </summary>
+public sealed class LivechatRoom : IVersioned
 {
     public const int NoPriorityWeight = 99;
     public const int NoSlaWaitingTime = 9999999;
 
     public required string Id { get; init; }
+    [Tracked("fname")]
     public required string Fname { get; set; }
     public int Msgs { get; set; }
     public int UsersCount { get; set; } = 1;
     public required DateTime Ts { get; init; }
     public DateTime? Lm { get; set; }
     public required DateTime UpdatedAt { get; set; }
+    [Tracked("open")]
     public bool Open { get; set; } = true;
     public bool WaitingResponse { get; set; } = true;
 
@@ -26,10 +33,12 @@ public sealed class LivechatRoom
     public string VisitorStatus { get; set; } = "online";
     public DateTime? VisitorLastMessageTs { get; set; }
 
+    [Tracked("servedBy", Username = nameof(ServedByUsername))]
     public string? ServedById { get; set; }
     public string? ServedByUsername { get; set; }
     public DateTime? ServedByTs { get; set; }
 
+    [Tracked("departmentId")]
     public string? DepartmentId { get; set; }
     public string SourceType { get; set; } = "api";
     public string? SourceDestination { get; set; }
@@ -43,25 +52,36 @@ public sealed class LivechatRoom
     /// <summary>The last message's wire form, as JSON text.</summary>
     public string? LastMessage { get; set; }
 
+    [Tracked("topic")]
     public string? Topic { get; set; }
+    [Tracked("tags")]
     public List<string>? Tags { get; set; }
+    [Tracked("livechatData")]
     public Dictionary<string, string>? LivechatData { get; set; }
+    [Tracked("priorityId")]
     public string? PriorityId { get; set; }
     public int PriorityWeight { get; set; } = NoPriorityWeight;
+    [Tracked("slaId")]
     public string? SlaId { get; set; }
+    // Derived from the SLA: realtime (the queue order) wants it, the audit log has slaId.
+    [Tracked("estimatedWaitingTimeQueue", Audited = false)]
     public int EstimatedWaitingTimeQueue { get; set; } = NoSlaWaitingTime;
 
     /// <summary>SMS rooms only, as JSON text (never created by this server's endpoints).</summary>
     public string? Sms { get; set; }
 
+    [Tracked("closedAt")]
     public DateTime? ClosedAt { get; set; }
+    [Tracked("closedBy", Username = nameof(ClosedByUsername))]
     public string? ClosedById { get; set; }
     public string? ClosedByUsername { get; set; }
+    [Tracked("closer")]
     public string? Closer { get; set; }
     public double? ChatDuration { get; set; }
     public double? ServiceTimeDuration { get; set; }
 
     /// <summary>The text the CRM webhook last answered (Rocket.Chat stores the response body as text).</summary>
+    [Tracked("crmData", Webhook = false)]   // the webhook's own answer writes it: sending for it would loop
     public string? CrmData { get; set; }
 
     /// <summary>Optimistic-concurrency version (<c>_version</c>), changed by every committed write.</summary>

@@ -36,7 +36,6 @@ public static class RoomClosing
         room.Tags = tags.Count > 0 || room.Tags is not null ? tags : null;
         RoomMessages.Append(db, room,
             RoomMessages.System(room, "livechat-close", comment, closedById, closedByUsername, closedByName, now, readReceipts));
-        RoomIndex.Sync(db, room);
         if (await db.Inquiries.Where(i => i.Rid == room.Id).ExecuteDeleteAsync(ct) > 0)
         {
             db.RecordChange(ChangeEvents.InquiryRemoved(room));

@@ -162,13 +162,3 @@ public sealed record RoomResponse(RoomView Room) : ApiResponse;
 public sealed record RoomsResponse(IReadOnlyList<RoomView> Rooms, int Count, int Offset, int Total) : ApiResponse;
 public sealed record CloseResponse(string Rid, string Comment) : ApiResponse;
 public sealed record InquiriesResponse(IReadOnlyList<InquiryView> Inquiries, int Count, int Offset, int Total) : ApiResponse;
-
-public static class RoomWrites
-{
-    /// <summary>Every committed write to a room refreshes <c>_updatedAt</c> and changes <c>_version</c>.</summary>
-    public static void Touch(this LivechatRoom room, DateTime now)
-    {
-        room.UpdatedAt = now;
-        room.Version++;
-    }
-}

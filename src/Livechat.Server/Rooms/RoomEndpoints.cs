@@ -57,7 +57,6 @@ public static class RoomEndpoints
         var token = (string)query["token"]!;
         var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return ApiError.Failure("invalid-token");
-        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
 
         if (MeteorCheck.StringOf(query, "rid") is { } rid)
         {
@@ -125,7 +124,6 @@ public static class RoomEndpoints
         }
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return ApiError.Failure("invalid-token");
-        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
         if (room is null) return ApiError.Failure("invalid-room");
         if (!room.Open) return ApiError.Failure("room-closed");

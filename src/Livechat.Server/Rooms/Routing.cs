@@ -44,7 +44,6 @@ public static class Routing
         room.ServedById = agent.Id;
         room.ServedByUsername = agent.Username;
         room.ServedByTs = now;
-        room.Touch(now);
         if (inquiry is not null)
         {
             inquiry.Status = "taken";
@@ -112,17 +111,23 @@ public static class Routing
         if (agent is not null)
         {
             Assign(room, inquiry, agent, now);
-            room.Version = 1;
         }
         else
         {
             room.QueuedAt = now;
         }
-        var tracked = db.Visitors.Local.FirstOrDefault(v => v.Id == visitor.Id) ?? db.Visitors.Attach(visitor).Entity;
-        tracked.LastChatId = room.Id;
-        tracked.LastChatTs = now;
-        tracked.UpdatedAt = now;
-        await writes.SaveAsync(db, ct);
+        // lastChat is bookkeeping written in place, version bumped: the visitor was read before the write and may be
+        // stale, and a version check on it would refuse the room for an unrelated edit of the visitor.
+        await writes.RunAsync(db, async (write, c) =>
+        {
+            await write.SaveChangesAsync(c);
+            return await write.Visitors.Where(v => v.Id == visitor.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(v => v.LastChatId, room.Id).SetProperty(v => v.LastChatTs, now).SetProperty(v => v.UpdatedAt, now)
+                .SetProperty(v => v.Version, v => v.Version + 1), c);
+        }, ct);
+        var entry = db.Entry(visitor);
+        if (entry.State != EntityState.Detached) entry.State = EntityState.Detached;
+        (visitor.LastChatId, visitor.LastChatTs, visitor.UpdatedAt) = (room.Id, now, now);
         return room;
     }
 }

@@ -36,7 +36,7 @@ public static class SaveInfoEndpoint
 
     public static async Task<Results<Ok<SuccessResponse>, Ok<SaveInfoRepresentation>, Ok<SaveInfoDryRun>, ApiError>> HandleAsync(
         JsonBody body, HttpContext http, CurrentUser caller, LivechatDb db, PermissionStore permissions, SettingsStore settings,
-        Writes writes, WebhookWorker webhooks, TimeProvider time, CancellationToken ct)
+        Writes writes, TimeProvider time, CancellationToken ct)
     {
         var (dryRun, dryRunError) = SaveInfoAnswers.ReadDryRun(http.Request);
         if (dryRunError is not null) return dryRunError;
@@ -45,7 +45,7 @@ public static class SaveInfoEndpoint
         try
         {
             return await writes.RetryOnConflictAsync(db,
-                locked => SaveAsync(request, dryRun, locked, ifMatch, http, caller, db, permissions, settings, writes, webhooks, time, ct), ct);
+                locked => SaveAsync(request, dryRun, locked, ifMatch, http, caller, db, permissions, settings, writes, time, ct), ct);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -56,7 +56,7 @@ public static class SaveInfoEndpoint
 
     static async Task<Results<Ok<SuccessResponse>, Ok<SaveInfoRepresentation>, Ok<SaveInfoDryRun>, ApiError>> SaveAsync(
         SaveInfoRequest request, bool dryRun, bool locked, string ifMatch, HttpContext http, CurrentUser caller, LivechatDb db,
-        PermissionStore permissions, SettingsStore settings, Writes writes, WebhookWorker webhooks, TimeProvider time, CancellationToken ct)
+        PermissionStore permissions, SettingsStore settings, Writes writes, TimeProvider time, CancellationToken ct)
     {
         // The room and its visitor in one read; both stay tracked, and their versions guard the write.
         var rooms = locked ? RoomLocks.Locked(db, request.RoomId) : db.Rooms.Where(r => r.Id == request.RoomId);
@@ -91,21 +91,13 @@ public static class SaveInfoEndpoint
         var visitor = check.Visitor!;
 
         var now = time.UtcNow();
-        var changes = SaveInfoRules.Apply(request, check, room, now);
+        var changes = SaveInfoRules.Apply(request, check, room);
         if (dryRun)
         {
             // Every check has run; report the change and write nothing.
             var wouldChange = SaveInfoAnswers.Changes(db, room, visitor);
             db.ChangeTracker.Clear();
             return TypedResults.Ok(new SaveInfoDryRun(wouldChange));
-        }
-        if (changes.Room)
-        {
-            room.Touch(now);
-        }
-        if (changes.Index)
-        {
-            RoomIndex.Sync(db, room);
         }
         SaveInfoRules.AddHistoryMessages(db, room, caller, check, changes, now);
         var webhook = !room.Open && await settings.GetStringAsync("Livechat_webhookUrl", ct) is { Length: > 0 };
@@ -122,10 +114,6 @@ public static class SaveInfoEndpoint
             }
             return await write.SaveChangesAsync(c);
         }, ct);
-        if (webhook)
-        {
-            webhooks.Wake();
-        }
 
         return SaveInfoAnswers.WantsRepresentation(http.Request)
             ? TypedResults.Ok(SaveInfoAnswers.Representation(http.Response, room, visitor))

@@ -22,7 +22,7 @@ sealed record SaveInfoCheck(
 }
 
 /// <summary>What the change touched beyond the tracked room and visitor.</summary>
-sealed record SaveInfoChanges(bool Room, bool Index, InquiryChange? Inquiry, bool? PriorityMessage, bool? SlaMessage);
+sealed record SaveInfoChanges(InquiryChange? Inquiry, bool? PriorityMessage, bool? SlaMessage);
 
 /// <summary>Changes that the room's inquiry mirrors (room-saveInfo §7.3).</summary>
 sealed record InquiryChange(string? Name, bool Priority, bool Sla);
@@ -86,51 +86,39 @@ static class SaveInfoRules
         return new SaveInfoCheck(null, visitor, visitorFields, roomFields, priority, sla, callerName, readReceipts);
     }
 
-    /// <summary>Applies room-saveInfo §6–§7 to the tracked visitor and room.</summary>
-    public static SaveInfoChanges Apply(SaveInfoRequest request, SaveInfoCheck check, LivechatRoom room, DateTime now)
+    /// <summary>
+    /// Applies room-saveInfo §6–§7 to the tracked visitor and room. Only values that differ mark a property modified;
+    /// the save's conventions then move the versions and <c>_updatedAt</c>, the tag and field tables and the events.
+    /// </summary>
+    public static SaveInfoChanges Apply(SaveInfoRequest request, SaveInfoCheck check, LivechatRoom room)
     {
         var visitor = check.Visitor!;
-        var visitorChanged = false;
         string? newName = null;
         if (request.Name is { Length: > 0 } name)
         {
             var trimmed = name.Trim();
-            visitorChanged |= visitor.Name != (trimmed.Length == 0 ? null : trimmed);
             visitor.Name = trimmed.Length == 0 ? null : trimmed;
             newName = visitor.Name ?? visitor.Username;
         }
         if (request.Email is { Length: > 0 } email)
         {
             var address = email.Trim().ToLowerInvariant();
-            visitorChanged |= visitor.Email != (address.Length == 0 ? null : address);
             visitor.Email = address.Length == 0 ? null : address;
         }
         if (request.Phone is { Length: > 0 } phone)
         {
             var number = phone.Trim();
-            visitorChanged |= visitor.Phone != (number.Length == 0 ? null : number);
             visitor.Phone = number.Length == 0 ? null : number;
         }
         if (check.VisitorFields is { Changed: true } visitorFields)
         {
             visitor.LivechatData = visitorFields.Values;
-            visitorChanged = true;
-        }
-        if (visitorChanged)
-        {
-            visitor.UpdatedAt = now;
         }
 
-        var roomChanged = false;
-        var indexChanged = false;
         if (request.Topic is { IsSent: true, Value: { } sentTopic })
         {
             var topic = sentTopic.Trim() is { Length: > 0 } t ? t : null;
-            if (topic != room.Topic)
-            {
-                room.Topic = topic;
-                roomChanged = true;
-            }
+            room.Topic = topic;
         }
         if (request.Tags.IsSent)
         {
@@ -138,18 +126,15 @@ static class SaveInfoRules
             if (!SameTags(tags, room.Tags))
             {
                 room.Tags = tags;
-                roomChanged = indexChanged = true;
             }
         }
         if (check.RoomFields is { Changed: true } roomFields)
         {
             room.LivechatData = roomFields.Values;
-            roomChanged = indexChanged = true;
         }
-        if (newName is not null && room.Fname != newName)
+        if (newName is not null)
         {
             room.Fname = newName;
-            roomChanged = true;
         }
 
         bool? priorityMessage = null;
@@ -178,13 +163,11 @@ static class SaveInfoRules
             room.EstimatedWaitingTimeQueue = LivechatRoom.NoSlaWaitingTime;
             slaMessage = false;
         }
-        roomChanged |= priorityMessage is not null || slaMessage is not null;
 
         var inquiry = newName is not null || priorityMessage is not null || slaMessage is not null
             ? new InquiryChange(newName, priorityMessage is not null, slaMessage is not null)
             : null;
-        // A guest edit changes the room's version too: If-Match covers the whole room-info form.
-        return new SaveInfoChanges(roomChanged || visitorChanged, indexChanged, inquiry, priorityMessage, slaMessage);
+        return new SaveInfoChanges(inquiry, priorityMessage, slaMessage);
     }
 
     /// <summary>D4: trimmed, empties dropped, duplicates dropped (ordinal, first occurrence kept); empty means no tags.</summary>

@@ -107,9 +107,8 @@ public static class SlaEndpoints
         if (dueChanged)
         {
             // Rocket.Chat's updateRoomSLA cascade, without system messages; closed rooms included.
-            await db.Rooms.Where(r => r.SlaId == slaId).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.EstimatedWaitingTimeQueue, due).SetProperty(r => r.UpdatedAt, now)
-                .SetProperty(r => r.Version, r => r.Version + 1), ct);
+            await RoomUpdates.UpdateAsync(db, db.Rooms.Where(r => r.SlaId == slaId && r.EstimatedWaitingTimeQueue != due),
+                s => s.SetProperty(r => r.EstimatedWaitingTimeQueue, due), now, ct);
             await db.Inquiries.Where(i => i.SlaId == slaId).ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.EstimatedWaitingTimeQueue, due).SetProperty(i => i.UpdatedAt, now), ct);
         }
@@ -125,9 +124,8 @@ public static class SlaEndpoints
         {
             return ApiError.Failure($"SLA with id {slaId} not found");
         }
-        await db.Rooms.Where(r => r.SlaId == slaId).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.SlaId, (string?)null).SetProperty(r => r.EstimatedWaitingTimeQueue, LivechatRoom.NoSlaWaitingTime)
-            .SetProperty(r => r.UpdatedAt, now).SetProperty(r => r.Version, r => r.Version + 1), ct);
+        await RoomUpdates.UpdateAsync(db, db.Rooms.Where(r => r.SlaId == slaId), s => s
+            .SetProperty(r => r.SlaId, (string?)null).SetProperty(r => r.EstimatedWaitingTimeQueue, LivechatRoom.NoSlaWaitingTime), now, ct);
         await db.Inquiries.Where(i => i.SlaId == slaId).ExecuteUpdateAsync(s => s
             .SetProperty(i => i.SlaId, (string?)null).SetProperty(i => i.EstimatedWaitingTimeQueue, LivechatRoom.NoSlaWaitingTime)
             .SetProperty(i => i.UpdatedAt, now), ct);

@@ -103,9 +103,10 @@ public sealed record VisitorRegistration(
                 // Found or created inside the write: the token is looked up where no other registration can come between.
                 return await writes.RunAsync(db, (write, c) => SaveOnceAsync(r, visitorFields, write, time, c), ct);
             }
-            catch (DbUpdateException) when (attempt == 0)
+            catch (DbUpdateException) when (attempt < 3)
             {
-                // A concurrent registration with the same token won the insert: run again, now as an update.
+                // A concurrent registration with the same token won the insert, or a concurrent edit of the visitor moved
+                // its version: run again, on what is stored now.
                 db.ChangeTracker.Clear();
             }
         }
@@ -127,7 +128,6 @@ public sealed record VisitorRegistration(
             };
             db.Visitors.Add(visitor);
         }
-        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var renamed = r.Name is not null && r.Name != visitor.Name && db.Entry(visitor).State != EntityState.Added;
         if (r.Name is not null) visitor.Name = r.Name;
         if (r.Email is not null) visitor.Email = r.Email;
@@ -149,7 +149,6 @@ public sealed record VisitorRegistration(
             foreach (var room in await RoomLocks.LockOpenOfVisitorAsync(db, visitor.Id, ct))
             {
                 room.Fname = name;
-                room.Touch(now);
             }
             await db.Inquiries.Where(i => i.VisitorId == visitor.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.Name, name).SetProperty(i => i.UpdatedAt, now), ct);

@@ -1,5 +1,6 @@
 using Livechat.Server.Data;
 using Livechat.Server.Events;
+using Livechat.Server.Rooms;
 using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.Visitors;
@@ -14,13 +15,15 @@ public static class VisitorStatus
     {
         var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return false;
-        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var change = new FieldChange(visitor.Status, status);
         visitor.Status = status;
         visitor.UpdatedAt = now;
+        // The open rooms mirror the status (v.status); their events name the visitor's field that moved. One save
+        // stores the visitor and the rooms' events.
+        await RoomUpdates.UpdateAsync(db, db.Rooms.Where(r => r.VisitorId == visitor.Id && r.Open && r.VisitorStatus != status),
+            s => s.SetProperty(r => r.VisitorStatus, status), now, ct, new Dictionary<string, FieldChange> { ["visitor.status"] = change });
         await db.SaveChangesAsync(ct);
-        await db.Rooms.Where(r => r.VisitorId == visitor.Id && r.Open).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.VisitorStatus, status).SetProperty(r => r.UpdatedAt, now).SetProperty(r => r.Version, r => r.Version + 1), ct);
         await db.Inquiries.Where(i => i.VisitorId == visitor.Id).ExecuteUpdateAsync(s => s
             .SetProperty(i => i.VisitorStatus, status).SetProperty(i => i.UpdatedAt, now), ct);
         await tx.CommitAsync(ct);

@@ -32,6 +32,7 @@ public static class LivechatEditWebhook
         db.OutboxMessages.Add(new OutboxMessage
         {
             Id = Ids.NewObjectId(), Type = Type, RoomId = room.Id, Payload = WithoutNulls(payload).ToJsonString(),
+            // Placed after the version the save commits (Events/SaveConventions.cs).
             CreatedAt = now, NextAttemptAt = now, OrderKey = room.Version * 2L,
         });
     }

@@ -124,7 +124,6 @@ public sealed partial class WebhookWorker(
             {
                 // Tracked, so the change is in the room's events and audit log (source "system").
                 room.CrmData = body;
-                room.Touch(time.UtcNow());
             }
         }
         else if (retry && message.Attempts < MaxAttempts)

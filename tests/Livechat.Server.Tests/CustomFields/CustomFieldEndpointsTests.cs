@@ -216,6 +216,23 @@ public abstract class CustomFieldEndpointsTests<TFactory>(TFactory factory) : IC
     }
 
     [Fact]
+    public async Task ConcurrentCustomFieldsOfOneVisitorAllStay()
+    {
+        var fields = new List<string>();
+        for (var i = 0; i < 8; i++) fields.Add(await SaveAsync(TestUsers.Unique($"concurrent{i}"), "visitor"));
+        var (token, visitor) = await factory.CreateVisitorAsync();
+        var widget = factory.Anonymous();
+
+        // The visitor's version makes the later of two read-modify-writes run again instead of writing over the other.
+        var replies = await Task.WhenAll(fields.Select(f => widget.PostAsync("livechat/custom.field", new { token, key = f, value = $"v-{f}", overwrite = true })));
+
+        Assert.All(replies, reply => reply.Ok());
+        var stored = (await (await factory.AdminAsync()).GetAsync($"livechat/visitors.info?visitorId={visitor.Str("_id")}")).Ok().Json.GetProperty("visitor");
+        Assert.Equal(fields.Order(StringComparer.Ordinal).Select(f => $"{f}=v-{f}"),
+            stored.GetProperty("livechatData").EnumerateObject().Select(p => $"{p.Name}={p.Value.GetString()}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task VisitorCustomFieldErrorsComeInTheSpecOrderAndNothingIsWritten()
     {
         var field = await SaveAsync(TestUsers.Unique("code"), "visitor", regexp: "^\\d+$", label: "Code label");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace Livechat.Server.Tests.Infrastructure;
 
@@ -35,6 +36,36 @@ public abstract class LivechatServerFactory : WebApplicationFactory<Program>
     }
 
     public ApiClient Anonymous() => new(CreateClient());
+
+    bool _guarded;
+
+    /// <summary>Once the server has migrated its database, the <see cref="RoomWriteGuard"/> triggers go in.</summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        RoomWriteGuard.InstallAsync(Provider, ConnectionString).GetAwaiter().GetResult();
+        _guarded = true;
+        return host;
+    }
+
+    /// <summary>The class's tests are done: every room version they committed must have its change event.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        try
+        {
+            base.Dispose(disposing);
+        }
+        finally
+        {
+            if (disposing && _guarded)
+            {
+                _guarded = false;
+                var missing = RoomWriteGuard.MissingEventsAsync(Provider, ConnectionString).GetAwaiter().GetResult();
+                Assert.True(missing.Count == 0,
+                    $"room versions committed without a change event: {string.Join(", ", missing.Select(m => $"{m.RoomId}@{m.Version}"))}");
+            }
+        }
+    }
 }
 
 /// <summary>A temporary SQLite file in WAL mode, as in production, deleted on dispose.</summary>
@@ -48,11 +79,17 @@ public sealed class SqliteServerFactory : LivechatServerFactory
 
     protected override void Dispose(bool disposing)
     {
-        base.Dispose(disposing);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        try
         {
-            File.Delete(_path + suffix);
+            base.Dispose(disposing);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(_path + suffix);
+            }
         }
     }
 }
@@ -71,10 +108,16 @@ public sealed class PostgresServerFactory : LivechatServerFactory
 
     protected override void Dispose(bool disposing)
     {
-        base.Dispose(disposing);
-        if (_connection.IsValueCreated)
+        try
         {
-            PostgresServer.DropDatabase(_database);
+            base.Dispose(disposing);
+        }
+        finally
+        {
+            if (_connection.IsValueCreated)
+            {
+                PostgresServer.DropDatabase(_database);
+            }
         }
     }
 }

@@ -111,6 +111,23 @@ public abstract class StreamEventsTests<TFactory>(TFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task AVisitorStatusChangeReachesTheServingAgentAsAnUpdatedRoom()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var version = (await agent.Api.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room").GetProperty("_version").GetInt32();
+        await using var agentDdp = await DdpClient.LoginAsync(factory, agent);
+        await agentDdp.SubscribeAsUserAsync("stream-notify-user", $"{agent.Id}/rooms-changed");
+
+        (await factory.Anonymous().PostAsync("livechat/visitor.status", new { token, status = "away" })).Ok();
+        var changed = await agentDdp.NextEventAsync("stream-notify-user", $"{agent.Id}/rooms-changed", a => (string?)a[1]?["_id"] == rid);
+
+        Assert.Equal("updated", (string?)changed[0]);
+        Assert.Equal("away", (string?)changed[1]!["v"]!["status"]);
+        Assert.Equal(version + 1, (int)changed[1]!["_version"]!);
+    }
+
+    [Fact]
     public async Task AssignmentReachesTheWidgetAsAgentDataAndTheAgentAsInsertedRoom()
     {
         var queued = await factory.OpenQueuedRoomAsync();

@@ -225,6 +225,50 @@ public abstract class SlaEndpointsTests<TFactory>(TFactory factory) : IClassFixt
         Assert.Equal(LivechatRoom.NoSlaWaitingTime, inquiry.GetProperty("estimatedWaitingTimeQueue").GetInt32());
     }
 
+    [Fact]
+    public async Task AnSlaEditSendsItsRoomsToTheirAgentAndItsRemovalIsInTheirAuditLog()
+    {
+        var admin = await factory.AdminAsync();
+        var name = TestUsers.Unique("Events");
+        var (id, _) = await CreateAsync(name, NextDue());
+        var (room, _, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        (await admin.PostAsync("livechat/room.saveInfo", new { guestData = new { _id = room.GetProperty("v").Str("_id") }, roomData = new { _id = rid, slaId = id } })).Ok();
+        var before = await RoomAsync(room);
+        await using var agentDdp = await DdpClient.LoginAsync(factory, agent);
+        await agentDdp.SubscribeAsUserAsync("stream-notify-user", $"{agent.Id}/rooms-changed");
+        var due = NextDue();
+
+        (await admin.PutAsync($"livechat/sla/{id}", new { name, dueTimeInMinutes = due })).Ok();
+        var changed = await agentDdp.NextEventAsync("stream-notify-user", $"{agent.Id}/rooms-changed",
+            a => (string?)a[1]?["_id"] == rid && (int?)a[1]?["estimatedWaitingTimeQueue"] == due);
+        (await admin.DeleteAsync($"livechat/sla/{id}")).Ok();
+        var removed = await agentDdp.NextEventAsync("stream-notify-user", $"{agent.Id}/rooms-changed",
+            a => (string?)a[1]?["_id"] == rid && a[1]?["slaId"] is null);
+
+        Assert.Equal("updated", (string?)changed[0]);
+        Assert.Equal(before.GetProperty("_version").GetInt32() + 1, (int)changed[1]!["_version"]!);
+        Assert.Equal(before.GetProperty("_version").GetInt32() + 2, (int)removed[1]!["_version"]!);
+        var after = await RoomAsync(room);
+        Assert.Equal(Ms(after.Str("_updatedAt")), (long)removed[1]!["_updatedAt"]!["$date"]!);
+        Assert.True(Ms(after.Str("_updatedAt")) > Ms(before.Str("_updatedAt")));
+        var log = (await admin.GetAsync($"livechat/room.auditLog?roomId={rid}")).Ok().Json.GetProperty("entries");
+        var admins = (await admin.GetAsync("me")).Ok().Json;
+        Assert.Equal(
+            $$$$"""{"roomId":"{{{{rid}}}}","type":"room.updated","actor":{"_id":"{{{{admins.Str("_id")}}}}","username":"{{{{admins.Str("username")}}}}","type":"user"},"source":"rest","changes":{"slaId":{"from":"{{{{id}}}}","to":null}}}""",
+            WithoutIdAndTs(log[0]));
+    }
+
+    static long Ms(string? date) => DateTimeOffset.Parse(date!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+
+    static string WithoutIdAndTs(JsonElement entry)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(entry.GetRawText())!.AsObject();
+        node.Remove("_id");
+        node.Remove("ts");
+        return node.ToJsonString();
+    }
+
     async Task<JsonElement> RoomAsync(JsonElement room) =>
         (await (await factory.AdminAsync()).GetAsync($"rooms.info?roomId={room.Str("_id")}")).Ok().Json.GetProperty("room");
 

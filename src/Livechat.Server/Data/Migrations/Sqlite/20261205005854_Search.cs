@@ -13,7 +13,7 @@ namespace Livechat.Server.Data.Migrations.Sqlite
     /// run the 'rebuild' command. squash.sh keeps this file and only renumbers it after the regenerated Initial.
     /// </summary>
     [DbContext(typeof(SqliteLivechatDb))]
-    [Migration("20261204222911_Search")]
+    [Migration("20261205005854_Search")]
     public partial class Search : Migration
     {
         /// <inheritdoc />

@@ -12,7 +12,7 @@ namespace Livechat.Server.Data.Migrations.Postgres
     /// every value of the key. squash.sh keeps this file and only renumbers it after the regenerated Initial.
     /// </summary>
     [DbContext(typeof(PostgresLivechatDb))]
-    [Migration("20261204222911_Search")]
+    [Migration("20261205005854_Search")]
     public partial class Search : Migration
     {
         /// <inheritdoc />

@@ -406,7 +406,8 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     LivechatData = table.Column<string>(type: "TEXT", nullable: true),
                     UserAgent = table.Column<string>(type: "TEXT", nullable: true),
                     Ip = table.Column<string>(type: "TEXT", nullable: true),
-                    Host = table.Column<string>(type: "TEXT", nullable: true)
+                    Host = table.Column<string>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -408,7 +408,8 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     LivechatData = table.Column<string>(type: "text", nullable: true),
                     UserAgent = table.Column<string>(type: "text", nullable: true),
                     Ip = table.Column<string>(type: "text", nullable: true),
-                    Host = table.Column<string>(type: "text", nullable: true)
+                    Host = table.Column<string>(type: "text", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {

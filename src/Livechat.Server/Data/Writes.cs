@@ -53,8 +53,11 @@ public sealed class Writes(IServiceProvider services)
         {
             return await attempt(false);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException)
         {
+            // A version check that failed, or a side-table row (a room's tag or field) that a write of the same room
+            // added meanwhile: both mean the room changed under this attempt. A unique index that the locked attempt
+            // breaks again is a real error, and reaches the caller from there.
             db.ChangeTracker.Clear();
             Operations.Telemetry.WriteConflicts.Add(1);
         }

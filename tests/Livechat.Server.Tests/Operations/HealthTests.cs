@@ -36,6 +36,7 @@ public sealed class StoppablePostgresFactory : LivechatServerFactory
 
     public void StopDatabase()
     {
+        ForgoWriteCheck();
         _postgres.Stop();
         NpgsqlConnection.ClearAllPools();
     }

@@ -40,6 +40,32 @@ public abstract class SaveInfoConcurrencyTests<TFactory>(TFactory factory) : ICl
             Assert.Equal($"value-{i}", data.Str(fields[i]));
         }
     }
+
+    [Fact]
+    public async Task ConcurrentSavesOfTheSameNewFieldAllAnswerAndOneValueStays()
+    {
+        var (room, _, agent, _) = await factory.CreateServedRoomAsync();
+        var admin = await factory.AdminAsync();
+        var rid = room.Str("_id");
+        var vid = room.GetProperty("v").Str("_id");
+        var field = TestUsers.Unique("same");
+        (await admin.PostAsync("livechat/custom-fields.save", new { customFieldData = new { field, label = field, scope = "room", visibility = "visible" } })).Ok();
+
+        // Each save adds the same row to the room's field table: the losers run again on the saved room, none fails.
+        var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => agent.Api.PostAsync("livechat/room.saveInfo", new
+        {
+            guestData = new { _id = vid },
+            roomData = new Dictionary<string, object> { ["_id"] = rid, ["livechatData"] = new Dictionary<string, string> { [field] = $"value-{i}" } },
+        })));
+
+        Assert.All(replies, r => r.Is(200, """{"success":true}"""));
+        var saved = (await admin.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
+        var value = saved.GetProperty("livechatData").Str(field);
+        Assert.Matches("^value-[0-7]$", value);
+        // The filter's side table agrees with the room.
+        var found = (await admin.GetAsync($"livechat/rooms?customFields={Uri.EscapeDataString($$"""{"{{field}}":"{{value}}"}""")}")).Ok().Json;
+        Assert.Equal(rid, found.GetProperty("rooms").EnumerateArray().Single().Str("_id"));
+    }
 }
 
 public sealed class SaveInfoConcurrencySqliteTests(SqliteServerFactory factory) : SaveInfoConcurrencyTests<SqliteServerFactory>(factory);

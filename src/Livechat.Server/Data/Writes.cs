@@ -36,6 +36,16 @@ public sealed class Writes(IServiceProvider services)
         return result;
     }
 
+    /// <summary>PostgreSQL chose this transaction as a deadlock's victim and rolled it back (EF wraps it as transient).</summary>
+    static bool IsDeadlock(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected }) return true;
+        }
+        return false;
+    }
+
     /// <summary>Saves the tracked changes of <paramref name="db"/> as one write.</summary>
     public Task SaveAsync(LivechatDb db, CancellationToken ct) =>
         RunAsync(db, static async (d, c) => await d.SaveChangesAsync(c), ct);
@@ -53,11 +63,11 @@ public sealed class Writes(IServiceProvider services)
         {
             return await attempt(false);
         }
-        catch (DbUpdateException)
+        catch (Exception e) when (e is DbUpdateException || IsDeadlock(e))
         {
             // A version check that failed, or a side-table row (a room's tag or field) that a write of the same room
-            // added meanwhile: both mean the room changed under this attempt. A unique index that the locked attempt
-            // breaks again is a real error, and reaches the caller from there.
+            // added meanwhile (on PostgreSQL the two can also deadlock): all mean the room changed under this attempt.
+            // A unique index that the locked attempt breaks again is a real error, and reaches the caller from there.
             db.ChangeTracker.Clear();
             Operations.Telemetry.WriteConflicts.Add(1);
         }
@@ -67,7 +77,7 @@ public sealed class Writes(IServiceProvider services)
             {
                 return await RunAsync(db, (_, _) => attempt(true), ct);
             }
-            catch (DbUpdateConcurrencyException) when (number < MaxLockedAttempts)
+            catch (Exception e) when ((e is DbUpdateConcurrencyException || IsDeadlock(e)) && number < MaxLockedAttempts)
             {
                 db.ChangeTracker.Clear();
                 Operations.Telemetry.WriteConflicts.Add(1);

@@ -18,7 +18,7 @@ public static class RoomEndpoints
     // GET  rooms.info                 auth (+ room access)
     // POST livechat/room.close        none (visitor token)
     // POST livechat/room.closeByUser  close-livechat-room
-    // POST livechat/room.saveInfo     view-l-room (+ serving agent or save-others-livechat-room-info; see SaveInfo.cs)
+    // POST livechat/room.saveInfo     view-l-room (+ serving agent or save-others-livechat-room-info; see SaveInfo/SaveInfoEndpoint.cs)
     public static IEndpointRouteBuilder MapRooms(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1").WithTags("Rooms");

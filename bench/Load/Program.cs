@@ -17,7 +17,7 @@ using var handler = new SocketsHttpHandler
     UseCookies = false,
     PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
 };
-// 10 s, as wrk's --timeout in bench/run.sh: a slow answer counts in the latencies, not as an error.
+// 10 s, as wrk's --timeout in bench/run.sh: a request without an answer by then counts as an error ("no answer in 10 s").
 using var http = new HttpClient(handler) { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromSeconds(10) };
 // Setting up (visitors, rooms, the agent's login, reading back) is not measured and may wait longer on a busy server.
 using var setupHttp = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromMinutes(2) };

@@ -14,9 +14,7 @@ public static class RoomLocks
         db.IsPostgres ? db.Rooms.FromSql($"SELECT * FROM rooms WHERE \"Id\" = {id} FOR UPDATE") : db.Rooms.Where(r => r.Id == id);
 
     public static Task<LivechatRoom?> LockAsync(LivechatDb db, string id, CancellationToken ct) =>
-        db.IsPostgres
-            ? db.Rooms.FromSql($"SELECT * FROM rooms WHERE \"Id\" = {id} FOR UPDATE").SingleOrDefaultAsync(ct)
-            : db.Rooms.SingleOrDefaultAsync(r => r.Id == id, ct);
+        Locked(db, id).SingleOrDefaultAsync(ct);
 
     /// <summary>The visitor's open rooms (at most one, by the unique index), locked.</summary>
     public static Task<List<LivechatRoom>> LockOpenOfVisitorAsync(LivechatDb db, string visitorId, CancellationToken ct) =>

@@ -78,7 +78,9 @@ static class SaveInfoRules
         // A priority or SLA change writes a history message (§6), which names the caller.
         string? callerName = null;
         var readReceipts = false;
-        if (priority is not null || sla is not null || request.PriorityId.IsSent || request.SlaId.IsSent)
+        var removesPriority = request.PriorityId is { IsSent: true, Value: null or "" } && room.PriorityId is not null;
+        var removesSla = request.SlaId is { IsSent: true, Value: null or "" } && room.SlaId is not null;
+        if (priority is not null || sla is not null || removesPriority || removesSla)
         {
             callerName = await db.Users.AsNoTracking().Where(u => u.Id == caller.Id).Select(u => u.Name).SingleOrDefaultAsync(ct);
             readReceipts = await settings.GetBoolAsync("Message_Read_Receipt_Enabled", ct);

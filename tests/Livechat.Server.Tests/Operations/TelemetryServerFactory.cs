@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Livechat.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,8 +12,9 @@ namespace Livechat.Server.Tests.Operations;
 
 /// <summary>
 /// The server on a database of <typeparamref name="TDatabase"/>, with OpenTelemetry's in-memory exporters added to its
-/// own tracer, meter and logger providers (logs at Debug, gauges counted every second). Activity sources and meters are
-/// process-wide, so <see cref="Spans"/> and <see cref="Metrics"/> also hold what servers of other test classes record.
+/// own tracer, meter and logger providers (logs at Debug, gauges counted every second). Activity sources are process-wide,
+/// so <see cref="Spans"/> also holds what servers of other test classes record; <see cref="Metrics"/> holds this host's
+/// meters and the process-wide ones (the runtime's and the server's own <c>livechat.*</c> meter).
 /// </summary>
 public sealed class TelemetryServerFactory<TDatabase> : LivechatServerFactory where TDatabase : LivechatServerFactory, new()
 {
@@ -28,6 +30,7 @@ public sealed class TelemetryServerFactory<TDatabase> : LivechatServerFactory wh
     public RecordedCollection<LogRecord> Logs { get; } = new();
 
     readonly Lock _collecting = new();
+    IMeterFactory? _ownMeters;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -36,11 +39,16 @@ public sealed class TelemetryServerFactory<TDatabase> : LivechatServerFactory wh
         builder.UseSetting("Telemetry:GaugeIntervalSeconds", "1");
         builder.ConfigureServices(services => services
             .ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans))
-            // This provider hears the meters of every test class's server in this process (each host has its own
-            // ASP.NET Core meters): past the default 1 000 streams, or 2 000 points per stream, the instruments and
-            // routes of a server started late would be dropped or folded into the overflow point.
-            .ConfigureOpenTelemetryMeterProvider(m => m.SetMaxMetricStreams(100_000)
-                .AddView("http.server.request.duration", new MetricStreamConfiguration { CardinalityLimit = 100_000 })
+            // Meters are process-wide: this provider would also hear the ASP.NET Core meters of every other test
+            // class's server, under the same names, and would merge their instruments into its own streams. When
+            // another server stops, its instruments complete, and the SDK retires the shared stream, this server's
+            // routes included. So this provider listens only to meters made by its own host's IMeterFactory (and to
+            // the process-wide ones, which have no factory), and keeps every route of its own.
+            .ConfigureOpenTelemetryMeterProvider((provider, _) => _ownMeters = provider.GetRequiredService<IMeterFactory>())
+            .ConfigureOpenTelemetryMeterProvider(m => m
+                .AddView(instrument => instrument.Meter.Scope is IMeterFactory scope && scope != _ownMeters
+                    ? MetricStreamConfiguration.Drop
+                    : instrument.Name == "http.server.request.duration" ? new MetricStreamConfiguration { CardinalityLimit = 100_000 } : null)
                 .AddInMemoryExporter(Metrics))
             .ConfigureOpenTelemetryLoggerProvider(l => l.AddInMemoryExporter(Logs)));
     }

@@ -86,6 +86,26 @@ public abstract class TelemetryTests<TDatabase>(TelemetryServerFactory<TDatabase
         Assert.True(leaks.Count == 0, "the visitor token in telemetry:\n" + string.Join('\n', leaks));
     }
 
+    /// <summary>
+    /// Another server of the same process stopping (as other test classes' servers do at any moment) leaves this
+    /// server's request durations: its ASP.NET Core meters are its own, not merged into this server's streams.
+    /// </summary>
+    [Fact]
+    public async Task AnotherServerStoppingLeavesThisServersRequestMetrics()
+    {
+        using (var other = new SqliteServerFactory())
+        {
+            (await other.Anonymous().GetAsync("livechat/config")).Ok();
+            (await factory.Anonymous().GetAsync("livechat/config")).Ok();
+        }
+        factory.CollectMetrics();   // the SDK retires a stream one collection after its instruments complete
+
+        (await factory.Anonymous().GetAsync("livechat/config")).Ok();
+
+        Assert.Contains(factory.CollectMetrics(), m => m.Name == "http.server.request.duration"
+            && Points(m).Any(p => Tag(p, "http.route") == "/api/v1/livechat/config"));
+    }
+
     /// <summary>The request duration of <c>GET livechat/visitor/:token</c>, recorded under its route template.</summary>
     static bool VisitorRouteDuration(MetricSnapshot m) => m.Name == "http.server.request.duration"
         && Points(m).Any(p => Tag(p, "http.route") == "/api/v1/livechat/visitor/{token}");

@@ -5,15 +5,15 @@
 # visitors with open rooms, simultaneous visitor and agent messages into one room) runs on bench/Load, the same way.
 # Prints markdown tables and records them in bench/RESULTS.md and bench/results.json.
 #
-#   bench/run.sh [--rooms N] [--postgres] [--duration SECONDS] [--connections C] [--port P] [--trace FILE]
+#   bench/run.sh [--rooms N] [--postgres] [--duration SECONDS] [--connections C] [--port P] [--trace FILE [--scenario S]]
 #
-# --trace FILE: after the warm-up, only saveInfo runs, while perf samples the server's CPU into FILE (perf.data);
-# nothing is recorded in RESULTS.md. bench/profile.sh uses it.
+# --trace FILE: after the warm-up, only one scenario runs (--scenario: saveinfo, the default; messages; pairs), while
+# perf samples the server's CPU into FILE (perf.data); nothing is recorded in RESULTS.md. bench/profile.sh uses it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-ROOMS=10000; PROVIDER=Sqlite; DURATION=15; CONNECTIONS=32; PORT=3100; TRACE=""
+ROOMS=10000; PROVIDER=Sqlite; DURATION=15; CONNECTIONS=32; PORT=3100; TRACE=""; SCENARIO=saveinfo
 while [ $# -gt 0 ]; do
   case "$1" in
     --rooms) ROOMS=$2; shift 2 ;;
@@ -22,6 +22,7 @@ while [ $# -gt 0 ]; do
     --connections) CONNECTIONS=$2; shift 2 ;;
     --port) PORT=$2; shift 2 ;;
     --trace) TRACE=$(realpath -m "$2"); shift 2 ;;
+    --scenario) SCENARIO=$2; shift 2 ;;
     *) echo "unknown option $1"; exit 2 ;;
   esac
 done
@@ -102,13 +103,20 @@ load pairs --duration 3 >/dev/null; load messages --duration 3 >/dev/null
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 
 if [ -n "$TRACE" ]; then
-  run saveInfo saveinfo 15 >/dev/null  # until tiered compilation has settled on the hot path
-  echo "== sampling the server's CPU during saveInfo ($DURATION s, $CONNECTIONS connections)"
+  scenario() { # seconds: the traced scenario once
+    case "$SCENARIO" in
+      saveinfo) run saveInfo saveinfo "$1" ;;
+      messages|pairs) load "$SCENARIO" --duration "$1" ;;
+      *) echo "unknown scenario $SCENARIO (saveinfo, messages, pairs)" >&2; exit 2 ;;
+    esac
+  }
+  scenario 15 >/dev/null  # until tiered compilation has settled on the hot path
+  echo "== sampling the server's CPU during $SCENARIO ($DURATION s, $CONNECTIONS connections)"
   # perf: on-CPU samples with call stacks (frame pointers), JIT-compiled frames named through /tmp/perf-PID.map
   perf record -F 499 -g -p "$SERVER_PID" -o "$TRACE" -- sleep "$DURATION" >"$WORK/perf.log" 2>&1 &
   TRACER=$!
   sleep 1  # the sampling starts before the load and ends before it
-  echo "   saveInfo (sampled): $(run saveInfo saveinfo $((DURATION + 2)))"
+  echo "   $SCENARIO (sampled): $(scenario $((DURATION + 2)))"
   wait "$TRACER" || { cat "$WORK/perf.log"; exit 1; }
   exit 0
 fi

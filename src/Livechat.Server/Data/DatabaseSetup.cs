@@ -31,7 +31,7 @@ public static class DatabaseSetup
             var postgres = PostgresConnectionString(connection);
             return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>((sp, o) => o
                 .UseNpgsql(postgres)
-                .AddInterceptors([new IndexedValueLimit(), new DbRoundTrips.Interceptor(), .. sp.GetServices<IInterceptor>()]));
+                .AddInterceptors([new DbRoundTrips.Interceptor(), .. sp.GetServices<IInterceptor>()]));
         }
         var sqlite = SqliteConnectionString(connection);
         var gate = new SqliteWriteGate();   // one per database: its writers queue here instead of polling SQLite's lock
@@ -39,7 +39,7 @@ public static class DatabaseSetup
             sp.GetRequiredService<ILogger<SqliteGroupCommit>>()));
         return services.AddDbContextPool<LivechatDb, SqliteLivechatDb>((sp, o) => o
             .UseSqlite(sqlite)
-            .AddInterceptors([new SqlitePragmas(), gate, new IndexedValueLimit(), new DbRoundTrips.Interceptor(), .. sp.GetServices<IInterceptor>()]));
+            .AddInterceptors([new SqlitePragmas(), gate, new DbRoundTrips.Interceptor(), .. sp.GetServices<IInterceptor>()]));
     }
 
     /// <summary>

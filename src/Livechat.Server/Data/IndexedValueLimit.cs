@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Livechat.Server.Http;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Livechat.Server.Data;
@@ -13,27 +12,15 @@ namespace Livechat.Server.Data;
 /// values in the filter index) may hold at most <see cref="Limits.MaxIndexedValueBytes"/> bytes of UTF-8: PostgreSQL
 /// refuses index entries beyond about 2.7 kB, and the same rule on SQLite keeps both databases answering alike. A
 /// longer value fails the save with the 400 <c>error-value-too-long</c> envelope before anything is written.
+/// <para>Checked by <see cref="Events.ChangeInterceptor"/> as the last step before a save, so that the rows the save's
+/// conventions add (a room's custom-field index) are checked too.</para>
 /// </summary>
-public sealed class IndexedValueLimit : SaveChangesInterceptor
+public static class IndexedValueLimit
 {
     static readonly ConcurrentDictionary<IEntityType, IProperty[]> Indexed = new();
 
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
-        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    public static void Check(DbContext context)
     {
-        Check(eventData.Context);
-        return base.SavingChangesAsync(eventData, result, cancellationToken);
-    }
-
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Check(eventData.Context);
-        return base.SavingChanges(eventData, result);
-    }
-
-    static void Check(DbContext? context)
-    {
-        if (context is null) return;
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified)) continue;

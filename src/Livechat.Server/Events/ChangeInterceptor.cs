@@ -33,11 +33,32 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
         return result;
     }
 
+    /// <summary>
+    /// Detects the save's changes once, then turns the tracker's automatic detection off until the save ends: the
+    /// conventions, the capture, the value limits and EF's own save then read the tracker without scanning every
+    /// tracked entity again (each <c>Entries()</c> or <c>Entry()</c> would). Everything they change goes through
+    /// <c>Add</c>, <c>Remove</c> or an entry's property, which the tracker records at once.
+    /// </summary>
     async ValueTask CaptureAsync(LivechatDb db, CancellationToken ct)
+    {
+        db.ChangeTracker.DetectChanges();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            await CaptureDetectedAsync(db, ct);
+            IndexedValueLimit.Check(db);
+        }
+        catch
+        {
+            Failed(db);
+            throw;
+        }
+    }
+
+    async ValueTask CaptureDetectedAsync(LivechatDb db, CancellationToken ct)
     {
         var changes = db.Changes;
         var now = time.UtcNow();
-        db.ChangeTracker.DetectChanges();
         SaveConventions.Apply(db, now);
         var events = ChangeCapture.Capture(db, changes.TakeRecorded(), ChangeScope.CurrentActor, now);
         var wakes = SaveConventions.AddsOutbox(db);
@@ -72,7 +93,9 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
 
     void Saved(DbContext? context)
     {
-        if (context is not LivechatDb db || db.Changes.Saving is not { } saving) return;
+        if (context is not LivechatDb db) return;
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        if (db.Changes.Saving is not { } saving) return;
         db.Changes.Saving = null;
         var events = saving.Events.Select((e, i) => e with { Seq = saving.Records[i].Seq }).ToList();
         if (db.Database.CurrentTransaction is null)
@@ -105,7 +128,9 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
     /// <summary>A failed save keeps its entities tracked for a retry; the rows it added for events must not linger.</summary>
     static void Failed(DbContext? context)
     {
-        if (context is not LivechatDb db || db.Changes.Saving is not { } saving) return;
+        if (context is not LivechatDb db) return;
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        if (db.Changes.Saving is not { } saving) return;
         db.Changes.Saving = null;
         foreach (var record in saving.Records) db.Entry(record).State = EntityState.Detached;
         foreach (var outbox in saving.Outbox) db.Entry(outbox).State = EntityState.Detached;

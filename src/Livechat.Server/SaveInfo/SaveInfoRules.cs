@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
@@ -183,19 +184,41 @@ static class SaveInfoRules
     static bool SameTags(List<string>? a, List<string>? b) =>
         (a is null || a.Count == 0) ? (b is null || b.Count == 0) : b is not null && a.SequenceEqual(b, StringComparer.Ordinal);
 
-    /// <summary>One statement without a read; <c>_updatedAt</c> moves only when a mirrored value really changes.</summary>
+    /// <summary>
+    /// One statement without a read; <c>_updatedAt</c> moves only when a mirrored value really changes. Hand-written
+    /// SQL with one text per combination of mirrored values (at most eight, so each is parsed and planned once):
+    /// EF's <c>ExecuteUpdate</c> builds and compiles its setter tree on every call, and this runs in the write's turn.
+    /// </summary>
     public static Task UpdateInquiryAsync(LivechatDb db, LivechatRoom room, InquiryChange change, DateTime now, CancellationToken ct)
     {
-        var (name, priority, sla) = (change.Name, change.Priority, change.Sla);
-        var (priorityId, priorityWeight, slaId, waiting) = (room.PriorityId, room.PriorityWeight, room.SlaId, room.EstimatedWaitingTimeQueue);
-        return db.Inquiries.Where(i => i.Rid == room.Id && ((name != null && i.Name != name) || priority || sla))
-            .ExecuteUpdateAsync(s =>
-            {
-                if (name is not null) s.SetProperty(i => i.Name, name);
-                if (priority) s.SetProperty(i => i.PriorityId, priorityId).SetProperty(i => i.PriorityWeight, priorityWeight);
-                if (sla) s.SetProperty(i => i.SlaId, slaId).SetProperty(i => i.EstimatedWaitingTimeQueue, waiting);
-                s.SetProperty(i => i.UpdatedAt, now);
-            }, ct);
+        var set = new List<string>();
+        var values = new List<object?>();
+        void Set(string column, object? value)
+        {
+            set.Add($"\"{column}\" = {{{values.Count}}}");
+            values.Add(value);
+        }
+        if (change.Name is { } name) Set(nameof(Inquiry.Name), name);
+        if (change.Priority)
+        {
+            Set(nameof(Inquiry.PriorityId), room.PriorityId);
+            Set(nameof(Inquiry.PriorityWeight), room.PriorityWeight);
+        }
+        if (change.Sla)
+        {
+            Set(nameof(Inquiry.SlaId), room.SlaId);
+            Set(nameof(Inquiry.EstimatedWaitingTimeQueue), room.EstimatedWaitingTimeQueue);
+        }
+        Set(nameof(Inquiry.UpdatedAt), now);
+        var where = $"\"{nameof(Inquiry.Rid)}\" = {{{values.Count}}}";
+        values.Add(room.Id);
+        if (!change.Priority && !change.Sla)
+        {
+            // Only the name is mirrored: an inquiry that already has it keeps its _updatedAt.
+            where += $" AND \"{nameof(Inquiry.Name)}\" <> {{0}}";
+        }
+        var sql = FormattableStringFactory.Create($"UPDATE inquiries SET {string.Join(", ", set)} WHERE {where}", [.. values]);
+        return db.Database.ExecuteSqlAsync(sql, ct);
     }
 
     /// <summary>The change-history system messages of room-saveInfo §6: priority first, both with the request's time.</summary>

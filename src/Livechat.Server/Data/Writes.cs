@@ -20,6 +20,7 @@ public sealed class Writes(IServiceProvider services)
     public const int MaxLockedAttempts = 3;
 
     readonly SqliteGroupCommit? _group = services.GetService<SqliteGroupCommit>();
+    readonly Events.ChangeInterceptor _changes = services.GetRequiredService<Events.ChangeInterceptor>();
 
     /// <summary>
     /// Runs <paramref name="write"/> (normally: any statements that must see the latest row, then
@@ -46,9 +47,21 @@ public sealed class Writes(IServiceProvider services)
         return false;
     }
 
-    /// <summary>Saves the tracked changes of <paramref name="db"/> as one write.</summary>
-    public Task SaveAsync(LivechatDb db, CancellationToken ct) =>
-        RunAsync(db, static async (d, c) => await d.SaveChangesAsync(c), ct);
+    /// <summary>
+    /// Saves the tracked changes of <paramref name="db"/> as one write, after <paramref name="statements"/> (if any)
+    /// in the same write. What the save implies (versions, side tables, events with their audit and outbox rows) is
+    /// worked out before the write's turn, so the turn only runs the statements: once this is called, the tracked
+    /// entities must not change again until the save.
+    /// </summary>
+    public async Task SaveAsync(LivechatDb db, CancellationToken ct, Func<LivechatDb, CancellationToken, Task>? statements = null)
+    {
+        await _changes.PrepareAsync(db, ct);
+        await RunAsync(db, async (write, c) =>
+        {
+            if (statements is not null) await statements(write, c);
+            return await write.SaveChangesAsync(c);
+        }, ct);
+    }
 
     /// <summary>
     /// Runs <paramref name="attempt"/> (read, check, change, write with <see cref="RunAsync{T}"/>) optimistically:

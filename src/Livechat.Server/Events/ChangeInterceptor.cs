@@ -23,15 +23,52 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
     public async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
         CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is LivechatDb db) await CaptureAsync(db, cancellationToken);
+        if (eventData.Context is LivechatDb db && !TakePrepared(db)) await CaptureAsync(db, cancellationToken);
         return result;
     }
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (eventData.Context is LivechatDb db) CaptureAsync(db, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        if (eventData.Context is LivechatDb db && !TakePrepared(db)) CaptureAsync(db, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return result;
     }
+
+    /// <summary>
+    /// Applies the conventions and captures the events of the tracked changes now, ahead of the <c>SaveChanges</c>
+    /// that will write them (<see cref="Writes.SaveAsync"/>): the work then runs before the write's turn in SQLite's
+    /// group writer, or before PostgreSQL's transaction begins, instead of inside it. Between this and that save the
+    /// tracked entities must not change again; statements (<c>ExecuteSql</c>) may run. Debug builds check it.
+    /// </summary>
+    public async ValueTask PrepareAsync(LivechatDb db, CancellationToken ct)
+    {
+        await CaptureAsync(db, ct);
+        db.Changes.Prepared = Fingerprint(db);
+    }
+
+    /// <summary>Whether the save about to run was prepared by <see cref="PrepareAsync"/>; the next one will not be.</summary>
+    static bool TakePrepared(LivechatDb db)
+    {
+        if (db.Changes.Prepared is not { } prepared) return false;
+        db.Changes.Prepared = null;
+#if DEBUG
+        db.ChangeTracker.DetectChanges();
+        if (Fingerprint(db) != prepared)
+        {
+            Failed(db);
+            throw new InvalidOperationException("A prepared write changed its tracked entities after PrepareAsync: its events would miss the change.");
+        }
+#endif
+        return true;
+    }
+
+    /// <summary>What the tracker holds: each entry's state and how many of its properties are modified.</summary>
+    static string Fingerprint(LivechatDb db) =>
+#if DEBUG
+        string.Join(';', db.ChangeTracker.Entries().Select(e =>
+            $"{e.Metadata.ClrType.Name}:{e.State}:{(e.State == EntityState.Modified ? e.Properties.Count(p => p.IsModified) : 0)}"));
+#else
+        "";
+#endif
 
     /// <summary>
     /// Detects the save's changes once, then turns the tracker's automatic detection off until the save ends: the
@@ -130,6 +167,7 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
     {
         if (context is not LivechatDb db) return;
         db.ChangeTracker.AutoDetectChangesEnabled = true;
+        db.Changes.Prepared = null;
         if (db.Changes.Saving is not { } saving) return;
         db.Changes.Saving = null;
         foreach (var record in saving.Records) db.Entry(record).State = EntityState.Detached;
@@ -220,6 +258,9 @@ sealed class ChangeSet(int lease)
     public int Lease { get; } = lease;
     readonly List<ChangeEvent> _recorded = [];
     public SavingBatch? Saving { get; set; }
+
+    /// <summary>Set by <see cref="ChangeInterceptor.PrepareAsync"/> (the tracker's fingerprint then) until the save it prepared.</summary>
+    public string? Prepared { get; set; }
     public List<ChangeEvent> Committing { get; } = [];
     public bool CommittingOutbox { get; set; }
 

@@ -100,20 +100,14 @@ public static class SaveInfoEndpoint
             return TypedResults.Ok(new SaveInfoDryRun(wouldChange));
         }
         SaveInfoRules.AddHistoryMessages(db, room, caller, check, changes, now);
-        var webhook = !room.Open && await settings.GetStringAsync("Livechat_webhookUrl", ct) is { Length: > 0 };
-
-        await writes.RunAsync(db, async (write, c) =>
+        if (!room.Open && await settings.GetStringAsync("Livechat_webhookUrl", ct) is { Length: > 0 })
         {
-            if (changes.Inquiry is { } inquiry)
-            {
-                await SaveInfoRules.UpdateInquiryAsync(write, room, inquiry, now, c);
-            }
-            if (webhook)
-            {
-                await LivechatEditWebhook.EnqueueAsync(write, room, visitor, now, c);
-            }
-            return await write.SaveChangesAsync(c);
-        }, ct);
+            await LivechatEditWebhook.EnqueueAsync(db, room, visitor, now, ct);
+        }
+
+        await writes.SaveAsync(db, ct, changes.Inquiry is { } inquiry
+            ? (write, c) => SaveInfoRules.UpdateInquiryAsync(write, room, inquiry, now, c)
+            : null);
 
         return SaveInfoAnswers.WantsRepresentation(http.Request)
             ? TypedResults.Ok(SaveInfoAnswers.Representation(http.Response, room, visitor))

@@ -4,6 +4,7 @@ using Livechat.Server.Operations;
 using Livechat.Server.Rooms;
 using Livechat.Server.Security;
 using Livechat.Server.Settings;
+using Livechat.Server.Visitors;
 using Livechat.Server.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -54,17 +55,31 @@ public static class SaveInfoEndpoint
         }
     }
 
+    /// <summary>A room with its visitor (null when the visitor is gone), both tracked.</summary>
+    sealed record Found(LivechatRoom Room, Visitor? Visitor);
+
+    static IQueryable<Found> WithVisitor(LivechatDb db, IQueryable<LivechatRoom> rooms) =>
+        from r in rooms
+        join v in db.Visitors on r.VisitorId equals v.Id into visitors
+        from v in visitors.DefaultIfEmpty()
+        select new Found(r, v);
+
+    /// <summary>The unlocked read of every attempt, compiled once: no expression tree to build, parameterize and look up per save.</summary>
+    static readonly CompiledQuery<Func<LivechatDb, string, CancellationToken, Task<Found?>>> RoomWithVisitor = new(() => EF.CompileAsyncQuery(
+        (LivechatDb db, string id, CancellationToken ct) => (
+            from r in db.Rooms.Where(r => r.Id == id)
+            join v in db.Visitors on r.VisitorId equals v.Id into visitors
+            from v in visitors.DefaultIfEmpty()
+            select new Found(r, v)).SingleOrDefault()));
+
     static async Task<Results<Ok<SuccessResponse>, Ok<SaveInfoRepresentation>, Ok<SaveInfoDryRun>, ApiError>> SaveAsync(
         SaveInfoRequest request, bool dryRun, bool locked, string ifMatch, HttpContext http, CurrentUser caller, LivechatDb db,
         PermissionStore permissions, SettingsStore settings, Writes writes, TimeProvider time, CancellationToken ct)
     {
         // The room and its visitor in one read; both stay tracked, and their versions guard the write.
-        var rooms = locked ? RoomLocks.Locked(db, request.RoomId) : db.Rooms.Where(r => r.Id == request.RoomId);
-        var found = await (
-            from r in rooms
-            join v in db.Visitors on r.VisitorId equals v.Id into visitors
-            from v in visitors.DefaultIfEmpty()
-            select new { Room = r, Visitor = v }).SingleOrDefaultAsync(ct);
+        var found = locked
+            ? await WithVisitor(db, RoomLocks.Locked(db, request.RoomId)).SingleOrDefaultAsync(ct)
+            : await RoomWithVisitor.For(db)(db, request.RoomId, ct);
         if (found is null)
         {
             return ApiError.Failure("error-invalid-room");

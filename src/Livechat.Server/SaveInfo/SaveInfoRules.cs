@@ -31,6 +31,22 @@ sealed record InquiryChange(string? Name, bool Priority, bool Sla);
 /// <summary>The rules of room-saveInfo §4–§7: the checks, in order, and the change they allow.</summary>
 static class SaveInfoRules
 {
+    /// <summary>The checks' reads, compiled once: no expression tree to build, parameterize and look up per save.</summary>
+    static class Queries
+    {
+        public static readonly CompiledQuery<Func<LivechatDb, IAsyncEnumerable<CustomField>>> CustomFields =
+            new(() => EF.CompileAsyncQuery((LivechatDb db) => db.CustomFields.AsNoTracking()));
+
+        public static readonly CompiledQuery<Func<LivechatDb, string, CancellationToken, Task<Priority?>>> Priority =
+            new(() => EF.CompileAsyncQuery((LivechatDb db, string id, CancellationToken ct) => db.Priorities.AsNoTracking().SingleOrDefault(p => p.Id == id)));
+
+        public static readonly CompiledQuery<Func<LivechatDb, string, CancellationToken, Task<Sla?>>> Sla =
+            new(() => EF.CompileAsyncQuery((LivechatDb db, string id, CancellationToken ct) => db.Slas.AsNoTracking().SingleOrDefault(s => s.Id == id)));
+
+        public static readonly CompiledQuery<Func<LivechatDb, string, CancellationToken, Task<string?>>> UserName =
+            new(() => EF.CompileAsyncQuery((LivechatDb db, string id, CancellationToken ct) => db.Users.Where(u => u.Id == id).Select(u => u.Name).SingleOrDefault()));
+    }
+
     /// <summary>Checks P2–P9 of room-saveInfo §4, in order, and reads what the change needs; nothing is written.</summary>
     public static async Task<SaveInfoCheck> CheckAsync(SaveInfoRequest request, LivechatRoom room, Visitor? visitor, CurrentUser caller,
         LivechatDb db, PermissionStore permissions, SettingsStore settings, CancellationToken ct)
@@ -52,7 +68,7 @@ static class SaveInfoRules
         CustomFieldEdit? visitorFields = null, roomFields = null;
         if (request.VisitorData is { Count: > 0 } || request.RoomData is { Count: > 0 })
         {
-            var definitions = await db.CustomFields.AsNoTracking().ToListAsync(ct);
+            var definitions = await Queries.CustomFields.For(db)(db).ToListAsync(ct);
             definitions.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
             ApiError? fieldError;
             (visitorFields, fieldError) = CustomFieldValues.Apply(
@@ -66,13 +82,13 @@ static class SaveInfoRules
         Priority? priority = null;
         if (request.PriorityId.Value is { Length: > 0 } priorityId && priorityId != room.PriorityId)
         {
-            priority = await db.Priorities.AsNoTracking().SingleOrDefaultAsync(p => p.Id == priorityId, ct);
+            priority = await Queries.Priority.For(db)(db, priorityId, ct);
             if (priority is null) return ApiError.Failure("error-invalid-priority");
         }
         Sla? sla = null;
         if (request.SlaId.Value is { Length: > 0 } slaId && slaId != room.SlaId)
         {
-            sla = await db.Slas.AsNoTracking().SingleOrDefaultAsync(s => s.Id == slaId, ct);
+            sla = await Queries.Sla.For(db)(db, slaId, ct);
             if (sla is null) return ApiError.Failure($"SLA not found with id: {slaId}");
         }
 
@@ -83,7 +99,7 @@ static class SaveInfoRules
         var removesSla = request.SlaId is { IsSent: true, Value: null or "" } && room.SlaId is not null;
         if (priority is not null || sla is not null || removesPriority || removesSla)
         {
-            callerName = await db.Users.AsNoTracking().Where(u => u.Id == caller.Id).Select(u => u.Name).SingleOrDefaultAsync(ct);
+            callerName = await Queries.UserName.For(db)(db, caller.Id, ct);
             readReceipts = await settings.GetBoolAsync("Message_Read_Receipt_Enabled", ct);
         }
         return new SaveInfoCheck(null, visitor, visitorFields, roomFields, priority, sla, callerName, readReceipts);

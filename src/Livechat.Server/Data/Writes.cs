@@ -20,6 +20,14 @@ public sealed class Writes(IServiceProvider services)
     public const int MaxLockedAttempts = 3;
 
     readonly SqliteGroupCommit? _group = services.GetService<SqliteGroupCommit>();
+    long _deadlocks;
+
+    /// <summary>
+    /// How many attempts of <see cref="RetryOnConflictAsync{T}"/> PostgreSQL chose as a deadlock's victim since the
+    /// start. Writes take their row locks in one order (<see cref="RowLockOrder"/>: a room before its visitor, inquiry
+    /// and side tables), so this stays 0; a deadlock costs its victim <c>deadlock_timeout</c> (1 s) of waiting.
+    /// </summary>
+    public long Deadlocks => Interlocked.Read(ref _deadlocks);
 
     /// <summary>
     /// Runs <paramref name="write"/> (normally: any statements that must see the latest row, then
@@ -37,13 +45,40 @@ public sealed class Writes(IServiceProvider services)
     }
 
     /// <summary>PostgreSQL chose this transaction as a deadlock's victim and rolled it back (EF wraps it as transient).</summary>
-    static bool IsDeadlock(Exception? e)
+    bool IsDeadlock(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
         {
-            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected }) return true;
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected })
+            {
+                Interlocked.Increment(ref _deadlocks);
+                return true;
+            }
         }
         return false;
+    }
+
+    /// <summary>
+    /// <c>SaveChanges</c> as the one batch of a write's transaction, without the savepoint EF Core wraps around a save
+    /// inside a transaction: that costs PostgreSQL a <c>SAVEPOINT</c> and a <c>RELEASE</c>, and the second is a round
+    /// trip of its own, while the write's transaction is open and its rows locked. A write that fails is rolled back
+    /// whole anyway (and retried by <see cref="RetryOnConflictAsync{T}"/>), so the savepoint bought nothing. Only for a
+    /// write that lets a failed save end it: a write that catches the error and goes on needs EF Core's savepoint.
+    /// </summary>
+    public static async Task<int> SaveBatchAsync(LivechatDb db, CancellationToken ct)
+    {
+        // SQLite's group writer sets a savepoint of its own around each write (and a savepoint costs it no round trip).
+        if (!db.IsPostgres) return await db.SaveChangesAsync(ct);
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            return await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+        }
     }
 
     /// <summary>Saves the tracked changes of <paramref name="db"/> as one write.</summary>
@@ -63,10 +98,11 @@ public sealed class Writes(IServiceProvider services)
         {
             return await attempt(false);
         }
-        catch (Exception e) when (e is DbUpdateException || IsDeadlock(e))
+        catch (Exception e) when (IsDeadlock(e) || e is DbUpdateException)
         {
             // A version check that failed, or a side-table row (a room's tag or field) that a write of the same room
-            // added meanwhile (on PostgreSQL the two can also deadlock): all mean the room changed under this attempt.
+            // added meanwhile: both mean the room changed under this attempt. A deadlock should not happen (writes lock
+            // rows in one order, RowLockOrder) but would mean the same, and is counted in Deadlocks.
             // A unique index that the locked attempt breaks again is a real error, and reaches the caller from there.
             db.ChangeTracker.Clear();
             Operations.Telemetry.WriteConflicts.Add(1);
@@ -77,7 +113,7 @@ public sealed class Writes(IServiceProvider services)
             {
                 return await RunAsync(db, (_, _) => attempt(true), ct);
             }
-            catch (Exception e) when ((e is DbUpdateConcurrencyException || IsDeadlock(e)) && number < MaxLockedAttempts)
+            catch (Exception e) when ((IsDeadlock(e) || e is DbUpdateConcurrencyException) && number < MaxLockedAttempts)
             {
                 db.ChangeTracker.Clear();
                 Operations.Telemetry.WriteConflicts.Add(1);

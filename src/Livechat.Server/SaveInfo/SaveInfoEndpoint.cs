@@ -58,13 +58,20 @@ public static class SaveInfoEndpoint
         SaveInfoRequest request, bool dryRun, bool locked, string ifMatch, HttpContext http, CurrentUser caller, LivechatDb db,
         PermissionStore permissions, SettingsStore settings, Writes writes, TimeProvider time, CancellationToken ct)
     {
-        // The room and its visitor in one read; both stay tracked, and their versions guard the write.
-        var rooms = locked ? RoomLocks.Locked(db, request.RoomId) : db.Rooms.Where(r => r.Id == request.RoomId);
+        // The room, its visitor and its inquiry in one read; all stay tracked, and the room's and the visitor's
+        // versions guard the write. A locked attempt locks the room first, in a statement of its own (RoomLocks says why).
+        if (locked)
+        {
+            await RoomLocks.LockRowAsync(db, request.RoomId, ct);
+        }
         var found = await (
-            from r in rooms
+            from r in db.Rooms
+            where r.Id == request.RoomId
             join v in db.Visitors on r.VisitorId equals v.Id into visitors
             from v in visitors.DefaultIfEmpty()
-            select new { Room = r, Visitor = v }).SingleOrDefaultAsync(ct);
+            join i in db.Inquiries on r.Id equals i.Rid into inquiries
+            from i in inquiries.DefaultIfEmpty()
+            select new { Room = r, Visitor = v, Inquiry = i }).SingleOrDefaultAsync(ct);
         if (found is null)
         {
             return ApiError.Failure("error-invalid-room");
@@ -99,20 +106,22 @@ public static class SaveInfoEndpoint
             db.ChangeTracker.Clear();
             return TypedResults.Ok(new SaveInfoDryRun(wouldChange));
         }
+        if (changes.Inquiry is { } inquiryChange && found.Inquiry is { } inquiry)
+        {
+            SaveInfoRules.MirrorToInquiry(inquiry, room, inquiryChange, now);
+        }
         SaveInfoRules.AddHistoryMessages(db, room, caller, check, changes, now);
         var webhook = !room.Open && await settings.GetStringAsync("Livechat_webhookUrl", ct) is { Length: > 0 };
 
+        // One batch: the room's version-checked UPDATE first, then the visitor, the inquiry, the side tables and the
+        // inserted rows (Data/RowLockOrder), so two saves of one room, or a save and a message, never deadlock.
         await writes.RunAsync(db, async (write, c) =>
         {
-            if (changes.Inquiry is { } inquiry)
-            {
-                await SaveInfoRules.UpdateInquiryAsync(write, room, inquiry, now, c);
-            }
             if (webhook)
             {
                 await LivechatEditWebhook.EnqueueAsync(write, room, visitor, now, c);
             }
-            return await write.SaveChangesAsync(c);
+            return await Writes.SaveBatchAsync(write, c);
         }, ct);
 
         return SaveInfoAnswers.WantsRepresentation(http.Request)

@@ -183,19 +183,30 @@ static class SaveInfoRules
     static bool SameTags(List<string>? a, List<string>? b) =>
         (a is null || a.Count == 0) ? (b is null || b.Count == 0) : b is not null && a.SequenceEqual(b, StringComparer.Ordinal);
 
-    /// <summary>One statement without a read; <c>_updatedAt</c> moves only when a mirrored value really changes.</summary>
-    public static Task UpdateInquiryAsync(LivechatDb db, LivechatRoom room, InquiryChange change, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// Mirrors the change into the room's tracked inquiry, so that its <c>UPDATE</c> joins the save's batch;
+    /// <c>_updatedAt</c> moves only when a mirrored value really changes.
+    /// </summary>
+    public static void MirrorToInquiry(Inquiry inquiry, LivechatRoom room, InquiryChange change, DateTime now)
     {
-        var (name, priority, sla) = (change.Name, change.Priority, change.Sla);
-        var (priorityId, priorityWeight, slaId, waiting) = (room.PriorityId, room.PriorityWeight, room.SlaId, room.EstimatedWaitingTimeQueue);
-        return db.Inquiries.Where(i => i.Rid == room.Id && ((name != null && i.Name != name) || priority || sla))
-            .ExecuteUpdateAsync(s =>
-            {
-                if (name is not null) s.SetProperty(i => i.Name, name);
-                if (priority) s.SetProperty(i => i.PriorityId, priorityId).SetProperty(i => i.PriorityWeight, priorityWeight);
-                if (sla) s.SetProperty(i => i.SlaId, slaId).SetProperty(i => i.EstimatedWaitingTimeQueue, waiting);
-                s.SetProperty(i => i.UpdatedAt, now);
-            }, ct);
+        var changed = change.Priority || change.Sla;
+        if (change.Name is { } name && inquiry.Name != name)
+        {
+            inquiry.Name = name;
+            changed = true;
+        }
+        if (change.Priority)
+        {
+            (inquiry.PriorityId, inquiry.PriorityWeight) = (room.PriorityId, room.PriorityWeight);
+        }
+        if (change.Sla)
+        {
+            (inquiry.SlaId, inquiry.EstimatedWaitingTimeQueue) = (room.SlaId, room.EstimatedWaitingTimeQueue);
+        }
+        if (changed)
+        {
+            inquiry.UpdatedAt = now;
+        }
     }
 
     /// <summary>The change-history system messages of room-saveInfo §6: priority first, both with the request's time.</summary>

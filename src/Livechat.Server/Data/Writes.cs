@@ -94,6 +94,26 @@ public sealed class Writes(IServiceProvider services)
     /// </summary>
     public async Task<T> RetryOnConflictAsync<T>(LivechatDb db, Func<bool, Task<T>> attempt, CancellationToken ct)
     {
+        if (_group is not null || db.Database.GetDbConnection().State != System.Data.ConnectionState.Closed)
+        {
+            return await RetryAsync(db, attempt, ct);
+        }
+        // PostgreSQL: one connection for the reads and the write. EF Core opens and closes it for each statement
+        // otherwise, and every return to Npgsql's pool costs the server a reset (RESET ALL, UNLISTEN *, …) in front
+        // of the next statement.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await RetryAsync(db, attempt, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    async Task<T> RetryAsync<T>(LivechatDb db, Func<bool, Task<T>> attempt, CancellationToken ct)
+    {
         try
         {
             return await attempt(false);

@@ -14,13 +14,7 @@ public abstract class SaveInfoConcurrencyTests<TFactory>(TFactory factory) : ICl
         var admin = await factory.AdminAsync();
         var rid = room.Str("_id");
         var vid = room.GetProperty("v").Str("_id");
-        var fields = new List<string>();
-        for (var i = 0; i < 8; i++)
-        {
-            var field = TestUsers.Unique("cc");
-            (await admin.PostAsync("livechat/custom-fields.save", new { customFieldData = new { field, label = field, scope = "room", visibility = "visible" } })).Ok();
-            fields.Add(field);
-        }
+        var fields = await RoomFieldsAsync(admin, "cc", 8);
 
         var saves = fields.Select((field, i) => agent.Api.PostAsync("livechat/room.saveInfo", new
         {
@@ -76,13 +70,7 @@ public abstract class SaveInfoConcurrencyTests<TFactory>(TFactory factory) : ICl
         var visitor = factory.Anonymous();
         var rid = room.Str("_id");
         var vid = room.GetProperty("v").Str("_id");
-        var fields = new List<string>();
-        for (var i = 0; i < 3; i++)
-        {
-            var field = TestUsers.Unique("mix");
-            (await admin.PostAsync("livechat/custom-fields.save", new { customFieldData = new { field, label = field, scope = "room", visibility = "visible" } })).Ok();
-            fields.Add(field);
-        }
+        var fields = await RoomFieldsAsync(admin, "mix", 3);
         var priorities = (await admin.GetAsync("livechat/priorities")).Ok().Json.GetProperty("priorities").EnumerateArray().Select(p => p.Str("_id")).ToList();
         var deadlocks = factory.Services.GetRequiredService<Livechat.Server.Data.Writes>().Deadlocks;
 
@@ -138,6 +126,18 @@ public abstract class SaveInfoConcurrencyTests<TFactory>(TFactory factory) : ICl
         Assert.Equal(history.GetArrayLength(), saved.GetProperty("msgs").GetInt32());
         // No write waited for PostgreSQL's deadlock detector (a second each): rows are locked room first.
         Assert.Equal(deadlocks, factory.Services.GetRequiredService<Livechat.Server.Data.Writes>().Deadlocks);
+    }
+
+    static async Task<List<string>> RoomFieldsAsync(ApiClient admin, string prefix, int count)
+    {
+        var fields = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var field = TestUsers.Unique(prefix);
+            (await admin.PostAsync("livechat/custom-fields.save", new { customFieldData = new { field, label = field, scope = "room", visibility = "visible" } })).Ok();
+            fields.Add(field);
+        }
+        return fields;
     }
 }
 

@@ -31,6 +31,7 @@ public static class DatabaseSetup
             var postgres = PostgresConnectionString(connection);
             return services.AddDbContextPool<LivechatDb, PostgresLivechatDb>((sp, o) => o
                 .UseNpgsql(postgres)
+                .ReplaceService<IComparer<Microsoft.EntityFrameworkCore.Update.IReadOnlyModificationCommand>, RowLockOrder>()
                 .AddInterceptors([new DbRoundTrips.Interceptor(), .. sp.GetServices<IInterceptor>()]));
         }
         var sqlite = SqliteConnectionString(connection);

@@ -21,6 +21,14 @@ public sealed class Writes(IServiceProvider services)
 
     readonly SqliteGroupCommit? _group = services.GetService<SqliteGroupCommit>();
     readonly Events.ChangeInterceptor _changes = services.GetRequiredService<Events.ChangeInterceptor>();
+    long _deadlocks;
+
+    /// <summary>
+    /// How many attempts of <see cref="RetryOnConflictAsync{T}"/> PostgreSQL chose as a deadlock's victim since the
+    /// start. Writes take their row locks in one order (<see cref="RowLockOrder"/>: a room before its visitor, inquiry
+    /// and side tables), so this stays 0; a deadlock costs its victim <c>deadlock_timeout</c> (1 s) of waiting.
+    /// </summary>
+    public long Deadlocks => Interlocked.Read(ref _deadlocks);
 
     /// <summary>
     /// Runs <paramref name="write"/> (normally: any statements that must see the latest row, then
@@ -38,29 +46,52 @@ public sealed class Writes(IServiceProvider services)
     }
 
     /// <summary>PostgreSQL chose this transaction as a deadlock's victim and rolled it back (EF wraps it as transient).</summary>
-    static bool IsDeadlock(Exception? e)
+    bool IsDeadlock(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
         {
-            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected }) return true;
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected })
+            {
+                Interlocked.Increment(ref _deadlocks);
+                return true;
+            }
         }
         return false;
     }
 
     /// <summary>
-    /// Saves the tracked changes of <paramref name="db"/> as one write, after <paramref name="statements"/> (if any)
-    /// in the same write. What the save implies (versions, side tables, events with their audit and outbox rows) is
-    /// worked out before the write's turn, so the turn only runs the statements: once this is called, the tracked
-    /// entities must not change again until the save.
+    /// <c>SaveChanges</c> as the one batch of a write's transaction, without the savepoint EF Core wraps around a save
+    /// inside a transaction: that costs PostgreSQL a <c>SAVEPOINT</c> and a <c>RELEASE</c>, and the second is a round
+    /// trip of its own, while the write's transaction is open and its rows locked. A write that fails is rolled back
+    /// whole anyway (and retried by <see cref="RetryOnConflictAsync{T}"/>), so the savepoint bought nothing. Only for a
+    /// write that lets a failed save end it: a write that catches the error and goes on needs EF Core's savepoint.
     /// </summary>
-    public async Task SaveAsync(LivechatDb db, CancellationToken ct, Func<LivechatDb, CancellationToken, Task>? statements = null)
+    public static async Task<int> SaveBatchAsync(LivechatDb db, CancellationToken ct)
+    {
+        // SQLite's group writer sets a savepoint of its own around each write (and a savepoint costs it no round trip).
+        if (!db.IsPostgres) return await db.SaveChangesAsync(ct);
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            return await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+        }
+    }
+
+    /// <summary>
+    /// Saves the tracked changes of <paramref name="db"/> as one write (<see cref="SaveBatchAsync"/>). What the save
+    /// implies (versions, side tables, events with their audit and outbox rows) is worked out before the write's turn,
+    /// so the turn only runs the statements: once this is called, the tracked entities must not change again until
+    /// the save.
+    /// </summary>
+    public async Task SaveAsync(LivechatDb db, CancellationToken ct)
     {
         await _changes.PrepareAsync(db, ct);
-        await RunAsync(db, async (write, c) =>
-        {
-            if (statements is not null) await statements(write, c);
-            return await write.SaveChangesAsync(c);
-        }, ct);
+        await RunAsync(db, static (write, c) => SaveBatchAsync(write, c), ct);
     }
 
     /// <summary>
@@ -72,14 +103,35 @@ public sealed class Writes(IServiceProvider services)
     /// </summary>
     public async Task<T> RetryOnConflictAsync<T>(LivechatDb db, Func<bool, Task<T>> attempt, CancellationToken ct)
     {
+        if (_group is not null || db.Database.GetDbConnection().State != System.Data.ConnectionState.Closed)
+        {
+            return await RetryAsync(db, attempt, ct);
+        }
+        // PostgreSQL: one connection for the reads and the write. EF Core opens and closes it for each statement
+        // otherwise, and every return to Npgsql's pool costs the server a reset (RESET ALL, UNLISTEN *, …) in front
+        // of the next statement.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await RetryAsync(db, attempt, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    async Task<T> RetryAsync<T>(LivechatDb db, Func<bool, Task<T>> attempt, CancellationToken ct)
+    {
         try
         {
             return await attempt(false);
         }
-        catch (Exception e) when (e is DbUpdateException || IsDeadlock(e))
+        catch (Exception e) when (IsDeadlock(e) || e is DbUpdateException)
         {
             // A version check that failed, or a side-table row (a room's tag or field) that a write of the same room
-            // added meanwhile (on PostgreSQL the two can also deadlock): all mean the room changed under this attempt.
+            // added meanwhile: both mean the room changed under this attempt. A deadlock should not happen (writes lock
+            // rows in one order, RowLockOrder) but would mean the same, and is counted in Deadlocks.
             // A unique index that the locked attempt breaks again is a real error, and reaches the caller from there.
             db.ChangeTracker.Clear();
             Operations.Telemetry.WriteConflicts.Add(1);
@@ -90,7 +142,7 @@ public sealed class Writes(IServiceProvider services)
             {
                 return await RunAsync(db, (_, _) => attempt(true), ct);
             }
-            catch (Exception e) when ((e is DbUpdateConcurrencyException || IsDeadlock(e)) && number < MaxLockedAttempts)
+            catch (Exception e) when ((IsDeadlock(e) || e is DbUpdateConcurrencyException) && number < MaxLockedAttempts)
             {
                 db.ChangeTracker.Clear();
                 Operations.Telemetry.WriteConflicts.Add(1);

@@ -13,6 +13,18 @@ public static class RoomLocks
     public static IQueryable<LivechatRoom> Locked(LivechatDb db, string id) =>
         db.IsPostgres ? db.Rooms.FromSql($"SELECT * FROM rooms WHERE \"Id\" = {id} FOR UPDATE") : db.Rooms.Where(r => r.Id == id);
 
+    /// <summary>
+    /// Locks the room's row and reads nothing, so that the caller's next statement reads the room with whatever it
+    /// joins as they are now. A locking statement that had to wait sees the newest version of the row it locked, but
+    /// the rows it joins as they were when it started: a room locked and joined with its visitor in one statement can
+    /// come back with a visitor that the lock's previous holder has changed since, whose version check then fails
+    /// again and again. SQLite's write turn is already exclusive: nothing to lock.
+    /// </summary>
+    public static async Task LockRowAsync(LivechatDb db, string id, CancellationToken ct)
+    {
+        if (db.IsPostgres) await db.Database.ExecuteSqlAsync($"SELECT 1 FROM rooms WHERE \"Id\" = {id} FOR UPDATE", ct);
+    }
+
     public static Task<LivechatRoom?> LockAsync(LivechatDb db, string id, CancellationToken ct) =>
         Locked(db, id).SingleOrDefaultAsync(ct);
 

@@ -55,31 +55,30 @@ public static class SaveInfoEndpoint
         }
     }
 
-    /// <summary>A room with its visitor (null when the visitor is gone), both tracked.</summary>
-    sealed record Found(LivechatRoom Room, Visitor? Visitor);
+    /// <summary>A room with its visitor and its inquiry (null when gone), all tracked.</summary>
+    sealed record Found(LivechatRoom Room, Visitor? Visitor, Inquiry? Inquiry);
 
-    static IQueryable<Found> WithVisitor(LivechatDb db, IQueryable<LivechatRoom> rooms) =>
-        from r in rooms
-        join v in db.Visitors on r.VisitorId equals v.Id into visitors
-        from v in visitors.DefaultIfEmpty()
-        select new Found(r, v);
-
-    /// <summary>The unlocked read of every attempt, compiled once: no expression tree to build, parameterize and look up per save.</summary>
-    static readonly CompiledQuery<Func<LivechatDb, string, CancellationToken, Task<Found?>>> RoomWithVisitor = new(() => EF.CompileAsyncQuery(
+    /// <summary>The read of every attempt, compiled once: no expression tree to build, parameterize and look up per save.</summary>
+    static readonly CompiledQuery<Func<LivechatDb, string, CancellationToken, Task<Found?>>> RoomWithVisitorAndInquiry = new(() => EF.CompileAsyncQuery(
         (LivechatDb db, string id, CancellationToken ct) => (
             from r in db.Rooms.Where(r => r.Id == id)
             join v in db.Visitors on r.VisitorId equals v.Id into visitors
             from v in visitors.DefaultIfEmpty()
-            select new Found(r, v)).SingleOrDefault()));
+            join i in db.Inquiries on r.Id equals i.Rid into inquiries
+            from i in inquiries.DefaultIfEmpty()
+            select new Found(r, v, i)).SingleOrDefault()));
 
     static async Task<Results<Ok<SuccessResponse>, Ok<SaveInfoRepresentation>, Ok<SaveInfoDryRun>, ApiError>> SaveAsync(
         SaveInfoRequest request, bool dryRun, bool locked, string ifMatch, HttpContext http, CurrentUser caller, LivechatDb db,
         PermissionStore permissions, SettingsStore settings, Writes writes, TimeProvider time, CancellationToken ct)
     {
-        // The room and its visitor in one read; both stay tracked, and their versions guard the write.
-        var found = locked
-            ? await WithVisitor(db, RoomLocks.Locked(db, request.RoomId)).SingleOrDefaultAsync(ct)
-            : await RoomWithVisitor.For(db)(db, request.RoomId, ct);
+        // The room, its visitor and its inquiry in one read; all stay tracked, and the room's and the visitor's
+        // versions guard the write. A locked attempt locks the room first, in a statement of its own (RoomLocks says why).
+        if (locked)
+        {
+            await RoomLocks.LockRowAsync(db, request.RoomId, ct);
+        }
+        var found = await RoomWithVisitorAndInquiry.For(db)(db, request.RoomId, ct);
         if (found is null)
         {
             return ApiError.Failure("error-invalid-room");
@@ -114,15 +113,19 @@ public static class SaveInfoEndpoint
             db.ChangeTracker.Clear();
             return TypedResults.Ok(new SaveInfoDryRun(wouldChange));
         }
+        if (changes.Inquiry is { } inquiryChange && found.Inquiry is { } inquiry)
+        {
+            SaveInfoRules.MirrorToInquiry(inquiry, room, inquiryChange, now);
+        }
         SaveInfoRules.AddHistoryMessages(db, room, caller, check, changes, now);
         if (!room.Open && await settings.GetStringAsync("Livechat_webhookUrl", ct) is { Length: > 0 })
         {
             await LivechatEditWebhook.EnqueueAsync(db, room, visitor, now, ct);
         }
 
-        await writes.SaveAsync(db, ct, changes.Inquiry is { } inquiry
-            ? (write, c) => SaveInfoRules.UpdateInquiryAsync(write, room, inquiry, now, c)
-            : null);
+        // One batch: the room's version-checked UPDATE first, then the visitor, the inquiry, the side tables and the
+        // inserted rows (Data/RowLockOrder), so two saves of one room, or a save and a message, never deadlock.
+        await writes.SaveAsync(db, ct);
 
         return SaveInfoAnswers.WantsRepresentation(http.Request)
             ? TypedResults.Ok(SaveInfoAnswers.Representation(http.Response, room, visitor))

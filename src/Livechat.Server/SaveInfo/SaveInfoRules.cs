@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
@@ -201,40 +200,29 @@ static class SaveInfoRules
         (a is null || a.Count == 0) ? (b is null || b.Count == 0) : b is not null && a.SequenceEqual(b, StringComparer.Ordinal);
 
     /// <summary>
-    /// One statement without a read; <c>_updatedAt</c> moves only when a mirrored value really changes. Hand-written
-    /// SQL with one text per combination of mirrored values (at most eight, so each is parsed and planned once):
-    /// EF's <c>ExecuteUpdate</c> builds and compiles its setter tree on every call, and this runs in the write's turn.
+    /// Mirrors the change into the room's tracked inquiry, so that its <c>UPDATE</c> joins the save's batch;
+    /// <c>_updatedAt</c> moves only when a mirrored value really changes.
     /// </summary>
-    public static Task UpdateInquiryAsync(LivechatDb db, LivechatRoom room, InquiryChange change, DateTime now, CancellationToken ct)
+    public static void MirrorToInquiry(Inquiry inquiry, LivechatRoom room, InquiryChange change, DateTime now)
     {
-        var set = new List<string>();
-        var values = new List<object?>();
-        void Set(string column, object? value)
+        var changed = change.Priority || change.Sla;
+        if (change.Name is { } name && inquiry.Name != name)
         {
-            set.Add($"\"{column}\" = {{{values.Count}}}");
-            values.Add(value);
+            inquiry.Name = name;
+            changed = true;
         }
-        if (change.Name is { } name) Set(nameof(Inquiry.Name), name);
         if (change.Priority)
         {
-            Set(nameof(Inquiry.PriorityId), room.PriorityId);
-            Set(nameof(Inquiry.PriorityWeight), room.PriorityWeight);
+            (inquiry.PriorityId, inquiry.PriorityWeight) = (room.PriorityId, room.PriorityWeight);
         }
         if (change.Sla)
         {
-            Set(nameof(Inquiry.SlaId), room.SlaId);
-            Set(nameof(Inquiry.EstimatedWaitingTimeQueue), room.EstimatedWaitingTimeQueue);
+            (inquiry.SlaId, inquiry.EstimatedWaitingTimeQueue) = (room.SlaId, room.EstimatedWaitingTimeQueue);
         }
-        Set(nameof(Inquiry.UpdatedAt), now);
-        var where = $"\"{nameof(Inquiry.Rid)}\" = {{{values.Count}}}";
-        values.Add(room.Id);
-        if (!change.Priority && !change.Sla)
+        if (changed)
         {
-            // Only the name is mirrored: an inquiry that already has it keeps its _updatedAt.
-            where += $" AND \"{nameof(Inquiry.Name)}\" <> {{0}}";
+            inquiry.UpdatedAt = now;
         }
-        var sql = FormattableStringFactory.Create($"UPDATE inquiries SET {string.Join(", ", set)} WHERE {where}", [.. values]);
-        return db.Database.ExecuteSqlAsync(sql, ct);
     }
 
     /// <summary>The change-history system messages of room-saveInfo §6: priority first, both with the request's time.</summary>

@@ -100,8 +100,10 @@ public sealed record VisitorRegistration(
         {
             try
             {
-                // Found or created inside the write: the token is looked up where no other registration can come between.
-                return await writes.RunAsync(db, (write, c) => SaveOnceAsync(r, visitorFields, write, time, c), ct);
+                // Looked up before the write, outside SQLite's writer: a registration of the same token that comes between
+                // breaks the token's unique index (a new visitor) or the visitor's version (a found one), and this runs again.
+                var visitor = await VisitorOfToken.For(db)(db, r.Token, ct);
+                return await writes.RunAsync(db, (write, c) => SaveOnceAsync(r, visitor, visitorFields, write, time, c), ct);
             }
             catch (DbUpdateException) when (attempt < 3)
             {
@@ -112,10 +114,13 @@ public sealed record VisitorRegistration(
         }
     }
 
-    static async Task<Visitor> SaveOnceAsync(VisitorRegistration r, List<string> visitorFields, LivechatDb db, TimeProvider time, CancellationToken ct)
+    static readonly CompiledQuery<Func<LivechatDb, string, CancellationToken, Task<Visitor?>>> VisitorOfToken = new(() => EF.CompileAsyncQuery(
+        (LivechatDb db, string token, CancellationToken _) => db.Visitors.FirstOrDefault(v => v.Token == token)));
+
+    static async Task<Visitor> SaveOnceAsync(VisitorRegistration r, Visitor? visitor, List<string> visitorFields, LivechatDb db, TimeProvider time,
+        CancellationToken ct)
     {
         var now = time.UtcNow();
-        var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == r.Token, ct);
         if (visitor is null)
         {
             visitor = new Visitor

@@ -47,6 +47,10 @@ public static class DemoSeed
         {
             await RebuildIndexesAsync(db, indexes);
         }
+        // The agents' open-room counts, counted once from the rooms: on SQLite the fill ran without the rooms triggers
+        // that keep them (migration Search).
+        await db.Database.ExecuteSqlRawAsync(
+            """UPDATE users SET "OpenRoomCount" = (SELECT count(*) FROM rooms WHERE rooms."Open" AND rooms."ServedById" = users."Id")""");
         await scope.ServiceProvider.GetRequiredService<SettingsStore>()
             .SetAsync(db, "Livechat_guest_count", System.Text.Json.Nodes.JsonValue.Create(rooms + 1));
         if (!db.IsPostgres)

@@ -73,7 +73,8 @@ public static class InquiryEndpoints
         db.Entry(inquiry).State = EntityState.Detached;
         (inquiry.Status, inquiry.TakenAt, inquiry.UpdatedAt) = ("taken", now, now);
         db.RecordChange(ChangeEvents.ForInquiry(ChangeTypes.InquiryTaken, inquiry));
-        Routing.Assign(room, null, agent, now);
+        Routing.Assign(room, null, agent.Id, agent.Username, now);
+        agent.LastRoutingTime = now;
         try
         {
             await db.SaveChangesAsync(ct);

@@ -55,7 +55,7 @@ public static class RoomEndpoints
             return invalid;
         }
         var token = (string)query["token"]!;
-        var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == token, ct);
+        var visitor = await RoomQueries.VisitorOfTokenAsync(db, token, ct);
         if (visitor is null) return ApiError.Failure("invalid-token");
 
         if (MeteorCheck.StringOf(query, "rid") is { } rid)

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Livechat.Server.Agents;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
@@ -11,38 +12,68 @@ namespace Livechat.Server.Rooms;
 /// <summary>Room creation and agent assignment (livechat-endpoints §4.3).</summary>
 public static class Routing
 {
+    /// <summary>Active agents with <c>statusLivechat == "available"</c>.</summary>
+    static readonly Expression<Func<User, bool>> IsAvailableAgent =
+        u => u.Active && u.StatusLivechat == "available" && u.Roles.Contains(AgentRoles.Agent);
+
     /// <summary>Active agents with <c>statusLivechat == "available"</c>, restricted to the department's agents when given.</summary>
     public static IQueryable<User> AvailableAgents(LivechatDb db, string? departmentId)
     {
-        var agents = db.Users.Where(u => u.Active && u.StatusLivechat == "available" && u.Roles.Contains(AgentRoles.Agent));
+        var agents = db.Users.Where(IsAvailableAgent);
         return departmentId is null ? agents
             : agents.Where(u => db.DepartmentAgents.Any(a => a.AgentId == u.Id && a.DepartmentId == departmentId && a.DepartmentEnabled));
+    }
+
+    /// <summary>An available agent as routing weighs it: its open served rooms come from <see cref="User.OpenRoomCount"/>.</summary>
+    public sealed record Candidate(string Id, string Username, DateTime? LastRoutingTime, int OpenRooms);
+
+    // AvailableAgents with and without a department, compiled: they run for each room opened.
+    static readonly CompiledQuery<Func<LivechatDb, IAsyncEnumerable<Candidate>>> AllCandidates = new(() => EF.CompileAsyncQuery((LivechatDb db) =>
+        db.Users.Where(IsAvailableAgent).Select(u => new Candidate(u.Id, u.Username, u.LastRoutingTime, u.OpenRoomCount))));
+
+    static readonly CompiledQuery<Func<LivechatDb, string, IAsyncEnumerable<Candidate>>> DepartmentCandidates = new(() => EF.CompileAsyncQuery(
+        (LivechatDb db, string departmentId) => db.Users.Where(IsAvailableAgent)
+            .Where(u => db.DepartmentAgents.Any(a => a.AgentId == u.Id && a.DepartmentId == departmentId && a.DepartmentEnabled))
+            .Select(u => new Candidate(u.Id, u.Username, u.LastRoutingTime, u.OpenRoomCount))));
+
+    /// <summary>The agents a room of the department (or of none) could be routed to, with their loads.</summary>
+    public static async Task<List<Candidate>> CandidatesAsync(LivechatDb db, string? departmentId, CancellationToken ct)
+    {
+        var candidates = new List<Candidate>();
+        await foreach (var candidate in (departmentId is null ? AllCandidates.For(db)(db) : DepartmentCandidates.For(db)(db, departmentId)).WithCancellation(ct))
+        {
+            candidates.Add(candidate);
+        }
+        return candidates;
     }
 
     /// <summary>
     /// Auto_Selection's choice: the preferred agent when available, else the one with the fewest open served rooms, ties
     /// to the longest since the last assignment (never assigned first), then to the username in ordinal order.
     /// </summary>
-    public static async Task<User?> SelectAgentAsync(LivechatDb db, string? departmentId, string? preferredAgentId, CancellationToken ct)
+    public static Candidate? SelectAgent(List<Candidate> candidates, string? preferredAgentId)
     {
-        var candidates = await AvailableAgents(db, departmentId).ToListAsync(ct);
         if (candidates.Count == 0) return null;
-        if (preferredAgentId is not null && candidates.FirstOrDefault(a => a.Id == preferredAgentId) is { } preferred) return preferred;
-        var ids = candidates.Select(c => c.Id).ToList();
-        var load = await db.Rooms.Where(r => r.Open && r.ServedById != null && ids.Contains(r.ServedById))
-            .GroupBy(r => r.ServedById!).Select(g => new { Id = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Id, g => g.Count, ct);
+        if (preferredAgentId is not null && candidates.Find(a => a.Id == preferredAgentId) is { } preferred) return preferred;
         return candidates
-            .OrderBy(a => load.GetValueOrDefault(a.Id))
+            .OrderBy(a => a.OpenRooms)
             .ThenBy(a => a.LastRoutingTime ?? DateTime.MinValue)
             .ThenBy(a => a.Username, StringComparer.Ordinal)
             .First();
     }
 
-    /// <summary>Assigns a tracked room and its inquiry to an agent; the caller saves in its transaction.</summary>
-    public static void Assign(LivechatRoom room, Inquiry? inquiry, User agent, DateTime now)
+    /// <inheritdoc cref="SelectAgent"/>
+    public static async Task<Candidate?> SelectAgentAsync(LivechatDb db, string? departmentId, string? preferredAgentId, CancellationToken ct) =>
+        SelectAgent(await CandidatesAsync(db, departmentId, ct), preferredAgentId);
+
+    /// <summary>
+    /// Assigns a tracked room and its inquiry to an agent; the caller saves in its transaction, and sets the agent's
+    /// <c>lastRoutingTime</c>. The agent's open-room count follows from the room's row (the rooms table's triggers).
+    /// </summary>
+    public static void Assign(LivechatRoom room, Inquiry? inquiry, string agentId, string agentUsername, DateTime now)
     {
-        room.ServedById = agent.Id;
-        room.ServedByUsername = agent.Username;
+        room.ServedById = agentId;
+        room.ServedByUsername = agentUsername;
         room.ServedByTs = now;
         if (inquiry is not null)
         {
@@ -50,7 +81,6 @@ public static class Routing
             inquiry.TakenAt = now;
             inquiry.UpdatedAt = now;
         }
-        agent.LastRoutingTime = now;
     }
 
     /// <summary>
@@ -61,15 +91,19 @@ public static class Routing
         await settings.GetBoolAsync("Livechat_accept_chats_with_no_agents", ct) || await AvailableAgents(db, department).AnyAsync(ct);
 
     /// <summary>
-    /// Creates the visitor's room with its inquiry and routes it, then sets the visitor's <c>lastChat</c>, in one
-    /// write. The agent is chosen before the write, from the load as it was read. Throws the no-agent-online error
-    /// when nobody could ever take the room.
+    /// Creates the visitor's room with its inquiry and routes it, then sets the visitor's <c>lastChat</c> (and the
+    /// agent's <c>lastRoutingTime</c>), in one write. The agent is chosen before the write, from the loads as they were
+    /// read. Throws the no-agent-online error when nobody could ever take the room.
     /// </summary>
-    public static async Task<LivechatRoom> CreateRoomAsync(LivechatDb db, Writes writes, SettingsStore settings, Visitor visitor, string? agentId,
-        (string Type, string? Destination) source, DateTime now, CancellationToken ct)
+    public static async Task<LivechatRoom> CreateRoomAsync(LivechatDb db, Writes writes, SettingsStore settings, RoomQueries.RoomVisitor visitor,
+        string? agentId, (string Type, string? Destination) source, DateTime now, CancellationToken ct)
     {
         var department = visitor.Department;
-        if (!await AcceptsChatsAsync(db, settings, department, ct))
+        // Under Auto_Selection the candidates also answer whether anyone is available: one read instead of two.
+        var candidates = await settings.GetStringAsync("Livechat_Routing_Method", ct) == "Auto_Selection"
+            ? await CandidatesAsync(db, department, ct) : null;
+        if (!await settings.GetBoolAsync("Livechat_accept_chats_with_no_agents", ct)
+            && !(candidates is not null ? candidates.Count > 0 : await AvailableAgents(db, department).AnyAsync(ct)))
         {
             throw ApiError.Coded("no-agent-online", "Sorry, no online agents").ToException();
         }
@@ -106,28 +140,30 @@ public static class Routing
         };
         db.Rooms.Add(room);
         db.Inquiries.Add(inquiry);
-        var agent = await settings.GetStringAsync("Livechat_Routing_Method", ct) == "Auto_Selection"
-            ? await SelectAgentAsync(db, department, agentId, ct) : null;
+        var agent = candidates is null ? null : SelectAgent(candidates, agentId);
         if (agent is not null)
         {
-            Assign(room, inquiry, agent, now);
+            Assign(room, inquiry, agent.Id, agent.Username, now);
         }
         else
         {
             room.QueuedAt = now;
         }
         // lastChat is bookkeeping written in place, version bumped: the visitor was read before the write and may be
-        // stale, and a version check on it would refuse the room for an unrelated edit of the visitor.
+        // stale, and a version check on it would refuse the room for an unrelated edit of the visitor. lastRoutingTime
+        // is bookkeeping too. Hand-written: one statement (one round trip on PostgreSQL) instead of two queries.
         await writes.RunAsync(db, async (write, c) =>
         {
             await write.SaveChangesAsync(c);
-            return await write.Visitors.Where(v => v.Id == visitor.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(v => v.LastChatId, room.Id).SetProperty(v => v.LastChatTs, now).SetProperty(v => v.UpdatedAt, now)
-                .SetProperty(v => v.Version, v => v.Version + 1), c);
+            return agent is null
+                ? await write.Database.ExecuteSqlAsync($"""
+                    UPDATE visitors SET "LastChatId" = {room.Id}, "LastChatTs" = {now}, "UpdatedAt" = {now}, "Version" = "Version" + 1 WHERE "Id" = {visitor.Id}
+                    """, c)
+                : await write.Database.ExecuteSqlAsync($"""
+                    UPDATE visitors SET "LastChatId" = {room.Id}, "LastChatTs" = {now}, "UpdatedAt" = {now}, "Version" = "Version" + 1 WHERE "Id" = {visitor.Id};
+                    UPDATE users SET "LastRoutingTime" = {now} WHERE "Id" = {agent.Id}
+                    """, c);
         }, ct);
-        var entry = db.Entry(visitor);
-        if (entry.State != EntityState.Detached) entry.State = EntityState.Detached;
-        (visitor.LastChatId, visitor.LastChatTs, visitor.UpdatedAt) = (room.Id, now, now);
         return room;
     }
 }

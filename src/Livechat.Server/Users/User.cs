@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Livechat.Server.Users;
@@ -32,6 +33,12 @@ public sealed class User
     /// <summary>Rocket.Chat's <c>lastRoutingTime</c>: when routing last assigned this agent a room.</summary>
     public DateTime? LastRoutingTime { get; set; }
 
+    /// <summary>
+    /// The open rooms this user serves, for routing's least-loaded choice. Kept by triggers on the rooms table (migration
+    /// Search), so every write of a room keeps it right; EF writes it only as 0 on insert, never on update.
+    /// </summary>
+    public int OpenRoomCount { get; set; }
+
     public int UtcOffset { get; set; }
     public required DateTime CreatedAt { get; init; }
     public required DateTime UpdatedAt { get; set; }
@@ -46,5 +53,6 @@ sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.HasIndex(u => u.UsernameKey).IsUnique();
         b.HasIndex(u => u.Email).IsUnique();
         b.HasIndex(u => u.StatusLivechat);
+        b.Property(u => u.OpenRoomCount).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
     }
 }

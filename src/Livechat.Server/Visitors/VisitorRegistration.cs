@@ -8,6 +8,7 @@ using Livechat.Server.Settings;
 using Livechat.Server.Users;
 using Livechat.Server.Validation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Livechat.Server.Visitors;
 
@@ -100,8 +101,15 @@ public sealed record VisitorRegistration(
         {
             try
             {
-                // Found or created inside the write: the token is looked up where no other registration can come between.
-                return await writes.RunAsync(db, (write, c) => SaveOnceAsync(r, visitorFields, write, time, c), ct);
+                // Looked up before the write, outside SQLite's writer: a registration of the same token that comes between
+                // breaks the token's unique index (a new visitor) or the visitor's version (a found one), and this runs again.
+                var visitor = await VisitorOfToken.For(db)(db, r.Token, ct);
+                // PostgreSQL: a new visitor's number is taken before the write, in a short transaction of its own, so that
+                // registrations do not queue on the counter's row lock for the length of each other's writes. One that
+                // then loses its token to a concurrent registration leaves a gap in the guest-N numbers, as Rocket.Chat's
+                // separate increment does. On SQLite the number is taken inside the write, which the group writer serialises.
+                var number = visitor is null && db.IsPostgres ? await GuestCounter.NextOnItsOwnAsync(db, time.UtcNow(), ct) : (long?)null;
+                return await writes.RunAsync(db, (write, c) => SaveOnceAsync(r, visitor, number, visitorFields, write, time, c), ct);
             }
             catch (DbUpdateException) when (attempt < 3)
             {
@@ -112,17 +120,20 @@ public sealed record VisitorRegistration(
         }
     }
 
-    static async Task<Visitor> SaveOnceAsync(VisitorRegistration r, List<string> visitorFields, LivechatDb db, TimeProvider time, CancellationToken ct)
+    static readonly CompiledQuery<Func<LivechatDb, string, CancellationToken, Task<Visitor?>>> VisitorOfToken = new(() => EF.CompileAsyncQuery(
+        (LivechatDb db, string token, CancellationToken _) => db.Visitors.FirstOrDefault(v => v.Token == token)));
+
+    static async Task<Visitor> SaveOnceAsync(VisitorRegistration r, Visitor? visitor, long? number, List<string> visitorFields, LivechatDb db,
+        TimeProvider time, CancellationToken ct)
     {
         var now = time.UtcNow();
-        var visitor = await db.Visitors.FirstOrDefaultAsync(v => v.Token == r.Token, ct);
         if (visitor is null)
         {
             visitor = new Visitor
             {
                 Id = Ids.NewObjectId(),
                 Token = r.Token,
-                Username = $"guest-{await GuestCounter.NextAsync(db, now, ct)}",
+                Username = $"guest-{number ?? await GuestCounter.NextAsync(db, now, ct)}",
                 Ts = now,
                 UpdatedAt = now,
             };
@@ -165,16 +176,45 @@ public static class GuestCounter
     /// <summary>
     /// Increments the counter and returns the new value in one <c>UPDATE … RETURNING</c> statement (SQLite ≥ 3.35 and
     /// PostgreSQL): the row lock (PostgreSQL) or the write lock (SQLite) serialises concurrent registrations, across
-    /// processes too, so no two visitors share a number. Run it inside the caller's transaction.
+    /// processes too, so no two visitors share a number. Run it inside the caller's transaction. A plain command: on
+    /// SQLite it runs inside the group writer, where EF's query pipeline would cost every write's turn.
     /// </summary>
     public static async Task<long> NextAsync(LivechatDb db, DateTime now, CancellationToken ct)
     {
-        var values = await db.Database.SqlQuery<string>($"""
-            UPDATE settings SET "Value" = CAST(CAST(CAST("Value" AS NUMERIC) AS BIGINT) + 1 AS TEXT), "UpdatedAt" = {now}
-            WHERE "Id" = 'Livechat_guest_count'
-            RETURNING "Value"
-            """).ToListAsync(ct);
-        return values.Count == 1 ? long.Parse(values[0], System.Globalization.CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException("The Livechat_guest_count setting is missing.");
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = """
+                UPDATE settings SET "Value" = CAST(CAST(CAST("Value" AS NUMERIC) AS BIGINT) + 1 AS TEXT), "UpdatedAt" = @now
+                WHERE "Id" = 'Livechat_guest_count'
+                RETURNING "Value"
+                """;
+            var parameter = command.CreateParameter();
+            (parameter.ParameterName, parameter.Value) = ("now", now);
+            command.Parameters.Add(parameter);
+            return await command.ExecuteScalarAsync(ct) is string value
+                ? long.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
+                : throw new InvalidOperationException("The Livechat_guest_count setting is missing.");
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="NextAsync"/> in a transaction of its own that holds the row lock only for the statement: its commit
+    /// does not wait for the disk (<c>synchronous_commit = off</c>), which is safe because a visitor that got the number
+    /// commits durably later, and PostgreSQL's log makes everything before that commit durable with it. PostgreSQL only.
+    /// </summary>
+    public static async Task<long> NextOnItsOwnAsync(LivechatDb db, DateTime now, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit = off", ct);
+        var next = await NextAsync(db, now, ct);
+        await transaction.CommitAsync(ct);
+        return next;
     }
 }

@@ -380,6 +380,7 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     PasswordHash = table.Column<string>(type: "text", nullable: true),
                     MaxNumberSimultaneousChat = table.Column<int>(type: "integer", nullable: true),
                     LastRoutingTime = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    OpenRoomCount = table.Column<int>(type: "integer", nullable: false),
                     UtcOffset = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)

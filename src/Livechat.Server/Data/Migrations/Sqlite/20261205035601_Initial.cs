@@ -378,6 +378,7 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
                     MaxNumberSimultaneousChat = table.Column<int>(type: "INTEGER", nullable: true),
                     LastRoutingTime = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    OpenRoomCount = table.Column<int>(type: "INTEGER", nullable: false),
                     UtcOffset = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)

@@ -83,15 +83,20 @@ public sealed class Writes(IServiceProvider services)
     }
 
     /// <summary>
-    /// Saves the tracked changes of <paramref name="db"/> as one write (<see cref="SaveBatchAsync"/>). What the save
-    /// implies (versions, side tables, events with their audit and outbox rows) is worked out before the write's turn,
-    /// so the turn only runs the statements: once this is called, the tracked entities must not change again until
-    /// the save.
+    /// Saves the tracked changes of <paramref name="db"/> as one write (<see cref="SaveBatchAsync"/>), followed by
+    /// <paramref name="then"/>'s statements (if any) in the same write. What the save implies (versions, side tables,
+    /// events with their audit and outbox rows) is worked out before the write's turn, so the turn only runs the
+    /// statements: once this is called, the tracked entities must not change again until the save.
     /// </summary>
-    public async Task SaveAsync(LivechatDb db, CancellationToken ct)
+    public async Task SaveAsync(LivechatDb db, CancellationToken ct, Func<LivechatDb, CancellationToken, Task>? then = null)
     {
         await _changes.PrepareAsync(db, ct);
-        await RunAsync(db, static (write, c) => SaveBatchAsync(write, c), ct);
+        await RunAsync(db, async (write, c) =>
+        {
+            var saved = await SaveBatchAsync(write, c);
+            if (then is not null) await then(write, c);
+            return saved;
+        }, ct);
     }
 
     /// <summary>

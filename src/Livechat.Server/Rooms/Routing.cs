@@ -152,18 +152,14 @@ public static class Routing
         // lastChat is bookkeeping written in place, version bumped: the visitor was read before the write and may be
         // stale, and a version check on it would refuse the room for an unrelated edit of the visitor. lastRoutingTime
         // is bookkeeping too. Hand-written: one statement (one round trip on PostgreSQL) instead of two queries.
-        await writes.RunAsync(db, async (write, c) =>
-        {
-            await write.SaveChangesAsync(c);
-            return agent is null
-                ? await write.Database.ExecuteSqlAsync($"""
-                    UPDATE visitors SET "LastChatId" = {room.Id}, "LastChatTs" = {now}, "UpdatedAt" = {now}, "Version" = "Version" + 1 WHERE "Id" = {visitor.Id}
-                    """, c)
-                : await write.Database.ExecuteSqlAsync($"""
-                    UPDATE visitors SET "LastChatId" = {room.Id}, "LastChatTs" = {now}, "UpdatedAt" = {now}, "Version" = "Version" + 1 WHERE "Id" = {visitor.Id};
-                    UPDATE users SET "LastRoutingTime" = {now} WHERE "Id" = {agent.Id}
-                    """, c);
-        }, ct);
+        await writes.SaveAsync(db, ct, (write, c) => agent is null
+            ? write.Database.ExecuteSqlAsync($"""
+                UPDATE visitors SET "LastChatId" = {room.Id}, "LastChatTs" = {now}, "UpdatedAt" = {now}, "Version" = "Version" + 1 WHERE "Id" = {visitor.Id}
+                """, c)
+            : write.Database.ExecuteSqlAsync($"""
+                UPDATE visitors SET "LastChatId" = {room.Id}, "LastChatTs" = {now}, "UpdatedAt" = {now}, "Version" = "Version" + 1 WHERE "Id" = {visitor.Id};
+                UPDATE users SET "LastRoutingTime" = {now} WHERE "Id" = {agent.Id}
+                """, c));
         return room;
     }
 }

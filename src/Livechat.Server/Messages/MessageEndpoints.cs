@@ -54,13 +54,14 @@ public static class MessageEndpoints
         var (token, rid, msg) = ((string)request["token"]!, (string)request["rid"]!, (string)request["msg"]!);
         var visitor = await VisitorByToken.For(db)(db, token);
         if (visitor is null) return ApiError.Failure("invalid-token");
+        var id = (string?)request["_id"] is { Length: > 0 } chosen ? chosen : Ids.NewId();
         ApiError? tooLong = null;
         if (await settings.GetBoolAsync("Livechat_enable_message_character_limit", ct)
             && msg.Length > await settings.GetIntAsync("Livechat_message_character_limit", ct))
         {
             tooLong = ApiError.Failure("message-length-exceeds-character-limit");
         }
-        tooLong ??= await TooLongAsync(msg, settings, ct);
+        tooLong ??= await TooLongAsync(msg, settings, ct) ?? IndexedValueLimit.TooLong(nameof(Message.Id), id);
         if (tooLong is not null)
         {
             // The room's errors come first; a message that passes the checks has its room checked by the write itself.
@@ -71,10 +72,12 @@ public static class MessageEndpoints
                 true => tooLong,
             };
         }
+        // The write has no tracked entity to name the visitor by.
+        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var now = time.UtcNow();
         var message = new Message
         {
-            Id = (string?)request["_id"] is { Length: > 0 } id ? id : Ids.NewId(),
+            Id = id,
             Rid = rid,
             Msg = msg,
             Ts = now,
@@ -258,6 +261,7 @@ public static class MessageEndpoints
             UserDisplayName = name,
             Alias = (string?)request["alias"],
         };
+        if (IndexedValueLimit.TooLong(nameof(Message.Id), message.Id) is { } tooLongId) return tooLongId;
         var refused = await AppendAsync(db, writes, time, message,
             latest => latest is null ? ApiError.Failure("invalid-room") : MayPost(latest) ? null : ApiError.Coded("error-not-allowed"), ct);
         return refused ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.From(message)));

@@ -37,26 +37,47 @@ public static class MessageEndpoints
         ("agent", Schema.Object(("agentId", Schema.String()), ("username", Schema.String())).AllowingAdditional()))
         .Requires("token", "rid", "msg");
 
+    /// <summary>The sender of a visitor message: the visitor of the token, only the columns the message needs.</summary>
+    sealed record VisitorSender(string Id, string Username, string? Name);
+
+    static readonly CompiledQuery<Func<LivechatDb, string, Task<VisitorSender?>>> VisitorByToken = new(() => EF.CompileAsyncQuery(
+        (LivechatDb db, string token) => db.Visitors.Where(v => v.Token == token).Select(v => new VisitorSender(v.Id, v.Username, v.Name)).FirstOrDefault()));
+
+    /// <summary>Whether the visitor's room <c>rid</c> is open; null when it is not theirs or does not exist.</summary>
+    static readonly CompiledQuery<Func<LivechatDb, string, string, Task<bool?>>> VisitorRoomOpen = new(() => EF.CompileAsyncQuery(
+        (LivechatDb db, string rid, string visitorId) => db.Rooms.Where(r => r.Id == rid && r.VisitorId == visitorId).Select(r => (bool?)r.Open).FirstOrDefault()));
+
     static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsVisitor(JsonBody body, LivechatDb db, SettingsStore settings,
         Writes writes, TimeProvider time, CancellationToken ct)
     {
         var request = (JsonObject)VisitorMessageSchema.Validate(body.Root)!;
         var (token, rid, msg) = ((string)request["token"]!, (string)request["rid"]!, (string)request["msg"]!);
-        var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
+        var visitor = await VisitorByToken.For(db)(db, token);
         if (visitor is null) return ApiError.Failure("invalid-token");
-        var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id, ct);
-        if (room is null) return ApiError.Failure("invalid-room");
-        if (!room.Open) return ApiError.Failure("room-closed");
+        var id = (string?)request["_id"] is { Length: > 0 } chosen ? chosen : Ids.NewId();
+        ApiError? tooLong = null;
         if (await settings.GetBoolAsync("Livechat_enable_message_character_limit", ct)
             && msg.Length > await settings.GetIntAsync("Livechat_message_character_limit", ct))
         {
-            return ApiError.Failure("message-length-exceeds-character-limit");
+            tooLong = ApiError.Failure("message-length-exceeds-character-limit");
         }
-        if (await TooLongAsync(msg, settings, ct) is { } tooLong) return tooLong;
+        tooLong ??= await TooLongAsync(msg, settings, ct) ?? IndexedValueLimit.TooLong(nameof(Message.Id), id);
+        if (tooLong is not null)
+        {
+            // The room's errors come first; a message that passes the checks has its room checked by the write itself.
+            return await VisitorRoomOpen.For(db)(db, rid, visitor.Id) switch
+            {
+                null => ApiError.Failure("invalid-room"),
+                false => ApiError.Failure("room-closed"),
+                true => tooLong,
+            };
+        }
+        // The write has no tracked entity to name the visitor by.
+        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var now = time.UtcNow();
         var message = new Message
         {
-            Id = (string?)request["_id"] is { Length: > 0 } id ? id : Ids.NewId(),
+            Id = id,
             Rid = rid,
             Msg = msg,
             Ts = now,
@@ -66,26 +87,32 @@ public static class MessageEndpoints
             UserDisplayName = visitor.Name,
             Token = token,
         };
-        var refused = await AppendAsync(db, writes, message, latest => latest.Open ? null : ApiError.Failure("room-closed"), ct);
+        var refused = await AppendAsync(db, writes, time, message,
+            room => room is null || room.VisitorId != visitor.Id ? ApiError.Failure("invalid-room") : room.Open ? null : ApiError.Failure("room-closed"), ct);
         return refused ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message)));
     }
 
     /// <summary>
-    /// A message is an append: it is never refused because another write touched the room. The write reads the room as
-    /// it is at that moment (locked on PostgreSQL; SQLite's group writer is alone), checks that the sender may still post
-    /// there, and adds the message with the room's new counters and <c>lastMessage</c>. A duplicate client id answers 400.
+    /// A message is an append: it is never refused because another write touched the room. The write changes the room
+    /// as it is at that moment in one statement (<see cref="RoomMessages.PostAsync"/>) when the sender may still post
+    /// there, and saves the message with it; when the room was not changed, <paramref name="refusal"/> says why from
+    /// the room as it is then (null: the room was fine, so the message's id was taken, and a duplicate id answers 400).
     /// </summary>
-    static Task<ApiError?> AppendAsync(LivechatDb db, Writes writes, Message message, Func<LivechatRoom, ApiError?> mayPost, CancellationToken ct) =>
-        writes.RunAsync(db, async (write, c) =>
+    static Task<ApiError?> AppendAsync(LivechatDb db, Writes writes, TimeProvider time, Message message, Func<LivechatRoom?, ApiError?> refusal,
+        CancellationToken ct)
+    {
+        var lastMessage = MessageView.From(message).ToJson();
+        return writes.RunAsync(db, async (write, c) =>
         {
-            var room = await RoomLocks.LockAsync(write, message.Rid, c);
-            if (room is null) return ApiError.Failure("invalid-room");
-            if (mayPost(room) is { } refused) return refused;
-            if (await write.Messages.AnyAsync(m => m.Id == message.Id, c)) return ApiError.Coded("error-duplicate-id", "Message id already exists");
-            RoomMessages.Append(write, room, message);
+            if (await RoomMessages.PostAsync(write, message, lastMessage, time.UtcNow(), c) is null)
+            {
+                var room = await write.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == message.Rid, c);
+                return refusal(room) ?? ApiError.Coded("error-duplicate-id", "Message id already exists");
+            }
             await write.SaveChangesAsync(c);
             return null;
         }, ct);
+    }
 
     static readonly ObjectSchema OwnMessageQuerySchema = Schema.Object(("token", Schema.String()), ("rid", Schema.String())).Requires("token", "rid");
     static readonly ObjectSchema EditSchema = Schema.Object(("token", Schema.String()), ("rid", Schema.String()), ("msg", Schema.String()))
@@ -234,7 +261,9 @@ public static class MessageEndpoints
             UserDisplayName = name,
             Alias = (string?)request["alias"],
         };
-        var refused = await AppendAsync(db, writes, message, latest => MayPost(latest) ? null : ApiError.Coded("error-not-allowed"), ct);
+        if (IndexedValueLimit.TooLong(nameof(Message.Id), message.Id) is { } tooLongId) return tooLongId;
+        var refused = await AppendAsync(db, writes, time, message,
+            latest => latest is null ? ApiError.Failure("invalid-room") : MayPost(latest) ? null : ApiError.Coded("error-not-allowed"), ct);
         return refused ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.From(message)));
 
         bool MayPost(LivechatRoom r) => r.Open && r.ServedById == caller.Id;

@@ -147,6 +147,44 @@ public abstract class MessageEndpointsTests<TFactory>(TFactory factory) : IClass
     }
 
     [Fact]
+    public async Task AMessageIdIsTakenOnceAndMustFitTheIndex()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var visitor = factory.Anonymous();
+        var id = TestUsers.Unique("m");
+        const string Duplicate = """{"success":false,"error":"Message id already exists [error-duplicate-id]","errorType":"error-duplicate-id"}""";
+        const string TooLong = """{"success":false,"error":"id is longer than 1024 bytes [error-value-too-long]","errorType":"error-value-too-long"}""";
+
+        (await visitor.PostAsync("livechat/message", new { token, rid, msg = "first", _id = id })).Ok();
+        (await visitor.PostAsync("livechat/message", new { token, rid, msg = "again", _id = id })).Is(400, Duplicate);
+        (await agent.Api.PostAsync("chat.sendMessage", new { message = new { rid, msg = "mine", _id = id } })).Is(400, Duplicate);
+        (await visitor.PostAsync("livechat/message", new { token, rid, msg = "long id", _id = new string('m', 1025) })).Is(400, TooLong);
+        (await agent.Api.PostAsync("chat.sendMessage", new { message = new { rid, msg = "long id", _id = new string('m', 1025) } })).Is(400, TooLong);
+
+        // Nothing of the refused ones was written: one message, counted once, and it is the last one.
+        var after = (await agent.Api.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
+        Assert.Equal(1, after.GetProperty("msgs").GetInt32());
+        Assert.Equal(id, after.GetProperty("lastMessage").Str("_id"));
+        var history = (await visitor.GetAsync($"livechat/messages.history/{rid}?token={token}")).Ok().Json.GetProperty("messages");
+        Assert.Equal(["first"], history.EnumerateArray().Select(m => m.Str("msg")));
+    }
+
+    [Fact]
+    public async Task TheRoomsErrorsComeBeforeTheMessagesOwn()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var api = factory.Anonymous();
+        var longId = new string('m', 1025);
+
+        (await api.PostAsync("livechat/message", new { token, rid = "nope", msg = "x", _id = longId })).Is(400, """{"success":false,"error":"invalid-room"}""");
+        (await agent.Api.PostAsync("livechat/room.closeByUser", new { rid, comment = "bye" })).Ok();
+        (await api.PostAsync("livechat/message", new { token, rid, msg = "x", _id = longId })).Is(400, """{"success":false,"error":"room-closed"}""");
+        (await api.PostAsync("livechat/message", new { token, rid, msg = new string('x', 6000) })).Is(400, """{"success":false,"error":"room-closed"}""");
+    }
+
+    [Fact]
     public async Task MessagesAreNotRefusedWhileTheRoomIsEdited()
     {
         var (room, token, agent, _) = await factory.CreateServedRoomAsync();

@@ -61,7 +61,16 @@ public sealed record VisitorRegistration(
         var fields = VisitorEndpoints.ParseCustomFields(input).Fields;
         if (fields is not null && await CheckCustomFieldsAsync(fields, db, ct) is { } fieldError) return Fail(fieldError);
 
-        return new VisitorRegistration(token, name, NonEmpty(email), NonEmpty(MeteorCheck.StringOf(input, "phone")?.Trim()), departmentId, fields);
+        var phone = NonEmpty(MeteorCheck.StringOf(input, "phone")?.Trim());
+        // The indexed values are checked here, before anything is written: on PostgreSQL a new visitor's number is taken
+        // before the write (SaveAsync), and a refused registration must leave the counter as it was.
+        if ((IndexedValueLimit.TooLong(nameof(Visitor.Token), token) ?? IndexedValueLimit.TooLong(nameof(Visitor.Email), email)
+            ?? IndexedValueLimit.TooLong(nameof(Visitor.Phone), phone)) is { } tooLong)
+        {
+            return Fail(tooLong);
+        }
+
+        return new VisitorRegistration(token, name, NonEmpty(email), phone, departmentId, fields);
     }
 
     static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

@@ -29,11 +29,26 @@ public static class Telemetry
     public static readonly Counter<long> ChangeFeedDropped = Meter.CreateCounter<long>(
         "livechat.change_feed.dropped", "{event}", "Change events dropped because a subscriber fell more than 10 000 behind");
 
-    public static readonly UpDownCounter<long> RealtimeSessions = Meter.CreateUpDownCounter<long>(
-        "livechat.realtime.sessions", "{session}", "Open DDP WebSocket sessions");
+    /// <summary>
+    /// The open DDP sessions and their stream subscriptions, counted here and observed at each collection: a listener
+    /// that starts late (a meter provider, a test's) reads how many are open, not the sum of the changes it happened
+    /// to hear, which a session opened before it and closed after would take below zero.
+    /// </summary>
+    public static readonly OpenCount RealtimeSessions = new("livechat.realtime.sessions", "{session}", "Open DDP WebSocket sessions");
 
-    public static readonly UpDownCounter<long> RealtimeSubscriptions = Meter.CreateUpDownCounter<long>(
+    public static readonly OpenCount RealtimeSubscriptions = new(
         "livechat.realtime.subscriptions", "{subscription}", "Stream subscriptions of the open DDP sessions");
+
+    /// <summary>How many of something are open now, observed as an up-down counter.</summary>
+    public sealed class OpenCount
+    {
+        long _open;
+
+        internal OpenCount(string name, string unit, string description) =>
+            Meter.CreateObservableUpDownCounter(name, () => Interlocked.Read(ref _open), unit, description);
+
+        public void Add(long delta) => Interlocked.Add(ref _open, delta);
+    }
 
     public static readonly Counter<long> IdempotencyReplays = Meter.CreateCounter<long>(
         "livechat.idempotency.replays", "{request}", "Requests answered from a stored Idempotency-Key answer");

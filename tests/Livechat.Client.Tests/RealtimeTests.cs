@@ -197,8 +197,10 @@ public abstract class RealtimeTests<TFactory>(TFactory factory) : IClassFixture<
                 lock (sockets) sockets.Add(socket);
                 return socket;
             },
+            // A pong gets a second: on a loaded machine (the CI's test classes run in parallel) 300 ms took a live
+            // connection for a silent one, and a message sent during that extra reconnect was missed.
             PingInterval = TimeSpan.FromMilliseconds(100),
-            PongTimeout = TimeSpan.FromMilliseconds(300),
+            PongTimeout = TimeSpan.FromSeconds(1),
             ReconnectDelays = [TimeSpan.FromMilliseconds(50)],
         });
         var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -66,7 +66,7 @@ public sealed class Writes(IServiceProvider services)
     /// whole anyway (and retried by <see cref="RetryOnConflictAsync{T}"/>), so the savepoint bought nothing. Only for a
     /// write that lets a failed save end it: a write that catches the error and goes on needs EF Core's savepoint.
     /// </summary>
-    public static async Task<int> SaveBatchAsync(LivechatDb db, CancellationToken ct)
+    static async Task<int> SaveBatchAsync(LivechatDb db, CancellationToken ct)
     {
         // SQLite's group writer sets a savepoint of its own around each write (and a savepoint costs it no round trip).
         if (!db.IsPostgres) return await db.SaveChangesAsync(ct);

@@ -37,12 +37,6 @@ public static class MessageEndpoints
         ("agent", Schema.Object(("agentId", Schema.String()), ("username", Schema.String())).AllowingAdditional()))
         .Requires("token", "rid", "msg");
 
-    /// <summary>The sender of a visitor message: the visitor of the token, only the columns the message needs.</summary>
-    sealed record VisitorSender(string Id, string Username, string? Name);
-
-    static readonly CompiledQuery<Func<LivechatDb, string, Task<VisitorSender?>>> VisitorByToken = new(() => EF.CompileAsyncQuery(
-        (LivechatDb db, string token) => db.Visitors.Where(v => v.Token == token).Select(v => new VisitorSender(v.Id, v.Username, v.Name)).FirstOrDefault()));
-
     /// <summary>Whether the visitor's room <c>rid</c> is open; null when it is not theirs or does not exist.</summary>
     static readonly CompiledQuery<Func<LivechatDb, string, string, Task<bool?>>> VisitorRoomOpen = new(() => EF.CompileAsyncQuery(
         (LivechatDb db, string rid, string visitorId) => db.Rooms.Where(r => r.Id == rid && r.VisitorId == visitorId).Select(r => (bool?)r.Open).FirstOrDefault()));
@@ -52,7 +46,7 @@ public static class MessageEndpoints
     {
         var request = (JsonObject)VisitorMessageSchema.Validate(body.Root)!;
         var (token, rid, msg) = ((string)request["token"]!, (string)request["rid"]!, (string)request["msg"]!);
-        var visitor = await VisitorByToken.For(db)(db, token);
+        var visitor = await RoomQueries.VisitorOfTokenAsync(db, token, ct);
         if (visitor is null) return ApiError.Failure("invalid-token");
         var id = (string?)request["_id"] is { Length: > 0 } chosen ? chosen : Ids.NewId();
         ApiError? tooLong = null;

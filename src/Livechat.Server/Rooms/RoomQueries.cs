@@ -13,13 +13,13 @@ public static class RoomQueries
     /// <summary>The visitor's open room (the newest, should there ever be two).</summary>
     public static Task<LivechatRoom?> OpenRoomOfAsync(LivechatDb db, string visitorId, CancellationToken ct) => OpenRoomOf.For(db)(db, visitorId, ct);
 
-    /// <summary>What opening a room needs of its visitor.</summary>
+    /// <summary>What the visitor-token endpoints (opening a room, sending a message) need of their visitor.</summary>
     public sealed record RoomVisitor(string Id, string Username, string Token, string? Name, string? Department, string Status);
 
     static readonly CompiledQuery<Func<LivechatDb, string, CancellationToken, Task<RoomVisitor?>>> VisitorOf = new(() => EF.CompileAsyncQuery(
         (LivechatDb db, string token, CancellationToken _) => db.Visitors.Where(v => v.Token == token)
             .Select(v => new RoomVisitor(v.Id, v.Username, v.Token, v.Name, v.Department, v.Status)).FirstOrDefault()));
 
-    /// <summary>The visitor with this token (its unique index), as opening a room needs it.</summary>
+    /// <summary>The visitor with this token (its unique index), as the visitor-token endpoints need it.</summary>
     public static Task<RoomVisitor?> VisitorOfTokenAsync(LivechatDb db, string token, CancellationToken ct) => VisitorOf.For(db)(db, token, ct);
 }

@@ -99,11 +99,10 @@ public static class Routing
         string? agentId, (string Type, string? Destination) source, DateTime now, CancellationToken ct)
     {
         var department = visitor.Department;
-        // Under Auto_Selection the candidates also answer whether anyone is available: one read instead of two.
+        // Under Auto_Selection a candidate also answers whether anyone is available: one read instead of two.
         var candidates = await settings.GetStringAsync("Livechat_Routing_Method", ct) == "Auto_Selection"
             ? await CandidatesAsync(db, department, ct) : null;
-        if (!await settings.GetBoolAsync("Livechat_accept_chats_with_no_agents", ct)
-            && !(candidates is not null ? candidates.Count > 0 : await AvailableAgents(db, department).AnyAsync(ct)))
+        if (candidates is not { Count: > 0 } && !await AcceptsChatsAsync(db, settings, department, ct))
         {
             throw ApiError.Coded("no-agent-online", "Sorry, no online agents").ToException();
         }

@@ -169,6 +169,6 @@ public static class ChangeEvents
         VisitorId = room.VisitorId,
     };
 
-    public static JsonObject Document<T>(T view) => JsonSerializer.SerializeToNode(view, JsonSetup.Options)!.AsObject();
+    public static EventDocument Document<T>(T view) => EventDocument.Of(view);
 
 }

@@ -49,16 +49,16 @@ public sealed record ChangeEvent
     public IReadOnlyDictionary<string, FieldChange> Changes { get; init; } = FieldChange.None;
 
     /// <summary>The room document after the change (as <c>rooms.info</c> answers it), when a room is involved.</summary>
-    public JsonObject? Room { get; init; }
+    public EventDocument? Room { get; init; }
 
     /// <summary>The message document, on <c>message.*</c> events (system messages included: <c>t</c> is set).</summary>
-    public JsonObject? Message { get; init; }
+    public EventDocument? Message { get; init; }
 
     /// <summary>The inquiry (queue entry), on <c>inquiry.*</c> events; absent on <c>inquiry.removed</c>.</summary>
-    public JsonObject? Inquiry { get; init; }
+    public EventDocument? Inquiry { get; init; }
 
     /// <summary>The visitor document, on <c>visitor.updated</c> and on room events whose visitor changed too.</summary>
-    public JsonObject? Visitor { get; init; }
+    public EventDocument? Visitor { get; init; }
 
     /// <summary>True for events that came from another server process (PostgreSQL only).</summary>
     [JsonIgnore]

@@ -22,6 +22,9 @@ public static class JsonSetup
     public static IServiceCollection AddLivechatJson(this IServiceCollection services) =>
         services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
 
+    /// <summary>The wire shape of <paramref name="view"/> as a JSON tree, to be placed inside another document.</summary>
+    public static System.Text.Json.Nodes.JsonObject ToNode<T>(T view) => JsonSerializer.SerializeToNode(view, Options)!.AsObject();
+
     /// <summary>Rocket.Chat's date form: <c>2025-05-01T12:34:56.789Z</c>.</summary>
     public static string FormatDate(DateTime value) =>
         DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

@@ -18,12 +18,12 @@ public static class EjsonDocuments
         "_deletedAt", "lastChatTs", "estimatedServiceTimeAt", "dueAt",
     };
 
-    /// <summary>A converted deep copy of <paramref name="document"/>.</summary>
-    public static JsonObject Convert(JsonObject document)
+    /// <summary>A converted tree of <paramref name="document"/>, the caller's own.</summary>
+    public static JsonObject Convert(Events.EventDocument document)
     {
-        var copy = (JsonObject)document.DeepClone();
-        ConvertIn(copy);
-        return copy;
+        var tree = document.Parse();
+        ConvertIn(tree);
+        return tree;
     }
 
     static void ConvertIn(JsonNode? node)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
+using Livechat.Server.Http;
 using Livechat.Server.Rooms;
 using Livechat.Server.Security;
 using Livechat.Server.Settings;
@@ -138,7 +139,7 @@ public sealed class RealtimeBridge(IChangeFeed feed, StreamHub hub, IServiceScop
         var agent = await WidgetQueries.AgentViewAsync(scope.ServiceProvider.GetRequiredService<LivechatDb>(),
             scope.ServiceProvider.GetRequiredService<SettingsStore>(), agentId, ct);
         if (agent is null) return;
-        hub.Publish(StreamAccess.LivechatRoom, rid, [new JsonObject { ["type"] = "agentData", ["data"] = ChangeEvents.Document(agent) }]);
+        hub.Publish(StreamAccess.LivechatRoom, rid, [new JsonObject { ["type"] = "agentData", ["data"] = JsonSetup.ToNode(agent) }]);
     }
 
     /// <summary>
@@ -191,7 +192,7 @@ public sealed class RealtimeBridge(IChangeFeed feed, StreamHub hub, IServiceScop
         }
         foreach (var (rid, info) in spots)
         {
-            var data = ChangeEvents.Document(info);
+            var data = JsonSetup.ToNode(info);
             var text = data.ToJsonString();
             if (_sentSpots.TryGetValue(rid, out var sent) && sent.Data == text) continue;
             _sentSpots[rid] = (department, text);

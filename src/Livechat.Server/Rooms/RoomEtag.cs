@@ -34,7 +34,7 @@ public static class RoomEtag
             ["success"] = false,
             ["error"] = "error-room-modified",
             ["errorType"] = "error-room-modified",
-            ["details"] = new System.Text.Json.Nodes.JsonObject { ["room"] = ChangeEvents.Document(RoomView.From(room)) },
+            ["details"] = new System.Text.Json.Nodes.JsonObject { ["room"] = JsonSetup.ToNode(RoomView.From(room)) },
         });
     }
 }

@@ -25,7 +25,7 @@ static class RoomUpdatedWebhook
         var payload = new JsonObject
         {
             ["event"] = Type,
-            ["room"] = change.Room.DeepClone(),
+            ["room"] = change.Room.Parse(),
             ["changes"] = ChangeFields.AuditedJson(change.Changes),
         };
         if (change.Actor.Id is { } id)

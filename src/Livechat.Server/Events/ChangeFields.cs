@@ -58,15 +58,22 @@ public static class ChangeFields
     public static Dictionary<string, FieldChange> OfRoom(LivechatRoom before, LivechatRoom after) =>
         Diff(RoomFields, p => typeof(LivechatRoom).GetProperty(p)!.GetValue(before), p => typeof(LivechatRoom).GetProperty(p)!.GetValue(after));
 
+    /// <summary>
+    /// Only the fields whose properties EF Core found modified are compared as JSON: a save changes a few of a room's
+    /// tracked fields, and reading the others as JSON (tags, custom fields) would cost every save for nothing.
+    /// </summary>
     static Dictionary<string, FieldChange> Diff(EntityEntry entry, Field[] fields) =>
         entry.State != Microsoft.EntityFrameworkCore.EntityState.Modified ? []
-            : Diff(fields, p => entry.Property(p).OriginalValue, p => entry.Property(p).CurrentValue);
+            : Diff(fields, p => entry.Property(p).OriginalValue, p => entry.Property(p).CurrentValue,
+                f => entry.Property(f.Property).IsModified || (f.UsernameProperty is { } u && entry.Property(u).IsModified));
 
-    static Dictionary<string, FieldChange> Diff(Field[] fields, Func<string, object?> original, Func<string, object?> current)
+    static Dictionary<string, FieldChange> Diff(Field[] fields, Func<string, object?> original, Func<string, object?> current,
+        Func<Field, bool>? mayDiffer = null)
     {
         var changes = new Dictionary<string, FieldChange>();
         foreach (var field in fields)
         {
+            if (mayDiffer is not null && !mayDiffer(field)) continue;
             var from = field.Read(original);
             var to = field.Read(current);
             if (!JsonNode.DeepEquals(from, to))

@@ -432,22 +432,29 @@ public abstract class SaveInfoEndpointsTests<TFactory>(TFactory factory) : IClas
         var field = await CreateCustomFieldAsync("room");
         (await agent.Api.GetAsync("me")).Ok();   // the login token is looked up once, then cached
 
-        var typical = await agent.Api.PostAsync("livechat/room.saveInfo",
-            Body(room, new { topic = "Billing", tags = new[] { "vip" }, livechatData = new Dictionary<string, string> { [field] = "A-17" } }));
-        var renamed = await agent.Api.PostAsync("livechat/room.saveInfo", Body(room, new { topic = "Billing 2" }, new { name = "Jane" }));
-
-        typical.Is(200, Success);
-        renamed.Is(200, Success);
+        // The permission and settings snapshots are read again every two seconds, which a loaded machine can take between
+        // two requests: the fewest trips of three saves of each kind is the save's own cost.
+        var typical = new List<int>();
+        var renamed = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            typical.Add(Trips(await agent.Api.PostAsync("livechat/room.saveInfo",
+                Body(room, new { topic = $"Billing {i}", tags = new[] { $"vip-{i}" }, livechatData = new Dictionary<string, string> { [field] = $"A-{i}" } }))));
+            renamed.Add(Trips(await agent.Api.PostAsync("livechat/room.saveInfo", Body(room, new { topic = $"Renamed {i}" }, new { name = $"Jane {i}" }))));
+        }
 
         // The room with its visitor (one read), the custom fields, the batched writes with their change event, the commit.
         // Npgsql sends BEGIN with the batch; SQLite's provider sends BEGIN, and each write of the batch, as commands of
         // their own, in process.
-        Assert.InRange(Trips(typical), 1, factory.Provider == "Postgres" ? 4 : 9);
+        Assert.InRange(typical.Min(), 1, factory.Provider == "Postgres" ? 4 : 9);
         // A rename also writes the room's inquiry (§7.3): one statement more.
-        Assert.InRange(Trips(renamed), 1, factory.Provider == "Postgres" ? 4 : 9);
+        Assert.InRange(renamed.Min(), 1, factory.Provider == "Postgres" ? 4 : 9);
 
-        static int Trips(Reply reply) =>
-            int.Parse(reply.Headers.GetValues("X-Db-Round-Trips").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        static int Trips(Reply reply)
+        {
+            reply.Is(200, Success);
+            return int.Parse(reply.Headers.GetValues("X-Db-Round-Trips").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     static string RawBody(JsonElement room, string roomFields, string guestFields = "")

@@ -201,6 +201,20 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
 
     public void SaveChangesCanceled(DbContextEventData eventData) => Failed(eventData.Context);
 
+    // EF Core reports a version conflict here instead of in SaveChangesFailed: the save failed all the same.
+    public InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        Failed(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result,
+        CancellationToken cancellationToken = default)
+    {
+        Failed(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
     /// <summary>A failed save keeps its entities tracked for a retry; the rows it added for events must not linger.</summary>
     static void Failed(DbContext? context)
     {

@@ -22,7 +22,7 @@ namespace Livechat.Server.Data;
 /// when two updates of one table change unique columns (their order would matter).
 /// </para>
 /// </summary>
-public sealed class SaveStatements
+sealed class SaveStatements
 {
     SaveStatements(List<Statement> statements, int entries)
     {

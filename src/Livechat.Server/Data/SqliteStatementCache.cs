@@ -15,7 +15,7 @@ namespace Livechat.Server.Data;
 /// concurrency token that changed, a row that is gone) throws <see cref="DbUpdateConcurrencyException"/>, anything else
 /// (a constraint) a <see cref="DbUpdateException"/> around the <see cref="SqliteException"/>.
 /// </summary>
-public sealed class SqliteStatementCache(SqliteConnection connection) : IDisposable
+sealed class SqliteStatementCache(SqliteConnection connection) : IDisposable
 {
     /// <summary>More distinct statements than any workload has; past it the cache starts again (it never grows unbounded).</summary>
     const int MaxCommands = 512;

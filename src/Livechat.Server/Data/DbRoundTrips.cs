@@ -38,6 +38,9 @@ public static class DbRoundTrips
         await next(context);
     }
 
+    /// <summary>Counts a statement run outside EF Core's commands (the group writer's <see cref="SqliteStatementCache"/>).</summary>
+    internal static void Count() => Increment();
+
     static void Increment()
     {
         if (Current.Value is { } counter) Interlocked.Increment(ref counter.Count);

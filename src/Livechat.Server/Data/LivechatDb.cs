@@ -63,6 +63,12 @@ public class LivechatDb(DbContextOptions options) : DbContext(options)
     /// </summary>
     public void RecordChange(ChangeEvent change) => Changes.Record(change);
 
+    /// <summary>
+    /// Set for the length of a write's turn in SQLite's group writer: the writer's statements, by which a prepared save
+    /// runs instead of EF Core's update pipeline (<see cref="SaveStatements"/>).
+    /// </summary>
+    internal SqliteStatementCache? GroupWriter { get; set; }
+
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

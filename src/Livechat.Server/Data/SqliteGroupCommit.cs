@@ -30,6 +30,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
     readonly ILogger<SqliteGroupCommit> _log;
     readonly Task _loop;
     SqliteConnection? _connection;
+    SqliteStatementCache? _statements;
 
     internal SqliteGroupCommit(string connectionString, SqliteWriteGate gate, ChangeInterceptor changes, ILogger<SqliteGroupCommit> log)
     {
@@ -51,6 +52,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        _statements?.Dispose();
         if (_connection is not null) await _connection.DisposeAsync();
     }
 
@@ -84,6 +86,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
         using (await _gate.HoldAsync(connection))
         using (var transaction = connection.BeginTransaction(deferred: false))
         {
+            _statements!.Transaction = transaction;
             foreach (var job in group)
             {
                 if (job.Cancellation.IsCancellationRequested)
@@ -92,7 +95,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
                     continue;
                 }
                 Exception? error = null;
-                var own = Attach(job.Db, connection, transaction);
+                var own = Attach(job.Db, connection, transaction, _statements);
                 try
                 {
                     transaction.Save("write");
@@ -118,6 +121,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
                 failed.Add((job, error));
             }
             if (written.Count > 0) transaction.Commit();
+            _statements.Transaction = null;
         }
         Telemetry.WriteGroupSize.Record(written.Count);
         Telemetry.WriteGroupDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -139,17 +143,22 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
         job.Fail(e);
     }
 
-    /// <summary>Switches <paramref name="db"/> to the writer's connection and transaction; returns its own connection string.</summary>
-    static string? Attach(LivechatDb db, SqliteConnection connection, SqliteTransaction transaction)
+    /// <summary>
+    /// Switches <paramref name="db"/> to the writer's connection and transaction, and its prepared saves to the writer's
+    /// statements (<see cref="LivechatDb.GroupWriter"/>); returns its own connection string.
+    /// </summary>
+    static string? Attach(LivechatDb db, SqliteConnection connection, SqliteTransaction transaction, SqliteStatementCache statements)
     {
         var own = db.Database.GetConnectionString();
         db.Database.SetDbConnection(connection, contextOwnsConnection: false);
         db.Database.UseTransaction(transaction);
+        db.GroupWriter = statements;
         return own;
     }
 
     static void Detach(LivechatDb db, string? connectionString)
     {
+        db.GroupWriter = null;
         db.Database.UseTransaction(null);
         db.Database.SetDbConnection(null, contextOwnsConnection: false);
         db.Database.SetConnectionString(connectionString);
@@ -165,12 +174,15 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
             pragmas.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
             await pragmas.ExecuteNonQueryAsync();
         }
+        _statements = new SqliteStatementCache(connection);
         return _connection = connection;
     }
 
     async Task ResetConnectionAsync()
     {
         if (_connection is null) return;
+        _statements?.Dispose();
+        _statements = null;
         await _connection.DisposeAsync();
         _connection = null;
     }

@@ -23,13 +23,17 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
     public async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
         CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is LivechatDb db && !TakePrepared(db)) await CaptureAsync(db, cancellationToken);
+        if (eventData.Context is not LivechatDb db) return result;
+        if (!TakePrepared(db, out var statements)) await CaptureAsync(db, cancellationToken);
+        else if (statements is not null && db.GroupWriter is { } writer) return InterceptionResult<int>.SuppressWithResult(Write(db, writer, statements));
         return result;
     }
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (eventData.Context is LivechatDb db && !TakePrepared(db)) CaptureAsync(db, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        if (eventData.Context is not LivechatDb db) return result;
+        if (!TakePrepared(db, out var statements)) CaptureAsync(db, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        else if (statements is not null && db.GroupWriter is { } writer) return InterceptionResult<int>.SuppressWithResult(Write(db, writer, statements));
         return result;
     }
 
@@ -38,16 +42,51 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
     /// that will write them (<see cref="Writes.SaveAsync"/>): the work then runs before the write's turn in SQLite's
     /// group writer, or before PostgreSQL's transaction begins, instead of inside it. Between this and that save the
     /// tracked entities must not change again; statements (<c>ExecuteSql</c>) may run. Debug builds check it.
+    /// On SQLite the save is also compiled into its statements (<see cref="SaveStatements"/>), which the group writer
+    /// then runs in place of EF Core's update pipeline.
     /// </summary>
     public async ValueTask PrepareAsync(LivechatDb db, CancellationToken ct)
     {
         await CaptureAsync(db, ct);
+        try
+        {
+            db.Changes.Statements = db.IsPostgres ? null : SaveStatements.Compile(db);
+        }
+        catch
+        {
+            Failed(db);
+            throw;
+        }
         db.Changes.Prepared = Fingerprint(db);
     }
 
-    /// <summary>Whether the save about to run was prepared by <see cref="PrepareAsync"/>; the next one will not be.</summary>
-    static bool TakePrepared(LivechatDb db)
+    /// <summary>
+    /// The save of a prepared write in the group writer's turn: its statements run on the writer's connection, and EF
+    /// Core's pipeline is skipped, so what it does around a save is done here: a failure ends the save as
+    /// <c>SaveChangesFailed</c> would (the event rows go), a success accepts the changes. <c>SavedChanges</c> still
+    /// follows (EF calls it with this result), and the events wait for the group's commit as before.
+    /// </summary>
+    static int Write(LivechatDb db, SqliteStatementCache writer, SaveStatements statements)
     {
+        int saved;
+        try
+        {
+            saved = writer.Execute(statements);
+        }
+        catch
+        {
+            Failed(db);
+            throw;
+        }
+        db.ChangeTracker.AcceptAllChanges();
+        return saved;
+    }
+
+    /// <summary>Whether the save about to run was prepared by <see cref="PrepareAsync"/>; the next one will not be.</summary>
+    static bool TakePrepared(LivechatDb db, out SaveStatements? statements)
+    {
+        statements = db.Changes.Statements;
+        db.Changes.Statements = null;
         if (db.Changes.Prepared is not { } prepared) return false;
         db.Changes.Prepared = null;
 #if DEBUG
@@ -162,12 +201,27 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
 
     public void SaveChangesCanceled(DbContextEventData eventData) => Failed(eventData.Context);
 
+    // EF Core reports a version conflict here instead of in SaveChangesFailed: the save failed all the same.
+    public InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        Failed(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result,
+        CancellationToken cancellationToken = default)
+    {
+        Failed(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
     /// <summary>A failed save keeps its entities tracked for a retry; the rows it added for events must not linger.</summary>
     static void Failed(DbContext? context)
     {
         if (context is not LivechatDb db) return;
         db.ChangeTracker.AutoDetectChangesEnabled = true;
         db.Changes.Prepared = null;
+        db.Changes.Statements = null;
         if (db.Changes.Saving is not { } saving) return;
         db.Changes.Saving = null;
         foreach (var record in saving.Records) db.Entry(record).State = EntityState.Detached;
@@ -261,6 +315,9 @@ sealed class ChangeSet(int lease)
 
     /// <summary>Set by <see cref="ChangeInterceptor.PrepareAsync"/> (the tracker's fingerprint then) until the save it prepared.</summary>
     public string? Prepared { get; set; }
+
+    /// <summary>The prepared save's statements (SQLite), or null for EF Core's pipeline.</summary>
+    public SaveStatements? Statements { get; set; }
     public List<ChangeEvent> Committing { get; } = [];
     public bool CommittingOutbox { get; set; }
 

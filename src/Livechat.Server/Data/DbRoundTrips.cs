@@ -38,7 +38,7 @@ public static class DbRoundTrips
         await next(context);
     }
 
-    static void Increment()
+    internal static void Increment()
     {
         if (Current.Value is { } counter) Interlocked.Increment(ref counter.Count);
     }

@@ -38,15 +38,15 @@ public static class MessageEndpoints
         .Requires("token", "rid", "msg");
 
     /// <summary>
-    /// The visitor of <c>token</c> and, in the same statement, their room <c>rid</c> (tracked, for the write; null when
-    /// it does not exist or is not theirs). A message needs nothing else before its write.
+    /// The visitor of <c>token</c> and, in the same statement, their room <c>rid</c> (null when it does not exist or is
+    /// not theirs). A message needs nothing else before its write.
     /// </summary>
     static readonly CompiledQuery<Func<LivechatDb, string, string, CancellationToken, Task<SenderAndRoom?>>> VisitorAndRoom = new(() => EF.CompileAsyncQuery(
         (LivechatDb db, string token, string rid, CancellationToken _) => (
             from v in db.Visitors
             where v.Token == token
             from r in db.Rooms.Where(r => r.Id == rid && r.VisitorId == v.Id).DefaultIfEmpty()
-            select new SenderAndRoom(v.Id, v.Username, v.Name, r)).FirstOrDefault()));
+            select new SenderAndRoom(v.Id, v.Username, v.Name, r)).AsNoTracking().FirstOrDefault()));
 
     sealed record SenderAndRoom(string Id, string Username, string? Name, LivechatRoom? Room);
 
@@ -92,8 +92,7 @@ public static class MessageEndpoints
             }
             else
             {
-                room = await RoomLocks.LockAsync(db, rid, ct);
-                if (room?.VisitorId != message.UserId) room = null;
+                room = await RoomLocks.Locked(db, rid).AsNoTracking().SingleOrDefaultAsync(r => r.VisitorId == message.UserId, ct);
             }
             return Refusal(room) ?? await AppendAsync(db, writes, room!, message, locked, ct);
         }, ct);
@@ -105,11 +104,11 @@ public static class MessageEndpoints
 
     /// <summary>
     /// A message is an append: it is never refused because another write touched the room. The sender's attempt reads
-    /// the room and checks it without a lock, adds the message to it (<see cref="RoomMessages.Append"/>: counters,
-    /// <c>lastMessage</c>, response times) and saves it as a version-checked write, whose events are prepared before
-    /// the write's turn (<see cref="Writes.SaveAsync"/>). When another write changed the room meanwhile, the attempt
-    /// runs again locked (<see cref="Writes.RetryOnConflictAsync{T}"/>): then, and only then, an id already taken is
-    /// looked for, since an optimistic attempt that met one failed on the messages' primary key.
+    /// the room (untracked) and checks it without a lock, then writes the message with the room's counters as one
+    /// version-checked command prepared before the write's turn (<see cref="RoomMessages.Prepare"/>), with its event
+    /// saved beside it (<see cref="Writes.SaveAsync"/>). When another write changed the room meanwhile, or the id is
+    /// taken, the attempt runs again locked (<see cref="Writes.RetryOnConflictAsync{T}"/>, which reads the room with
+    /// <see cref="RoomLocks.Locked"/>): then, and only then, an id already taken is looked for.
     /// </summary>
     static async Task<ApiError?> AppendAsync(LivechatDb db, Writes writes, LivechatRoom room, Message message, bool locked, CancellationToken ct)
     {
@@ -117,8 +116,7 @@ public static class MessageEndpoints
         {
             return ApiError.Coded("error-duplicate-id", "Message id already exists");
         }
-        RoomMessages.Append(db, room, message);
-        await writes.SaveAsync(db, ct);
+        await writes.SaveAsync(db, ct, RoomMessages.Prepare(db, room, message));
         return null;
     }
 
@@ -251,12 +249,12 @@ public static class MessageEndpoints
         {
             if (message is not null)
             {
-                var latest = await RoomLocks.LockAsync(db, rid, ct);
+                var latest = await RoomLocks.Locked(db, rid).AsNoTracking().SingleOrDefaultAsync(ct);
                 return latest is null ? ApiError.Failure("invalid-room")
                     : MayPost(latest) ? await AppendAsync(db, writes, latest, message, locked, ct)
                     : ApiError.Coded("error-not-allowed");
             }
-            var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid, ct);
+            var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid, ct);
             if (room is null) return ApiError.Coded("error-invalid-room");
             if (!MayPost(room)) return ApiError.Coded("error-not-allowed");
             // Rocket.Chat's validateMessage: posting under another name or picture (a non-empty alias or avatar) is impersonation.

@@ -233,6 +233,12 @@ public static class MessageEndpoints
         return TypedResults.Ok(new MessagesResponse(page.Select(MessageView.ForVisitor).ToList()));
     }
 
+    static readonly CompiledQuery<Func<LivechatDb, string, string, CancellationToken, Task<RoomAndSenderName?>>> RoomAndName = new(() => EF.CompileAsyncQuery(
+        (LivechatDb db, string rid, string userId, CancellationToken _) => db.Rooms.AsNoTracking().Where(r => r.Id == rid)
+            .Select(r => new RoomAndSenderName(r, db.Users.Where(u => u.Id == userId).Select(u => u.Name).FirstOrDefault())).FirstOrDefault()));
+
+    sealed record RoomAndSenderName(LivechatRoom Room, string? Name);
+
     static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsAgent(JsonBody body, CurrentUser caller, LivechatDb db,
         SettingsStore settings, PermissionStore permissions, Writes writes, TimeProvider time, CancellationToken ct)
     {
@@ -254,8 +260,9 @@ public static class MessageEndpoints
                     : MayPost(latest) ? await AppendAsync(db, writes, latest, message, locked, ct)
                     : ApiError.Coded("error-not-allowed");
             }
-            var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid, ct);
-            if (room is null) return ApiError.Coded("error-invalid-room");
+            // The room and the sender's name in one statement.
+            var found = await RoomAndName.For(db)(db, rid, caller.Id, ct);
+            if (found?.Room is not { } room) return ApiError.Coded("error-invalid-room");
             if (!MayPost(room)) return ApiError.Coded("error-not-allowed");
             // Rocket.Chat's validateMessage: posting under another name or picture (a non-empty alias or avatar) is impersonation.
             if ((Truthy(request["alias"]) || Truthy(request["avatar"])) && !await permissions.HasAsync(caller, Permissions.MessageImpersonate, ct))
@@ -263,7 +270,6 @@ public static class MessageEndpoints
                 return ApiError.Failure("Not enough permission");
             }
             var now = time.UtcNow();
-            var name = await db.Users.AsNoTracking().Where(u => u.Id == caller.Id).Select(u => u.Name).FirstOrDefaultAsync(ct);
             var id = (string?)request["_id"] is { Length: > 0 } chosen ? chosen : Ids.NewId();
             if (IndexedValueLimit.TooLong(nameof(Message.Id), id) is { } tooLongId) return tooLongId;
             message = new Message
@@ -275,7 +281,7 @@ public static class MessageEndpoints
                 UpdatedAt = now,
                 UserId = caller.Id,
                 Username = caller.Username,
-                UserDisplayName = name,
+                UserDisplayName = found.Name,
                 Alias = (string?)request["alias"],
             };
             return await AppendAsync(db, writes, room, message, locked, ct);

@@ -8,7 +8,8 @@ namespace Livechat.Server.Messages;
 
 /// <summary>
 /// The one way a message enters a room. <see cref="Append"/> adds the message and updates the tracked room's counters;
-/// the caller saves both in its own transaction, so message and room change together or not at all.
+/// the caller saves both in its own transaction, so message and room change together or not at all. Visitor and agent
+/// messages, the hot path, use <see cref="Prepare"/>: the same changes as one prepared, version-checked command.
 /// </summary>
 public static class RoomMessages
 {

@@ -38,7 +38,7 @@ public static class DbRoundTrips
         await next(context);
     }
 
-    /// <summary>Counts a statement run outside EF Core's commands (the group writer's <see cref="SqliteStatementCache"/>).</summary>
+    /// <summary>Counts a statement run outside EF Core's commands (<see cref="SqliteStatementCache"/>, <see cref="PreparedCommands"/>).</summary>
     internal static void Count() => Increment();
 
     static void Increment()

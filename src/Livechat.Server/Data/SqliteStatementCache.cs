@@ -59,6 +59,15 @@ sealed class SqliteStatementCache(SqliteConnection connection) : IDisposable
         return save.Entries;
     }
 
+    /// <summary>Runs a hand-written statement (<see cref="PreparedCommands"/>): parameters <c>@p0</c>… in order, null for SQL NULL.</summary>
+    public int ExecuteNonQuery(string sql, object?[] values)
+    {
+        var command = CommandFor(sql);
+        command.Parameters.Clear();
+        for (var i = 0; i < values.Length; i++) command.Parameters.AddWithValue(PreparedCommands.ParameterName(i), values[i] ?? DBNull.Value);
+        return command.ExecuteNonQuery();
+    }
+
     /// <summary>EF Core's own exception for a row that was not there (its entries are only public as <see cref="IUpdateEntry"/>).</summary>
     static DbUpdateConcurrencyException Conflict(EntityEntry entry)
     {

@@ -37,17 +37,24 @@ public static class MessageEndpoints
         ("agent", Schema.Object(("agentId", Schema.String()), ("username", Schema.String())).AllowingAdditional()))
         .Requires("token", "rid", "msg");
 
-    /// <summary>Whether the visitor's room <c>rid</c> is open; null when it is not theirs or does not exist.</summary>
-    static readonly CompiledQuery<Func<LivechatDb, string, string, Task<bool?>>> VisitorRoomOpen = new(() => EF.CompileAsyncQuery(
-        (LivechatDb db, string rid, string visitorId) => db.Rooms.Where(r => r.Id == rid && r.VisitorId == visitorId).Select(r => (bool?)r.Open).FirstOrDefault()));
+    /// <summary>
+    /// The visitor of <c>token</c> and, in the same statement, their room <c>rid</c> (null when it does not exist or is
+    /// not theirs). A message needs nothing else before its write.
+    /// </summary>
+    static readonly CompiledQuery<Func<LivechatDb, string, string, CancellationToken, Task<SenderAndRoom?>>> VisitorAndRoom = new(() => EF.CompileAsyncQuery(
+        (LivechatDb db, string token, string rid, CancellationToken _) => (
+            from v in db.Visitors
+            where v.Token == token
+            from r in db.Rooms.Where(r => r.Id == rid && r.VisitorId == v.Id).DefaultIfEmpty()
+            select new SenderAndRoom(v.Id, v.Username, v.Name, r)).AsNoTracking().FirstOrDefault()));
+
+    sealed record SenderAndRoom(string Id, string Username, string? Name, LivechatRoom? Room);
 
     static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsVisitor(JsonBody body, LivechatDb db, SettingsStore settings,
         Writes writes, TimeProvider time, CancellationToken ct)
     {
         var request = (JsonObject)VisitorMessageSchema.Validate(body.Root)!;
         var (token, rid, msg) = ((string)request["token"]!, (string)request["rid"]!, (string)request["msg"]!);
-        var visitor = await RoomQueries.VisitorOfTokenAsync(db, token, ct);
-        if (visitor is null) return ApiError.Failure("invalid-token");
         var id = (string?)request["_id"] is { Length: > 0 } chosen ? chosen : Ids.NewId();
         ApiError? tooLong = null;
         if (await settings.GetBoolAsync("Livechat_enable_message_character_limit", ct)
@@ -56,56 +63,61 @@ public static class MessageEndpoints
             tooLong = ApiError.Failure("message-length-exceeds-character-limit");
         }
         tooLong ??= await TooLongAsync(msg, settings, ct) ?? IndexedValueLimit.TooLong(nameof(Message.Id), id);
-        if (tooLong is not null)
+        Message? message = null;
+        var refused = await writes.RetryOnConflictAsync(db, async locked =>
         {
-            // The room's errors come first; a message that passes the checks has its room checked by the write itself.
-            return await VisitorRoomOpen.For(db)(db, rid, visitor.Id) switch
+            LivechatRoom? room;
+            if (message is null)
             {
-                null => ApiError.Failure("invalid-room"),
-                false => ApiError.Failure("room-closed"),
-                true => tooLong,
-            };
-        }
-        // The write has no tracked entity to name the visitor by.
-        ChangeScope.SetVisitor(visitor.Id, visitor.Username);
-        var now = time.UtcNow();
-        var message = new Message
-        {
-            Id = id,
-            Rid = rid,
-            Msg = msg,
-            Ts = now,
-            UpdatedAt = now,
-            UserId = visitor.Id,
-            Username = visitor.Username,
-            UserDisplayName = visitor.Name,
-            Token = token,
-        };
-        var refused = await AppendAsync(db, writes, time, message,
-            room => room is null || room.VisitorId != visitor.Id ? ApiError.Failure("invalid-room") : room.Open ? null : ApiError.Failure("room-closed"), ct);
-        return refused ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message)));
+                var sender = await VisitorAndRoom.For(db)(db, token, rid, ct);
+                if (sender is null) return ApiError.Failure("invalid-token");
+                // The room's errors come before the message's own.
+                if ((Refusal(sender.Room) ?? tooLong) is { } error) return error;
+                // The visitor is the actor of the write's events.
+                ChangeScope.SetVisitor(sender.Id, sender.Username);
+                var now = time.UtcNow();
+                message = new Message
+                {
+                    Id = id,
+                    Rid = rid,
+                    Msg = msg,
+                    Ts = now,
+                    UpdatedAt = now,
+                    UserId = sender.Id,
+                    Username = sender.Username,
+                    UserDisplayName = sender.Name,
+                    Token = token,
+                };
+                room = sender.Room;
+            }
+            else
+            {
+                room = await RoomLocks.Locked(db, rid).AsNoTracking().SingleOrDefaultAsync(r => r.VisitorId == message.UserId, ct);
+            }
+            return Refusal(room) ?? await AppendAsync(db, writes, room!, message, locked, ct);
+        }, ct);
+        return refused ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message!)));
+
+        static ApiError? Refusal(LivechatRoom? room) =>
+            room is null ? ApiError.Failure("invalid-room") : room.Open ? null : ApiError.Failure("room-closed");
     }
 
     /// <summary>
-    /// A message is an append: it is never refused because another write touched the room. The write changes the room
-    /// as it is at that moment in one statement (<see cref="RoomMessages.PostAsync"/>) when the sender may still post
-    /// there, and saves the message with it; when the room was not changed, <paramref name="refusal"/> says why from
-    /// the room as it is then (null: the room was fine, so the message's id was taken, and a duplicate id answers 400).
+    /// A message is an append: it is never refused because another write touched the room. The sender's attempt reads
+    /// the room (untracked) and checks it without a lock, then writes the message with the room's counters as one
+    /// version-checked command prepared before the write's turn (<see cref="RoomMessages.Prepare"/>), with its event
+    /// saved beside it (<see cref="Writes.SaveAsync"/>). When another write changed the room meanwhile, or the id is
+    /// taken, the attempt runs again locked (<see cref="Writes.RetryOnConflictAsync{T}"/>, which reads the room with
+    /// <see cref="RoomLocks.Locked"/>): then, and only then, an id already taken is looked for.
     /// </summary>
-    static Task<ApiError?> AppendAsync(LivechatDb db, Writes writes, TimeProvider time, Message message, Func<LivechatRoom?, ApiError?> refusal,
-        CancellationToken ct)
+    static async Task<ApiError?> AppendAsync(LivechatDb db, Writes writes, LivechatRoom room, Message message, bool locked, CancellationToken ct)
     {
-        var lastMessage = MessageView.From(message).ToJson();
-        return writes.RunAsync(db, async (write, c) =>
+        if (locked && await db.Messages.AnyAsync(m => m.Id == message.Id, ct))
         {
-            if (await RoomMessages.PostAsync(write, message, lastMessage, time.UtcNow(), c) is null)
-            {
-                var room = await write.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == message.Rid, c);
-                return refusal(room) ?? ApiError.Coded("error-duplicate-id", "Message id already exists");
-            }
-            await write.SaveChangesAsync(c);
-            return null;
-        }, ct);
+            return ApiError.Coded("error-duplicate-id", "Message id already exists");
+        }
+        await writes.SaveAsync(db, ct, RoomMessages.Prepare(db, room, message));
+        return null;
     }
 
     static readonly ObjectSchema OwnMessageQuerySchema = Schema.Object(("token", Schema.String()), ("rid", Schema.String())).Requires("token", "rid");
@@ -221,6 +233,12 @@ public static class MessageEndpoints
         return TypedResults.Ok(new MessagesResponse(page.Select(MessageView.ForVisitor).ToList()));
     }
 
+    static readonly CompiledQuery<Func<LivechatDb, string, string, CancellationToken, Task<RoomAndSenderName?>>> RoomAndName = new(() => EF.CompileAsyncQuery(
+        (LivechatDb db, string rid, string userId, CancellationToken _) => db.Rooms.AsNoTracking().Where(r => r.Id == rid)
+            .Select(r => new RoomAndSenderName(r, db.Users.Where(u => u.Id == userId).Select(u => u.Name).FirstOrDefault())).FirstOrDefault()));
+
+    sealed record RoomAndSenderName(LivechatRoom Room, string? Name);
+
     static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsAgent(JsonBody body, CurrentUser caller, LivechatDb db,
         SettingsStore settings, PermissionStore permissions, Writes writes, TimeProvider time, CancellationToken ct)
     {
@@ -232,33 +250,43 @@ public static class MessageEndpoints
         // Rocket.Chat checks the size before it looks at the room.
         if (await TooLongAsync((string)request["msg"]!, settings, ct) is { } tooLong) return tooLong;
         var rid = (string)request["rid"]!;
-        var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid, ct);
-        if (room is null) return ApiError.Coded("error-invalid-room");
-        if (!MayPost(room)) return ApiError.Coded("error-not-allowed");
-        // Rocket.Chat's validateMessage: posting under another name or picture (a non-empty alias or avatar) is impersonation.
-        if ((Truthy(request["alias"]) || Truthy(request["avatar"])) && !await permissions.HasAsync(caller, Permissions.MessageImpersonate, ct))
+        Message? message = null;
+        var refused = await writes.RetryOnConflictAsync(db, async locked =>
         {
-            return ApiError.Failure("Not enough permission");
-        }
-
-        var now = time.UtcNow();
-        var name = await db.Users.AsNoTracking().Where(u => u.Id == caller.Id).Select(u => u.Name).FirstOrDefaultAsync(ct);
-        var message = new Message
-        {
-            Id = (string?)request["_id"] is { Length: > 0 } id ? id : Ids.NewId(),
-            Rid = rid,
-            Msg = (string)request["msg"]!,
-            Ts = now,
-            UpdatedAt = now,
-            UserId = caller.Id,
-            Username = caller.Username,
-            UserDisplayName = name,
-            Alias = (string?)request["alias"],
-        };
-        if (IndexedValueLimit.TooLong(nameof(Message.Id), message.Id) is { } tooLongId) return tooLongId;
-        var refused = await AppendAsync(db, writes, time, message,
-            latest => latest is null ? ApiError.Failure("invalid-room") : MayPost(latest) ? null : ApiError.Coded("error-not-allowed"), ct);
-        return refused ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.From(message)));
+            if (message is not null)
+            {
+                var latest = await RoomLocks.Locked(db, rid).AsNoTracking().SingleOrDefaultAsync(ct);
+                return latest is null ? ApiError.Failure("invalid-room")
+                    : MayPost(latest) ? await AppendAsync(db, writes, latest, message, locked, ct)
+                    : ApiError.Coded("error-not-allowed");
+            }
+            // The room and the sender's name in one statement.
+            var found = await RoomAndName.For(db)(db, rid, caller.Id, ct);
+            if (found?.Room is not { } room) return ApiError.Coded("error-invalid-room");
+            if (!MayPost(room)) return ApiError.Coded("error-not-allowed");
+            // Rocket.Chat's validateMessage: posting under another name or picture (a non-empty alias or avatar) is impersonation.
+            if ((Truthy(request["alias"]) || Truthy(request["avatar"])) && !await permissions.HasAsync(caller, Permissions.MessageImpersonate, ct))
+            {
+                return ApiError.Failure("Not enough permission");
+            }
+            var now = time.UtcNow();
+            var id = (string?)request["_id"] is { Length: > 0 } chosen ? chosen : Ids.NewId();
+            if (IndexedValueLimit.TooLong(nameof(Message.Id), id) is { } tooLongId) return tooLongId;
+            message = new Message
+            {
+                Id = id,
+                Rid = rid,
+                Msg = (string)request["msg"]!,
+                Ts = now,
+                UpdatedAt = now,
+                UserId = caller.Id,
+                Username = caller.Username,
+                UserDisplayName = found.Name,
+                Alias = (string?)request["alias"],
+            };
+            return await AppendAsync(db, writes, room, message, locked, ct);
+        }, ct);
+        return refused ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.From(message!)));
 
         bool MayPost(LivechatRoom r) => r.Open && r.ServedById == caller.Id;
     }

@@ -8,7 +8,8 @@ namespace Livechat.Server.Messages;
 
 /// <summary>
 /// The one way a message enters a room. <see cref="Append"/> adds the message and updates the tracked room's counters;
-/// the caller saves both in its own transaction, so message and room change together or not at all.
+/// the caller saves both in its own transaction, so message and room change together or not at all. Visitor and agent
+/// messages, the hot path, use <see cref="Prepare"/>: the same changes as one prepared, version-checked command.
 /// </summary>
 public static class RoomMessages
 {
@@ -24,6 +25,13 @@ public static class RoomMessages
     public static Message Append(LivechatDb db, LivechatRoom room, Message message)
     {
         db.Messages.Add(message);
+        Count(room, message);
+        return message;
+    }
+
+    /// <summary>What <see cref="Append"/> changes in the room, without adding the message.</summary>
+    static void Count(LivechatRoom room, Message message)
+    {
         room.Msgs++;
         // Messages stamped at the same moment can commit in either order: the newest by time stays the last one.
         if ((message.T is null || !NeverLast.Contains(message.T)) && !(message.Ts < room.Lm))
@@ -49,72 +57,54 @@ public static class RoomMessages
                 room.ResponseLastMessageTs = message.Ts;
             }
         }
-        return message;
     }
 
     /// <summary>
-    /// The append of a visitor's or an agent's message (no <c>t</c>) for the hot write of <c>livechat/message</c> and
-    /// <c>chat.sendMessage</c>, without the change tracker: the room's <c>UPDATE … RETURNING</c> makes the changes of
-    /// <see cref="Append"/>, computed by the database from the row as it is at that moment (so a message never waits
-    /// for, nor conflicts with, another write of the room), with the version bump and <c>_updatedAt</c> that
-    /// <see cref="Events.SaveConventions"/> gives a changed room; the message is inserted, and its
-    /// <c>message.created</c> event (the room's new version and document, as the change capture builds it for a
-    /// tracked message) is recorded for the caller's save, which stores and publishes it. The room is changed only if
-    /// the sender may still post there (a visitor: their room and open; an agent: open and served by them) and no
-    /// message has <paramref name="message"/>'s id yet; null when nothing was written. The message's id must have been
-    /// checked against <see cref="IndexedValueLimit.TooLong"/>, and <paramref name="lastMessage"/> is
-    /// <c>MessageView.From(message).ToJson()</c>, both before the write.
+    /// The append of a visitor's or an agent's message (no <c>t</c>) on the hot path of <c>livechat/message</c> and
+    /// <c>chat.sendMessage</c>, without EF's change tracker and update pipeline. <paramref name="room"/> is the room as
+    /// read (untracked) and checked before the write; this makes <see cref="Append"/>'s changes to it, with the version
+    /// bump and <c>_updatedAt</c> that <see cref="Events.SaveConventions"/> gives a changed room, and records the
+    /// message's <c>message.created</c> event (the room's new version and document, as the change capture builds it
+    /// for a tracked message), all before the write. The returned write, for <see cref="Writes.SaveAsync"/>'s turn, is
+    /// one command of two prepared statements: the room's update, version-checked against the room as read, and the
+    /// message's insert. When either changes no row (another write changed the room since it was read, or a message
+    /// already has this id) it throws <see cref="DbUpdateConcurrencyException"/>, and nothing of the write is kept.
     /// </summary>
-    public static async Task<LivechatRoom?> PostAsync(LivechatDb db, Message message, string lastMessage, DateTime now, CancellationToken ct)
+    public static Func<LivechatDb, CancellationToken, Task> Prepare(LivechatDb db, LivechatRoom room, Message message)
     {
-        var (ts, id, user) = (message.Ts, message.Id, message.UserId);
-        // All right-hand sides read the row before the update, as Append reads the room before changing it.
-        var rooms = message.Token is not null
-            ? db.Rooms.FromSql($"""
-                UPDATE rooms SET
-                    "Msgs" = "Msgs" + 1,
-                    "Lm" = CASE WHEN "Lm" IS NULL OR "Lm" <= {ts} THEN {ts} ELSE "Lm" END,
-                    "LastMessage" = CASE WHEN "Lm" IS NULL OR "Lm" <= {ts} THEN {lastMessage} ELSE "LastMessage" END,
-                    "VisitorLastMessageTs" = CASE WHEN "VisitorLastMessageTs" IS NULL OR "VisitorLastMessageTs" <= {ts} THEN {ts}
-                        ELSE "VisitorLastMessageTs" END,
-                    "Version" = "Version" + 1,
-                    "UpdatedAt" = {now}
-                WHERE "Id" = {message.Rid} AND "VisitorId" = {user} AND "Open"
-                    AND NOT EXISTS (SELECT 1 FROM messages WHERE "Id" = {id})
-                RETURNING *
-                """)
-            : db.Rooms.FromSql($"""
-                UPDATE rooms SET
-                    "Msgs" = "Msgs" + 1,
-                    "Lm" = CASE WHEN "Lm" IS NULL OR "Lm" <= {ts} THEN {ts} ELSE "Lm" END,
-                    "LastMessage" = CASE WHEN "Lm" IS NULL OR "Lm" <= {ts} THEN {lastMessage} ELSE "LastMessage" END,
-                    "WaitingResponse" = FALSE,
-                    "FirstResponseTs" = CASE WHEN "ResponseById" IS NULL OR {ts} < "FirstResponseTs" THEN {ts} ELSE "FirstResponseTs" END,
-                    "ResponseById" = CASE WHEN "ResponseLastMessageTs" IS NULL OR "ResponseLastMessageTs" <= {ts} THEN {user}
-                        ELSE "ResponseById" END,
-                    "ResponseByUsername" = CASE WHEN "ResponseLastMessageTs" IS NULL OR "ResponseLastMessageTs" <= {ts} THEN {message.Username}
-                        ELSE "ResponseByUsername" END,
-                    "ResponseLastMessageTs" = CASE WHEN "ResponseLastMessageTs" IS NULL OR "ResponseLastMessageTs" <= {ts} THEN {ts}
-                        ELSE "ResponseLastMessageTs" END,
-                    "Version" = "Version" + 1,
-                    "UpdatedAt" = {now}
-                WHERE "Id" = {message.Rid} AND "Open" AND "ServedById" = {user}
-                    AND NOT EXISTS (SELECT 1 FROM messages WHERE "Id" = {id})
-                RETURNING *
-                """);
-        var room = (await rooms.AsNoTracking().ToListAsync(ct)).SingleOrDefault();
-        if (room is null) return null;
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO messages ("Id", "Rid", "Msg", "Ts", "UpdatedAt", "UserId", "Username", "UserDisplayName", "Token", "Alias")
-            VALUES ({id}, {message.Rid}, {message.Msg}, {ts}, {message.UpdatedAt}, {user}, {message.Username}, {message.UserDisplayName},
-                {message.Token}, {message.Alias})
-            """, ct);
+        var read = room.Version;
+        Count(room, message);
+        room.Version = read + 1;
+        room.UpdatedAt = message.UpdatedAt;
         db.RecordChange(ChangeEvents.ForRoom(ChangeTypes.MessageCreated, room, ts: message.UpdatedAt) with
         {
             Message = ChangeEvents.Document(MessageView.From(message)),
         });
-        return room;
+        object?[] values =
+        [
+            room.Msgs, room.Lm, room.LastMessage, room.VisitorLastMessageTs, room.WaitingResponse, room.FirstResponseTs, room.ResponseById,
+            room.ResponseByUsername, room.ResponseLastMessageTs, room.Version, room.UpdatedAt, room.Id, read,
+            message.Id, message.Rid, message.Msg, message.Ts, message.UpdatedAt, message.UserId, message.Username, message.UserDisplayName,
+            message.Token, message.Alias,
+        ];
+        return async (write, ct) =>
+        {
+            if (await PreparedCommands.ExecuteAsync(write, AppendSql, values, ct) != 2)
+            {
+                throw new DbUpdateConcurrencyException("The room changed since it was read, or the message id is taken.");
+            }
+        };
     }
+
+    const string AppendSql = """
+        UPDATE rooms SET "Msgs" = @p0, "Lm" = @p1, "LastMessage" = @p2, "VisitorLastMessageTs" = @p3, "WaitingResponse" = @p4,
+            "FirstResponseTs" = @p5, "ResponseById" = @p6, "ResponseByUsername" = @p7, "ResponseLastMessageTs" = @p8,
+            "Version" = @p9, "UpdatedAt" = @p10
+        WHERE "Id" = @p11 AND "Version" = @p12;
+        INSERT INTO messages ("Id", "Rid", "Msg", "Ts", "UpdatedAt", "UserId", "Username", "UserDisplayName", "Token", "Alias")
+        VALUES (@p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21, @p22)
+        ON CONFLICT ("Id") DO NOTHING;
+        """;
 
     /// <summary>A system message (<c>t</c> set, <c>groupable: false</c>, <c>unread</c> when read receipts are on).</summary>
     public static Message System(LivechatRoom room, string type, string msg, string userId, string username, string? name,

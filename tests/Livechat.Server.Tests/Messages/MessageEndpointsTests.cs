@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Livechat.Server.Events;
 using Livechat.Server.Tests.Infrastructure;
 
 namespace Livechat.Server.Tests.Messages;
@@ -201,6 +203,50 @@ public abstract class MessageEndpointsTests<TFactory>(TFactory factory) : IClass
         var after = (await agent.Api.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
         Assert.Equal(10, after.GetProperty("msgs").GetInt32());
         Assert.StartsWith("topic ", after.Str("topic"));
+    }
+
+    [Fact]
+    public async Task AMessagesEventCarriesTheRoomAsStored()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        using var feed = new FeedRecorder(factory);
+
+        // The event's room is worked out before the write, from the room as read: it must be the room the write stored.
+        (await factory.Anonymous().PostAsync("livechat/message", new { token, rid, msg = "from the visitor" })).Ok();
+        var fromVisitor = await feed.NextAsync(e => e.RoomId == rid && e.Type == ChangeTypes.MessageCreated);
+        Assert.True(JsonNode.DeepEquals(await StoredRoomAsync(), fromVisitor.Room), fromVisitor.Room!.ToJsonString());
+        (await agent.Api.PostAsync("chat.sendMessage", new { message = new { rid, msg = "from the agent" } })).Ok();
+        var fromAgent = await feed.NextAsync(e => e.RoomId == rid && e.Type == ChangeTypes.MessageCreated);
+        Assert.True(JsonNode.DeepEquals(await StoredRoomAsync(), fromAgent.Room), fromAgent.Room!.ToJsonString());
+
+        Assert.Equal(fromVisitor.RoomVersion + 1, fromAgent.RoomVersion);
+        Assert.Equal((2, "from the agent"), ((int)fromAgent.Room!["msgs"]!, (string?)fromAgent.Room["lastMessage"]!["msg"]));
+        Assert.Equal("from the agent", (string?)fromAgent.Message!["msg"]);
+
+        async Task<JsonNode?> StoredRoomAsync() =>
+            JsonNode.Parse((await agent.Api.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room").GetRawText());
+    }
+
+    [Fact]
+    public async Task AMessageCostsABoundedNumberOfRoundTrips()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        (await agent.Api.GetAsync("me")).Ok();   // the login token is looked up once, then cached
+
+        var fromVisitor = await factory.Anonymous().PostAsync("livechat/message", new { token, rid, msg = "hello" });
+        var fromAgent = await agent.Api.PostAsync("chat.sendMessage", new { message = new { rid, msg = "hi" } });
+
+        // The visitor with their room (one read); the event's insert, then the room's update with the message's insert
+        // (one command); the commit. Npgsql sends BEGIN with the first statement; SQLite's group writer begins and
+        // commits on its own connection, for many writes at once.
+        Assert.InRange(Trips(fromVisitor.Ok()), 1, factory.Provider == "Postgres" ? 4 : 3);
+        // The agent's room with the agent's name: one read too.
+        Assert.InRange(Trips(fromAgent.Ok()), 1, factory.Provider == "Postgres" ? 4 : 3);
+
+        static int Trips(Reply reply) =>
+            int.Parse(reply.Headers.GetValues("X-Db-Round-Trips").Single(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
 

@@ -44,10 +44,20 @@ sealed class SaveStatements
     static readonly ConditionalWeakTable<IModel, ConcurrentDictionary<IEntityType, Table?>> Tables = [];
     static readonly SqliteCommand ParameterSource = new();
 
+    /// <summary>Whether saves of <paramref name="type"/> are compiled (or left to EF Core's pipeline).</summary>
+    public static bool Compiles(LivechatDb db, IEntityType type)
+    {
+        var tables = TablesOf(db);
+        return tables.GetOrAdd(type, t => Table.Of(t, tables)) is not null;
+    }
+
+    static ConcurrentDictionary<IEntityType, Table?> TablesOf(LivechatDb db) =>
+        Tables.GetValue(db.Model, _ => new ConcurrentDictionary<IEntityType, Table?>());
+
     /// <summary>The statements of the tracker's Added, Modified and Deleted entries, or null for EF's pipeline.</summary>
     public static SaveStatements? Compile(LivechatDb db)
     {
-        var tables = Tables.GetValue(db.Model, _ => new ConcurrentDictionary<IEntityType, Table?>());
+        var tables = TablesOf(db);
         var work = new List<(int Order, long Sequence, EntityEntry Entry, Table Table, ulong Changed)>();
         var uniqueUpdates = new HashSet<Table>();
         foreach (var entry in db.ChangeTracker.Entries())

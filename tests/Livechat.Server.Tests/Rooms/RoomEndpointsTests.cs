@@ -193,6 +193,27 @@ public abstract class RoomEndpointsTests<TFactory>(TFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task ARoomIdFindsOnlyTheVisitorsOwnOpenRoom()
+    {
+        var (room, token, _, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var (other, otherToken, _, _) = await factory.CreateServedRoomAsync();
+
+        var own = await factory.Anonymous().GetAsync($"livechat/room?token={token}&rid={rid}");
+
+        Assert.Equal(rid, own.Ok().Json.GetProperty("room").Str("_id"));
+        Assert.False(own.Json.GetProperty("newRoom").GetBoolean());
+        Assert.Equal($"\"{own.Json.GetProperty("room").GetProperty("_version").GetInt32()}\"", own.Header("ETag"));
+        (await factory.Anonymous().GetAsync($"livechat/room?token={token}&rid={other.Str("_id")}")).Is(400, """{"success":false,"error":"invalid-room"}""");
+        (await factory.Anonymous().PostAsync("livechat/room.close", new { token, rid })).Ok();
+        (await factory.Anonymous().GetAsync($"livechat/room?token={token}&rid={rid}")).Is(400, """{"success":false,"error":"invalid-room"}""");
+        var reopened = (await factory.Anonymous().GetAsync($"livechat/room?token={token}")).Ok().Json;
+        Assert.True(reopened.GetProperty("newRoom").GetBoolean());
+        Assert.NotEqual(rid, reopened.GetProperty("room").Str("_id"));
+        Assert.Equal(other.Str("_id"), (await factory.Anonymous().GetAsync($"livechat/room?token={otherToken}")).Ok().Json.GetProperty("room").Str("_id"));
+    }
+
+    [Fact]
     public async Task VisitorCloseCanBeSwitchedOff()
     {
         var (room, token, _, _) = await factory.CreateServedRoomAsync();

@@ -236,8 +236,10 @@ public sealed class GuestNumbers : IDisposable
     {
         lock (_lock)
         {
-            number = _next < _end ? _next++ : 0;
-            return number != 0;
+            number = _next;
+            if (_next == _end) return false;
+            _next++;
+            return true;
         }
     }
 }

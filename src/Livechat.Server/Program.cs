@@ -52,6 +52,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<SettingsStore>();
 builder.Services.AddSingleton<RocketChatRateLimiter>();
+builder.Services.AddSingleton<GuestNumbers>();   // guest-N numbers, reserved from Livechat_guest_count a block at a time
 builder.Services.AddScoped<LoginGuard>();
 builder.Services.AddWebhookOutbox();                 // hosted: WebhookWorker
 builder.Services.AddRealtime();                      // hosted: RealtimeBridge (change feed to DDP streams)

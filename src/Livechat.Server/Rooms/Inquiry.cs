@@ -36,6 +36,7 @@ sealed class InquiryConfiguration : IEntityTypeConfiguration<Inquiry>
         b.HasKey(i => i.Id);
         b.HasIndex(i => i.Rid).IsUnique();
         b.HasIndex(i => new { i.Status, i.Department });
-        b.HasIndex(i => i.SlaId);
+        // Looked up by SLA only with one (an SLA's edit or removal): inquiries without one add no entry.
+        b.HasIndex(i => i.SlaId).HasFilter("\"SlaId\" IS NOT NULL");
     }
 }

@@ -104,7 +104,8 @@ sealed class LivechatRoomConfiguration : IEntityTypeConfiguration<LivechatRoom>
         b.HasIndex(r => new { r.DepartmentId, r.Ts });
         b.HasIndex(r => r.Ts);
         b.HasIndex(r => r.ClosedAt);
-        b.HasIndex(r => r.SlaId);
-        b.HasIndex(r => r.PriorityId);
+        // Only rooms with an SLA are looked up by it (an SLA's edit or removal), so rooms without one add no entry; no
+        // query looks rooms up by priority, so that has no index.
+        b.HasIndex(r => r.SlaId).HasFilter("\"SlaId\" IS NOT NULL");
     }
 }

@@ -55,16 +55,16 @@ public static class RoomEndpoints
             return invalid;
         }
         var token = (string)query["token"]!;
-        var visitor = await RoomQueries.VisitorOfTokenAsync(db, token, ct);
-        if (visitor is null) return ApiError.Failure("invalid-token");
+        await RoomQueries.KeepConnectionAsync(db, ct);
+        if (await RoomQueries.VisitorAndOpenRoomOfTokenAsync(db, token, ct) is not var (visitor, openRoomId)) return ApiError.Failure("invalid-token");
 
         if (MeteorCheck.StringOf(query, "rid") is { } rid)
         {
-            var room = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rid && r.VisitorId == visitor.Id && r.Open, ct);
+            var room = rid == openRoomId ? await RoomQueries.OpenRoomAsync(db, rid, ct) : null;
             return room is null ? ApiError.Failure("invalid-room") : Answer(http, room, false);
         }
-        var open = await RoomQueries.OpenRoomOfAsync(db, visitor.Id, ct);
-        if (open is not null) return Answer(http, open, false);
+        // Closed since the first read: a new room is opened, as it would have been a moment later.
+        if (openRoomId is not null && await RoomQueries.OpenRoomAsync(db, openRoomId, ct) is { } open) return Answer(http, open, false);
 
         if (!await settings.GetBoolAsync("Livechat_enabled", ct)) return ApiError.Coded("error-omnichannel-is-disabled");
         var isWidget = http.Cookies["rc_room_type"] == "l" && http.Cookies["rc_is_widget"] == "t";

@@ -37,7 +37,8 @@ public static class VisitorEndpoints
     }
 
     static async Task<Results<Ok<VisitorResponse>, ApiError>> Register(
-        JsonBody body, HttpContext http, LivechatDb db, SettingsStore settings, Writes writes, TimeProvider time, CancellationToken ct)
+        JsonBody body, HttpContext http, LivechatDb db, SettingsStore settings, Writes writes, GuestNumbers guests, TimeProvider time,
+        CancellationToken ct)
     {
         if (body.Object is not { } root || !root.ContainsKey("visitor"))
         {
@@ -66,7 +67,7 @@ public static class VisitorEndpoints
                 Host = http.Request.Host.ToString(),
             };
         }
-        var visitor = await VisitorRegistration.SaveAsync(registration, db, writes, time, ct);
+        var visitor = await VisitorRegistration.SaveAsync(registration, db, writes, guests, time, ct);
         return TypedResults.Ok(new VisitorResponse(VisitorView.Own(visitor)));
     }
 

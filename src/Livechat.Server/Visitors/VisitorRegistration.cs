@@ -62,8 +62,8 @@ public sealed record VisitorRegistration(
         if (fields is not null && await CheckCustomFieldsAsync(fields, db, ct) is { } fieldError) return Fail(fieldError);
 
         var phone = NonEmpty(MeteorCheck.StringOf(input, "phone")?.Trim());
-        // The indexed values are checked here, before anything is written: on PostgreSQL a new visitor's number is taken
-        // before the write (SaveAsync), and a refused registration must leave the counter as it was.
+        // The indexed values are checked here, before anything is written: a new visitor's number is taken before the
+        // write (GuestNumbers), and a refused registration must not use one up.
         if ((IndexedValueLimit.TooLong(nameof(Visitor.Token), token) ?? IndexedValueLimit.TooLong(nameof(Visitor.Email), email)
             ?? IndexedValueLimit.TooLong(nameof(Visitor.Phone), phone)) is { } tooLong)
         {
@@ -102,10 +102,13 @@ public sealed record VisitorRegistration(
     /// whoever knows an address takes the conversation over. Here a second visitor with the same address is a visitor
     /// of its own; staff see the visitors sharing an address as <c>possibleDuplicates</c> in <c>visitors.info</c>.
     /// </remarks>
-    public static async Task<Visitor> SaveAsync(VisitorRegistration r, LivechatDb db, Writes writes, TimeProvider time, CancellationToken ct)
+    public static async Task<Visitor> SaveAsync(VisitorRegistration r, LivechatDb db, Writes writes, GuestNumbers guests, TimeProvider time,
+        CancellationToken ct)
     {
+        await RoomQueries.KeepConnectionAsync(db, ct);
         var visitorFields = r.CustomFields is null ? [] : await db.CustomFields.AsNoTracking()
             .Where(f => f.Scope == "visitor").Select(f => f.Id).ToListAsync(ct);
+        long? number = null;
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -113,12 +116,25 @@ public sealed record VisitorRegistration(
                 // Looked up before the write, outside SQLite's writer: a registration of the same token that comes between
                 // breaks the token's unique index (a new visitor) or the visitor's version (a found one), and this runs again.
                 var visitor = await VisitorOfToken.For(db)(db, r.Token, ct);
-                // PostgreSQL: a new visitor's number is taken before the write, in a short transaction of its own, so that
-                // registrations do not queue on the counter's row lock for the length of each other's writes. One that
-                // then loses its token to a concurrent registration leaves a gap in the guest-N numbers, as Rocket.Chat's
-                // separate increment does. On SQLite the number is taken inside the write, which the group writer serialises.
-                var number = visitor is null && db.IsPostgres ? await GuestCounter.NextOnItsOwnAsync(db, time.UtcNow(), ct) : (long?)null;
-                return await writes.RunAsync(db, (write, c) => SaveOnceAsync(r, visitor, number, visitorFields, write, time, c), ct);
+                var now = time.UtcNow();
+                var isNew = visitor is null;
+                if (visitor is null)
+                {
+                    // The number is taken before the write (GuestNumbers), so the save is prepared whole before its turn; an
+                    // attempt that lost its token to a concurrent registration leaves its number to the next attempt.
+                    number ??= await guests.NextAsync(db, writes, ct);
+                    visitor = new Visitor { Id = Ids.NewObjectId(), Token = r.Token, Username = $"guest-{number}", Ts = now, UpdatedAt = now };
+                    db.Visitors.Add(visitor);
+                }
+                if (Apply(r, visitor, isNew, visitorFields, now))
+                {
+                    // A new name goes to the visitor's open room and inquiry too, read and written in one locked write (rare).
+                    return await writes.RunAsync(db, (write, c) => RenameAsync(visitor, write, now, c), ct);
+                }
+                // The common case: the visitor's row alone, as a prepared save (its implications worked out before the turn).
+                await writes.SaveAsync(db, ct);
+                // The settings snapshot may show the previous Livechat_guest_count for up to its two seconds: it is only a counter.
+                return visitor;
             }
             catch (DbUpdateException) when (attempt < 3)
             {
@@ -132,23 +148,10 @@ public sealed record VisitorRegistration(
     static readonly CompiledQuery<Func<LivechatDb, string, CancellationToken, Task<Visitor?>>> VisitorOfToken = new(() => EF.CompileAsyncQuery(
         (LivechatDb db, string token, CancellationToken _) => db.Visitors.FirstOrDefault(v => v.Token == token)));
 
-    static async Task<Visitor> SaveOnceAsync(VisitorRegistration r, Visitor? visitor, long? number, List<string> visitorFields, LivechatDb db,
-        TimeProvider time, CancellationToken ct)
+    /// <summary>Sets the registration's fields on the tracked visitor; whether a stored visitor got a new name.</summary>
+    static bool Apply(VisitorRegistration r, Visitor visitor, bool isNew, List<string> visitorFields, DateTime now)
     {
-        var now = time.UtcNow();
-        if (visitor is null)
-        {
-            visitor = new Visitor
-            {
-                Id = Ids.NewObjectId(),
-                Token = r.Token,
-                Username = $"guest-{number ?? await GuestCounter.NextAsync(db, now, ct)}",
-                Ts = now,
-                UpdatedAt = now,
-            };
-            db.Visitors.Add(visitor);
-        }
-        var renamed = r.Name is not null && r.Name != visitor.Name && db.Entry(visitor).State != EntityState.Added;
+        var renamed = !isNew && r.Name is not null && r.Name != visitor.Name;
         if (r.Name is not null) visitor.Name = r.Name;
         if (r.Email is not null) visitor.Email = r.Email;
         if (r.Phone is not null) visitor.Phone = r.Phone;
@@ -162,33 +165,95 @@ public sealed record VisitorRegistration(
             visitor.LivechatData = data;
         }
         visitor.UpdatedAt = now;
-        if (renamed)
+        return renamed;
+    }
+
+    static async Task<Visitor> RenameAsync(Visitor visitor, LivechatDb db, DateTime now, CancellationToken ct)
+    {
+        // Tracked, so the rename is in the room's change event and audit log with its old value.
+        var name = visitor.Name!;
+        foreach (var room in await RoomLocks.LockOpenOfVisitorAsync(db, visitor.Id, ct))
         {
-            // Tracked, so the rename is in the room's change event and audit log with its old value.
-            var name = visitor.Name!;
-            foreach (var room in await RoomLocks.LockOpenOfVisitorAsync(db, visitor.Id, ct))
-            {
-                room.Fname = name;
-            }
-            await db.Inquiries.Where(i => i.VisitorId == visitor.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(i => i.Name, name).SetProperty(i => i.UpdatedAt, now), ct);
+            room.Fname = name;
         }
+        await db.Inquiries.Where(i => i.VisitorId == visitor.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.Name, name).SetProperty(i => i.UpdatedAt, now), ct);
         await db.SaveChangesAsync(ct);
-        // The settings snapshot may show the previous Livechat_guest_count for up to its two seconds: it is only a counter.
         return visitor;
     }
 }
 
-/// <summary>The <c>Livechat_guest_count</c> counter behind <c>guest-N</c> usernames.</summary>
+/// <summary>
+/// The numbers of <c>guest-N</c> usernames, handed out from blocks that this process reserves in the
+/// <c>Livechat_guest_count</c> counter (<see cref="GuestCounter.ReserveAsync"/>): one counter write per
+/// <see cref="Block"/> registrations instead of one each, and outside the registration's own write, which is then
+/// prepared whole before its turn. Every process reserves its own blocks, so no two visitors share a number, across
+/// processes too. Numbers are unique and increase within a block, but two processes hand out from their blocks side by
+/// side, and a process that stops leaves the rest of its block unused: the numbers have gaps, as Rocket.Chat's have
+/// when a registration fails after its increment (docs/compatibility.md). A change of the setting applies from the
+/// next block. One per server (a singleton).
+/// </summary>
+public sealed class GuestNumbers : IDisposable
+{
+    /// <summary>How many numbers one reservation takes.</summary>
+    public const int Block = 32;
+
+    readonly Lock _lock = new();
+    readonly SemaphoreSlim _reserving = new(1, 1);
+    readonly TimeProvider _time;
+    long _next;
+    long _end;
+
+    public GuestNumbers(TimeProvider time) => _time = time;
+
+    public void Dispose() => _reserving.Dispose();
+
+    /// <summary>The next number, reserving a block first when this process has none left.</summary>
+    public async Task<long> NextAsync(LivechatDb db, Writes writes, CancellationToken ct)
+    {
+        if (TryTake(out var number)) return number;
+        await _reserving.WaitAsync(ct);
+        try
+        {
+            if (TryTake(out number)) return number;
+            // On SQLite the reservation is a write of its own in the group writer; on PostgreSQL a short transaction.
+            var last = db.IsPostgres
+                ? await GuestCounter.ReserveOnItsOwnAsync(db, Block, _time.UtcNow(), ct)
+                : await writes.RunAsync(db, (write, c) => GuestCounter.ReserveAsync(write, Block, _time.UtcNow(), c), ct);
+            lock (_lock)
+            {
+                (_next, _end) = (last - Block + 1, last + 1);
+                return _next++;
+            }
+        }
+        finally
+        {
+            _reserving.Release();
+        }
+    }
+
+    bool TryTake(out long number)
+    {
+        lock (_lock)
+        {
+            number = _next;
+            if (_next == _end) return false;
+            _next++;
+            return true;
+        }
+    }
+}
+
+/// <summary>The <c>Livechat_guest_count</c> counter behind <c>guest-N</c> usernames: the last number reserved.</summary>
 public static class GuestCounter
 {
     /// <summary>
-    /// Increments the counter and returns the new value in one <c>UPDATE … RETURNING</c> statement (SQLite ≥ 3.35 and
-    /// PostgreSQL): the row lock (PostgreSQL) or the write lock (SQLite) serialises concurrent registrations, across
-    /// processes too, so no two visitors share a number. Run it inside the caller's transaction. A plain command: on
-    /// SQLite it runs inside the group writer, where EF's query pipeline would cost every write's turn.
+    /// Moves the counter on by <paramref name="count"/> and returns its new value (the last number of the reserved block)
+    /// in one <c>UPDATE … RETURNING</c> statement (SQLite ≥ 3.35 and PostgreSQL): the row lock (PostgreSQL) or the write
+    /// lock (SQLite) serialises concurrent reservations, across processes too. Run it inside the caller's transaction. A
+    /// plain command: on SQLite it runs inside the group writer, where EF's query pipeline would cost every write's turn.
     /// </summary>
-    public static async Task<long> NextAsync(LivechatDb db, DateTime now, CancellationToken ct)
+    public static async Task<long> ReserveAsync(LivechatDb db, int count, DateTime now, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -196,15 +261,18 @@ public static class GuestCounter
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             command.CommandText = """
-                UPDATE settings SET "Value" = CAST(CAST(CAST("Value" AS NUMERIC) AS BIGINT) + 1 AS TEXT), "UpdatedAt" = @now
+                UPDATE settings SET "Value" = CAST(CAST(CAST("Value" AS NUMERIC) AS BIGINT) + @count AS TEXT), "UpdatedAt" = @now
                 WHERE "Id" = 'Livechat_guest_count'
                 RETURNING "Value"
                 """;
-            var parameter = command.CreateParameter();
-            (parameter.ParameterName, parameter.Value) = ("now", now);
-            command.Parameters.Add(parameter);
-            return await command.ExecuteScalarAsync(ct) is string value
-                ? long.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
+            foreach (var (name, value) in new (string, object)[] { ("count", count), ("now", now) })
+            {
+                var parameter = command.CreateParameter();
+                (parameter.ParameterName, parameter.Value) = (name, value);
+                command.Parameters.Add(parameter);
+            }
+            return await command.ExecuteScalarAsync(ct) is string last
+                ? long.Parse(last, System.Globalization.CultureInfo.InvariantCulture)
                 : throw new InvalidOperationException("The Livechat_guest_count setting is missing.");
         }
         finally
@@ -214,16 +282,17 @@ public static class GuestCounter
     }
 
     /// <summary>
-    /// <see cref="NextAsync"/> in a transaction of its own that holds the row lock only for the statement: its commit
-    /// does not wait for the disk (<c>synchronous_commit = off</c>), which is safe because a visitor that got the number
-    /// commits durably later, and PostgreSQL's log makes everything before that commit durable with it. PostgreSQL only.
+    /// <see cref="ReserveAsync"/> in a transaction of its own that holds the row lock only for the statement: its commit
+    /// does not wait for the disk (<c>synchronous_commit = off</c>), which is safe because a visitor that got a number of
+    /// the block commits durably later, and PostgreSQL's log makes everything before that commit durable with it (a block
+    /// lost in a crash had no visitor). PostgreSQL only.
     /// </summary>
-    public static async Task<long> NextOnItsOwnAsync(LivechatDb db, DateTime now, CancellationToken ct)
+    public static async Task<long> ReserveOnItsOwnAsync(LivechatDb db, int count, DateTime now, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit = off", ct);
-        var next = await NextAsync(db, now, ct);
+        var last = await ReserveAsync(db, count, now, ct);
         await transaction.CommitAsync(ct);
-        return next;
+        return last;
     }
 }

@@ -48,6 +48,32 @@ public abstract class SquashedMigrationsTests<TFactory>(TFactory fresh) : IClass
         Assert.Equal(Migrations(fresh), await HistoryAsync(fresh));
     }
 
+    /// <summary>Rooms have no priority index (no query uses one), and the SLA indexes hold only the rows with an SLA.</summary>
+    [Fact]
+    public async Task SlaIndexesCoverOnlyRowsWithAnSlaAndPrioritiesHaveNone()
+    {
+        await fresh.AdminAsync();   // started, so migrated
+
+        var indexes = await QueryAsync(fresh, Postgres
+            ? """
+              SELECT indexdef FROM pg_indexes WHERE indexname IN ('IX_rooms_SlaId', 'IX_inquiries_SlaId', 'IX_rooms_PriorityId') ORDER BY indexname
+              """
+            : """
+              SELECT sql FROM sqlite_master WHERE name IN ('IX_rooms_SlaId', 'IX_inquiries_SlaId', 'IX_rooms_PriorityId') ORDER BY name
+              """);
+
+        Assert.Equal(Postgres
+            ? [
+                """CREATE INDEX "IX_inquiries_SlaId" ON public.inquiries USING btree ("SlaId") WHERE ("SlaId" IS NOT NULL)""",
+                """CREATE INDEX "IX_rooms_SlaId" ON public.rooms USING btree ("SlaId") WHERE ("SlaId" IS NOT NULL)""",
+            ]
+            : [
+                """CREATE INDEX "IX_inquiries_SlaId" ON "inquiries" ("SlaId") WHERE "SlaId" IS NOT NULL""",
+                """CREATE INDEX "IX_rooms_SlaId" ON "rooms" ("SlaId") WHERE "SlaId" IS NOT NULL""",
+            ],
+            indexes);
+    }
+
     /// <summary>
     /// A database the whole replaced chain made, or one that stopped partway (after its first migration, just before
     /// the search one, one before the end): the missing steps run, the history becomes Initial + Search, the rows are

@@ -1,4 +1,5 @@
 using Livechat.Server.Tests.Infrastructure;
+using Livechat.Server.Visitors;
 
 namespace Livechat.Server.Tests.Rooms;
 
@@ -190,6 +191,69 @@ public abstract class RoomEndpointsTests<TFactory>(TFactory factory) : IClassFix
         (await factory.Anonymous().PostAsync("livechat/room.close", new { token, rid = "nope" })).Is(400, """{"success":false,"error":"invalid-room"}""");
         (await factory.Anonymous().PostAsync("livechat/room.close", new { token })).Is(400,
             """{"success":false,"error":"must have required property 'rid' [invalid-params]","errorType":"invalid-params"}""");
+    }
+
+    [Fact]
+    public async Task RegistrationAndRoomOpeningCostABoundedNumberOfRoundTrips()
+    {
+        var agent = await factory.CreateAgentAsync();
+        var department = await factory.CreateDepartmentAsync(null, agent);
+        // A registration that finds its block of guest numbers used up reserves the next one first: measure one that does not.
+        Reply registered;
+        string token;
+        do
+        {
+            token = TestUsers.Unique("trips");
+            registered = await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token, name = "Tess Trips" } });
+        }
+        while (await GuestNumberReservedAsync(registered));
+        var (next, _) = await factory.CreateVisitorAsync(department);
+
+        var opened = await factory.Anonymous().GetAsync($"livechat/room?token={next}");
+        var again = await factory.Anonymous().GetAsync($"livechat/room?token={next}");
+        var reregistered = await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token = next } });
+
+        Assert.True(opened.Ok().Json.GetProperty("newRoom").GetBoolean());
+        Assert.Equal(agent.Id, opened.Json.GetProperty("room").GetProperty("servedBy").Str("_id"));
+        again.Ok();
+        reregistered.Ok();
+        // Each bound has one more for the settings snapshot, which a request reloads when it is older than two seconds.
+        var postgres = factory.Provider == "Postgres";
+        // The token's visitor (one read), then the visitor's insert and, on PostgreSQL, the commit (Npgsql sends BEGIN with it).
+        Assert.InRange(Trips(registered), 1, (postgres ? 3 : 2) + 1);
+        Assert.InRange(Trips(reregistered), 1, (postgres ? 3 : 2) + 1);
+        // The visitor with their open room's id (one read), the candidates, the batched inserts (room, inquiry, change event;
+        // on SQLite each a command of its own, in process), the visitor's lastChat with the agent's lastRoutingTime, the commit.
+        Assert.InRange(Trips(opened), 1, (postgres ? 5 : 6) + 1);
+        // An open room: the visitor with its id, then the room.
+        Assert.InRange(Trips(again), 1, 2 + 1);
+
+        static int Trips(Reply reply) =>
+            int.Parse(reply.Headers.GetValues("X-Db-Round-Trips").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Task<bool> GuestNumberReservedAsync(Reply reply) => factory.WithDbAsync(async db =>
+            reply.Ok().Json.GetProperty("visitor").Str("username")
+                == $"guest-{long.Parse((await db.Settings.FindAsync("Livechat_guest_count"))!.Value, System.Globalization.CultureInfo.InvariantCulture) - GuestNumbers.Block + 1}");
+    }
+
+    [Fact]
+    public async Task ARoomIdFindsOnlyTheVisitorsOwnOpenRoom()
+    {
+        var (room, token, _, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var (other, otherToken, _, _) = await factory.CreateServedRoomAsync();
+
+        var own = await factory.Anonymous().GetAsync($"livechat/room?token={token}&rid={rid}");
+
+        Assert.Equal(rid, own.Ok().Json.GetProperty("room").Str("_id"));
+        Assert.False(own.Json.GetProperty("newRoom").GetBoolean());
+        Assert.Equal($"\"{own.Json.GetProperty("room").GetProperty("_version").GetInt32()}\"", own.Header("ETag"));
+        (await factory.Anonymous().GetAsync($"livechat/room?token={token}&rid={other.Str("_id")}")).Is(400, """{"success":false,"error":"invalid-room"}""");
+        (await factory.Anonymous().PostAsync("livechat/room.close", new { token, rid })).Ok();
+        (await factory.Anonymous().GetAsync($"livechat/room?token={token}&rid={rid}")).Is(400, """{"success":false,"error":"invalid-room"}""");
+        var reopened = (await factory.Anonymous().GetAsync($"livechat/room?token={token}")).Ok().Json;
+        Assert.True(reopened.GetProperty("newRoom").GetBoolean());
+        Assert.NotEqual(rid, reopened.GetProperty("room").Str("_id"));
+        Assert.Equal(other.Str("_id"), (await factory.Anonymous().GetAsync($"livechat/room?token={otherToken}")).Ok().Json.GetProperty("room").Str("_id"));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Livechat.Server.Tests.Infrastructure;
+using Livechat.Server.Visitors;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Livechat.Server.Tests.Visitors;
@@ -33,6 +35,28 @@ public abstract class VisitorEndpointsTests<TFactory>(TFactory factory) : IClass
         var again = reply.Json.GetProperty("visitor");
         Assert.Equal(first.Str("_id"), again.Str("_id"));
         Assert.Equal("Renamed", again.Str("name"));
+    }
+
+    [Fact]
+    public async Task ANewNameAtRegistrationFollowsToTheOpenRoomAndItsInquiry()
+    {
+        var (room, token, agent, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        int VersionOf(Reply info) => info.Ok().Json.GetProperty("room").GetProperty("_version").GetInt32();
+        var before = VersionOf(await agent.Api.GetAsync($"rooms.info?roomId={rid}"));
+
+        (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token, name = "Nora New" } })).Ok();
+        var renamed = await agent.Api.GetAsync($"rooms.info?roomId={rid}");
+        (await factory.Anonymous().PostAsync("livechat/visitor", new { visitor = new { token, name = "Nora New", email = "nora@example.com" } })).Ok();
+        var same = await agent.Api.GetAsync($"rooms.info?roomId={rid}");
+
+        Assert.Equal("Nora New", renamed.Json.GetProperty("room").Str("fname"));
+        Assert.Equal(before + 1, VersionOf(renamed));
+        Assert.Equal("Nora New", await factory.WithDbAsync(db => db.Inquiries.Where(i => i.Rid == rid).Select(i => i.Name).SingleAsync()));
+        // Without a new name the room is left alone.
+        Assert.Equal(before + 1, VersionOf(same));
+        Assert.Equal("nora@example.com",
+            (await factory.Anonymous().GetAsync($"livechat/visitor/{token}")).Ok().Json.GetProperty("visitor").GetProperty("visitorEmails")[0].Str("address"));
     }
 
     [Theory]
@@ -145,6 +169,26 @@ public abstract class VisitorEndpointsTests<TFactory>(TFactory factory) : IClass
         var names = visitors.Select(v => v.Visitor.Str("username")).ToList();
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.All(names, n => Assert.StartsWith("guest-", n, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GuestNumbersComeFromBlocksReservedInTheCounter()
+    {
+        static long Number(System.Text.Json.JsonElement visitor) =>
+            long.Parse(visitor.Str("username")["guest-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Task<long> CounterAsync() => factory.WithDbAsync(async db =>
+            long.Parse((await db.Settings.FindAsync("Livechat_guest_count"))!.Value, System.Globalization.CultureInfo.InvariantCulture));
+
+        var (_, first) = await factory.CreateVisitorAsync();
+        var reserved = await CounterAsync();
+        var (_, second) = await factory.CreateVisitorAsync();
+        var afterwards = await CounterAsync();
+
+        // The counter holds the last number reserved; a visitor takes the next number of the block, and only a used-up block
+        // moves the counter, by a whole block.
+        Assert.InRange(Number(first), reserved - GuestNumbers.Block + 1, reserved);
+        Assert.Equal(Number(first) < reserved ? (Number(first) + 1, reserved) : (reserved + 1, reserved + GuestNumbers.Block),
+            (Number(second), afterwards));
     }
 
     [Fact]

@@ -554,7 +554,8 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.HasIndex("Rid")
                         .IsUnique();
 
-                    b.HasIndex("SlaId");
+                    b.HasIndex("SlaId")
+                        .HasFilter("\"SlaId\" IS NOT NULL");
 
                     b.HasIndex("Status", "Department");
 
@@ -700,9 +701,8 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     b.HasIndex("ClosedAt");
 
-                    b.HasIndex("PriorityId");
-
-                    b.HasIndex("SlaId");
+                    b.HasIndex("SlaId")
+                        .HasFilter("\"SlaId\" IS NOT NULL");
 
                     b.HasIndex("Ts");
 

@@ -544,7 +544,8 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.HasIndex("Rid")
                         .IsUnique();
 
-                    b.HasIndex("SlaId");
+                    b.HasIndex("SlaId")
+                        .HasFilter("\"SlaId\" IS NOT NULL");
 
                     b.HasIndex("Status", "Department");
 
@@ -690,9 +691,8 @@ namespace Livechat.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("ClosedAt");
 
-                    b.HasIndex("PriorityId");
-
-                    b.HasIndex("SlaId");
+                    b.HasIndex("SlaId")
+                        .HasFilter("\"SlaId\" IS NOT NULL");
 
                     b.HasIndex("Ts");
 

@@ -14,7 +14,7 @@ namespace Livechat.Server.Data.Migrations.Postgres
     /// from the rooms there are. squash.sh keeps this file and only renumbers it after the regenerated Initial.
     /// </summary>
     [DbContext(typeof(PostgresLivechatDb))]
-    [Migration("20261205035602_Search")]
+    [Migration("20261205071456_Search")]
     public partial class Search : Migration
     {
         /// <inheritdoc />

@@ -16,7 +16,7 @@ namespace Livechat.Server.Data.Migrations.Sqlite
     /// squash.sh keeps this file and only renumbers it after the regenerated Initial.
     /// </summary>
     [DbContext(typeof(SqliteLivechatDb))]
-    [Migration("20261205035602_Search")]
+    [Migration("20261205071456_Search")]
     public partial class Search : Migration
     {
         /// <inheritdoc />

@@ -512,7 +512,8 @@ namespace Livechat.Server.Data.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "IX_inquiries_SlaId",
                 table: "inquiries",
-                column: "SlaId");
+                column: "SlaId",
+                filter: "\"SlaId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_inquiries_Status_Department",
@@ -599,11 +600,6 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                 columns: new[] { "Open", "ServedById" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_rooms_PriorityId",
-                table: "rooms",
-                column: "PriorityId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_rooms_ServedById_Ts",
                 table: "rooms",
                 columns: new[] { "ServedById", "Ts" });
@@ -611,7 +607,8 @@ namespace Livechat.Server.Data.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "IX_rooms_SlaId",
                 table: "rooms",
-                column: "SlaId");
+                column: "SlaId",
+                filter: "\"SlaId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_rooms_Ts",

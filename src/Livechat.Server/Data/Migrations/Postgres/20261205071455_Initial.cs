@@ -514,7 +514,8 @@ namespace Livechat.Server.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_inquiries_SlaId",
                 table: "inquiries",
-                column: "SlaId");
+                column: "SlaId",
+                filter: "\"SlaId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_inquiries_Status_Department",
@@ -601,11 +602,6 @@ namespace Livechat.Server.Data.Migrations.Postgres
                 columns: new[] { "Open", "ServedById" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_rooms_PriorityId",
-                table: "rooms",
-                column: "PriorityId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_rooms_ServedById_Ts",
                 table: "rooms",
                 columns: new[] { "ServedById", "Ts" });
@@ -613,7 +609,8 @@ namespace Livechat.Server.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_rooms_SlaId",
                 table: "rooms",
-                column: "SlaId");
+                column: "SlaId",
+                filter: "\"SlaId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_rooms_Ts",

@@ -46,8 +46,9 @@ public sealed class RealtimeSubscription<T> : IAsyncEnumerable<T>, IAsyncDisposa
             return;
         }
         if (item is null) return;
-        _events.Writer.TryWrite(item);
+        // Handlers first: a reader that takes the item from the stream can count on its event having been raised.
         Received?.Invoke(this, item);
+        _events.Writer.TryWrite(item);
     }
 
     void ILocalSubscription.Fail(Exception error) => _events.Writer.TryComplete(error);

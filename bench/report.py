@@ -39,11 +39,10 @@ print(table)
 here = os.path.dirname(os.path.abspath(__file__))
 md_path = os.path.join(here, "RESULTS.md")
 md = open(md_path).read() if os.path.exists(md_path) else "# Benchmark results\n\nWritten by `bench/run.sh`; the latest run of each configuration replaces its section.\n\n"
-sections = re.split(r"(?m)^(?=### )", md)
-head, sections = sections[0], [s for s in sections[1:] if not s.startswith(f"### {key}\n")]
-sections.append(table + "\n")
-sections.sort(key=lambda s: s.splitlines()[0])
-open(md_path, "w").write(head + "".join(sections))
+# This configuration's section is replaced where it is (up to the next heading); any other text stays as it was.
+own = re.compile(rf"(?ms)^### {re.escape(key)}\n.*?(?=^#{{1,3}} |\Z)")
+md = own.sub(lambda _: table + "\n", md, count=1) if own.search(md) else md.rstrip("\n") + "\n\n" + table + "\n"
+open(md_path, "w").write(md)
 
 json_path = os.path.join(here, "results.json")
 data = json.load(open(json_path)) if os.path.exists(json_path) else {}

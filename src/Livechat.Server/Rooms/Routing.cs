@@ -150,15 +150,19 @@ public static class Routing
         }
         // lastChat is bookkeeping written in place, version bumped: the visitor was read before the write and may be
         // stale, and a version check on it would refuse the room for an unrelated edit of the visitor. lastRoutingTime
-        // is bookkeeping too. Hand-written: one statement (one round trip on PostgreSQL) instead of two queries.
+        // is bookkeeping too. Hand-written: one command (one round trip on PostgreSQL), kept prepared by SQLite's writer.
         await writes.SaveAsync(db, ct, (write, c) => agent is null
-            ? write.Database.ExecuteSqlAsync($"""
-                UPDATE visitors SET "LastChatId" = {room.Id}, "LastChatTs" = {now}, "UpdatedAt" = {now}, "Version" = "Version" + 1 WHERE "Id" = {visitor.Id}
-                """, c)
-            : write.Database.ExecuteSqlAsync($"""
-                UPDATE visitors SET "LastChatId" = {room.Id}, "LastChatTs" = {now}, "UpdatedAt" = {now}, "Version" = "Version" + 1 WHERE "Id" = {visitor.Id};
-                UPDATE users SET "LastRoutingTime" = {now} WHERE "Id" = {agent.Id}
-                """, c));
+            ? PreparedCommands.ExecuteAsync(write, LastChatSql, [room.Id, now, visitor.Id], c)
+            : PreparedCommands.ExecuteAsync(write, LastChatAndRoutingSql, [room.Id, now, visitor.Id, agent.Id], c));
         return room;
     }
+
+    const string LastChatSql = """
+        UPDATE visitors SET "LastChatId" = @p0, "LastChatTs" = @p1, "UpdatedAt" = @p1, "Version" = "Version" + 1 WHERE "Id" = @p2;
+        """;
+
+    const string LastChatAndRoutingSql = LastChatSql + """
+
+        UPDATE users SET "LastRoutingTime" = @p1 WHERE "Id" = @p3;
+        """;
 }

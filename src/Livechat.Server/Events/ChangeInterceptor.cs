@@ -29,13 +29,8 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
         return result;
     }
 
-    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        if (eventData.Context is not LivechatDb db) return result;
-        if (!TakePrepared(db, out var statements)) CaptureAsync(db, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        else if (statements is not null && db.GroupWriter is { } writer) return InterceptionResult<int>.SuppressWithResult(Write(db, writer, statements));
-        return result;
-    }
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
+        SavingChangesAsync(eventData, result).AsTask().GetAwaiter().GetResult();
 
     /// <summary>
     /// Applies the conventions and captures the events of the tracked changes now, ahead of the <c>SaveChanges</c>

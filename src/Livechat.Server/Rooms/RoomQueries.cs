@@ -24,15 +24,8 @@ public static class RoomQueries
         if (db.IsPostgres) await db.Database.OpenConnectionAsync(ct);
     }
 
-    /// <summary>What the visitor-token endpoints (opening a room, sending a message) need of their visitor.</summary>
+    /// <summary>What opening a room by visitor token needs of the visitor.</summary>
     public sealed record RoomVisitor(string Id, string Username, string Token, string? Name, string? Department, string Status);
-
-    static readonly CompiledQuery<Func<LivechatDb, string, CancellationToken, Task<RoomVisitor?>>> VisitorOf = new(() => EF.CompileAsyncQuery(
-        (LivechatDb db, string token, CancellationToken _) => db.Visitors.Where(v => v.Token == token)
-            .Select(v => new RoomVisitor(v.Id, v.Username, v.Token, v.Name, v.Department, v.Status)).FirstOrDefault()));
-
-    /// <summary>The visitor with this token (its unique index), as the visitor-token endpoints need it.</summary>
-    public static Task<RoomVisitor?> VisitorOfTokenAsync(LivechatDb db, string token, CancellationToken ct) => VisitorOf.For(db)(db, token, ct);
 
     /// <summary>The visitor of a token with the id of their open room (the newest, should there ever be two), if any.</summary>
     public sealed record VisitorAndOpenRoom(RoomVisitor Visitor, string? OpenRoomId);

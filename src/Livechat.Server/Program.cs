@@ -15,6 +15,7 @@ using Livechat.Server.Methods;
 using Livechat.Server.Priorities;
 using Livechat.Server.Realtime;
 using Livechat.Server.Roles;
+using Livechat.Server.Scheduling;
 using Livechat.Server.Rooms;
 using Livechat.Server.Server;
 using Livechat.Server.Settings;
@@ -56,6 +57,8 @@ builder.Services.AddSingleton<GuestNumbers>();   // guest-N numbers, reserved fr
 builder.Services.AddScoped<LoginGuard>();
 builder.Services.AddWebhookOutbox();                 // hosted: WebhookWorker
 builder.Services.AddRealtime();                      // hosted: RealtimeBridge (change feed to DDP streams)
+builder.Services.AddTimedActions();                  // hosted: TimedActions, every few seconds runs each ITimedAction below
+// (timed actions: one line each, registered here)
 builder.Services.AddLivechatOpenApi();
 builder.AddConsole();                 // the agent workspace's files (src/Livechat.Console)
 

@@ -5,6 +5,7 @@ using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Departments;
+using Livechat.Server.Handover;
 using Livechat.Server.Messages;
 using Livechat.Server.Http;
 using Livechat.Server.Hosting;
@@ -99,6 +100,7 @@ app.MapAuditLog();
 app.MapWebhooks();
 app.MapRoomList();
 app.MapInquiries();
+app.MapHandover();                   // transfer, return to queue, supervisor join
 app.MapMessages();
 app.MapDepartments();
 app.MapRealtime();

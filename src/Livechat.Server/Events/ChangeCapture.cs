@@ -73,6 +73,10 @@ static class ChangeCapture
                 EntityState.Added when inquiry.Status == "queued" => ChangeTypes.InquiryQueued,
                 EntityState.Modified when inquiry.Status == "taken" && (string?)entry.Property(nameof(Inquiry.Status)).OriginalValue == "queued"
                     => ChangeTypes.InquiryTaken,
+                // Back in a queue (returned, or forwarded to a department with nobody free): its agents are told again.
+                EntityState.Modified when inquiry.Status == "queued" && ((string?)entry.Property(nameof(Inquiry.Status)).OriginalValue != "queued"
+                    || entry.Property(nameof(Inquiry.Department)).IsModified)
+                    => ChangeTypes.InquiryQueued,
                 EntityState.Deleted => ChangeTypes.InquiryRemoved,
                 // Other inquiry edits mirror the room's, whose event already tells.
                 _ => null,

@@ -31,6 +31,9 @@ public sealed class Message
 
     public string? SlaData { get; init; }
 
+    /// <summary><c>transferData</c> of <c>livechat_transfer_history</c> messages, as JSON text.</summary>
+    public string? TransferData { get; init; }
+
     /// <summary>Set by an edit (<c>editedAt</c>, <c>editedBy</c>).</summary>
     public DateTime? EditedAt { get; set; }
 

@@ -26,6 +26,7 @@ public sealed record MessageView(
     bool? Unread,
     JsonNode? PriorityData,
     JsonNode? SlaData,
+    JsonNode? TransferData,
     IReadOnlyList<object>? Urls,
     IReadOnlyList<object>? Mentions,
     IReadOnlyList<object>? Channels,
@@ -43,7 +44,7 @@ public sealed record MessageView(
         // Normal messages carry empty urls/mentions/channels; system messages do not.
         var normal = m.T is null;
         return new(m.Id, m.T, m.Rid, m.Msg, m.Ts, new MessageUserView(m.UserId, m.Username, m.UserDisplayName), token, m.Alias,
-            m.Groupable, m.Unread, Parse(m.PriorityData), Parse(m.SlaData),
+            m.Groupable, m.Unread, Parse(m.PriorityData), Parse(m.SlaData), Parse(m.TransferData),
             normal ? [] : null, normal ? [] : null, normal ? [] : null, m.UpdatedAt, m.EditedAt,
             m.EditedById is { } editor ? new MessageEditorView(editor, m.EditedByUsername ?? "") : null);
     }

@@ -235,9 +235,11 @@ public static class MessageEndpoints
 
     static readonly CompiledQuery<Func<LivechatDb, string, string, CancellationToken, Task<RoomAndSenderName?>>> RoomAndName = new(() => EF.CompileAsyncQuery(
         (LivechatDb db, string rid, string userId, CancellationToken _) => db.Rooms.AsNoTracking().Where(r => r.Id == rid)
-            .Select(r => new RoomAndSenderName(r, db.Users.Where(u => u.Id == userId).Select(u => u.Name).FirstOrDefault())).FirstOrDefault()));
+            .Select(r => new RoomAndSenderName(r, db.Users.Where(u => u.Id == userId).Select(u => u.Name).FirstOrDefault(),
+                r.ServedById != userId && db.RoomMembers.Any(m => m.RoomId == rid && m.UserId == userId))).FirstOrDefault()));
 
-    sealed record RoomAndSenderName(LivechatRoom Room, string? Name);
+    /// <summary>The room, the sender's name, and whether the sender joined the room (<c>livechat/room.join</c>).</summary>
+    sealed record RoomAndSenderName(LivechatRoom Room, string? Name, bool Joined);
 
     static async Task<Results<Ok<MessageResponse>, ApiError>> SendAsAgent(JsonBody body, CurrentUser caller, LivechatDb db,
         SettingsStore settings, PermissionStore permissions, Writes writes, TimeProvider time, CancellationToken ct)
@@ -257,13 +259,14 @@ public static class MessageEndpoints
             {
                 var latest = await RoomLocks.Locked(db, rid).AsNoTracking().SingleOrDefaultAsync(ct);
                 return latest is null ? ApiError.Failure("invalid-room")
-                    : MayPost(latest) ? await AppendAsync(db, writes, latest, message, locked, ct)
+                    : MayPost(latest, latest.ServedById != caller.Id && await db.RoomMembers.AnyAsync(m => m.RoomId == rid && m.UserId == caller.Id, ct))
+                        ? await AppendAsync(db, writes, latest, message, locked, ct)
                     : ApiError.Coded("error-not-allowed");
             }
             // The room and the sender's name in one statement.
             var found = await RoomAndName.For(db)(db, rid, caller.Id, ct);
             if (found?.Room is not { } room) return ApiError.Coded("error-invalid-room");
-            if (!MayPost(room)) return ApiError.Coded("error-not-allowed");
+            if (!MayPost(room, found.Joined)) return ApiError.Coded("error-not-allowed");
             // Rocket.Chat's validateMessage: posting under another name or picture (a non-empty alias or avatar) is impersonation.
             if ((Truthy(request["alias"]) || Truthy(request["avatar"])) && !await permissions.HasAsync(caller, Permissions.MessageImpersonate, ct))
             {
@@ -288,7 +291,8 @@ public static class MessageEndpoints
         }, ct);
         return refused ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.From(message!)));
 
-        bool MayPost(LivechatRoom r) => r.Open && r.ServedById == caller.Id;
+        // The serving agent, or a user who joined the room (a supervisor).
+        bool MayPost(LivechatRoom r, bool joined) => r.Open && (r.ServedById == caller.Id || joined);
     }
 
     /// <summary>JavaScript truthiness of a body field: absent, null, <c>""</c>, <c>false</c> and <c>0</c> are not.</summary>

@@ -11,6 +11,8 @@ public static class RoomAccess
         CancellationToken ct)
     {
         if (room.ServedById == caller.Id || await permissions.HasAsync(caller, Permissions.ViewLivechatRooms, ct)) return true;
+        // Who joined the room (livechat/room.join) sees it as long as they are in it.
+        if (await db.RoomMembers.AnyAsync(m => m.RoomId == room.Id && m.UserId == caller.Id, ct)) return true;
         // The queue preview: an open, unserved room for agents of its department (or any agent when it has none).
         return room.Open && room.ServedById is null && await permissions.HasAsync(caller, Permissions.ViewLRoom, ct)
             && (room.DepartmentId is null

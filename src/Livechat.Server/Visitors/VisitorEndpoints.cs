@@ -123,6 +123,7 @@ public static class VisitorEndpoints
         await db.Inquiries.Where(i => rooms.Contains(i.Rid)).ExecuteDeleteAsync(ct);
         await db.RoomTags.Where(t => rooms.Contains(t.RoomId)).ExecuteDeleteAsync(ct);
         await db.RoomFields.Where(f => rooms.Contains(f.RoomId)).ExecuteDeleteAsync(ct);
+        await db.RoomMembers.Where(m => rooms.Contains(m.RoomId)).ExecuteDeleteAsync(ct);
         await db.Rooms.Where(r => r.VisitorId == visitor.Id).ExecuteDeleteAsync(ct);
         await db.Visitors.Where(v => v.Id == visitor.Id).ExecuteDeleteAsync(ct);
         foreach (var room in removed)

@@ -367,6 +367,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.Property<string>("Token")
                         .HasColumnType("text");
 
+                    b.Property<string>("TransferData")
+                        .HasColumnType("text");
+
                     b.Property<DateTime>("Ts")
                         .HasColumnType("timestamp with time zone");
 
@@ -743,6 +746,28 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.HasIndex("Key", "ValueLower", "RoomId");
 
                     b.ToTable("room_fields", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Rooms.RoomMember", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("RoomId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("room_members", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Rooms.RoomTag", b =>

@@ -357,6 +357,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.Property<string>("Token")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TransferData")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("Ts")
                         .HasColumnType("TEXT");
 
@@ -733,6 +736,28 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.HasIndex("Key", "ValueLower", "RoomId");
 
                     b.ToTable("room_fields", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Rooms.RoomMember", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RoomId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("room_members", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Rooms.RoomTag", b =>

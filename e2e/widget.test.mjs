@@ -174,3 +174,87 @@ test('the widget opens from this server, chats live with an agent, shows room ch
   assert.deepEqual(pageErrors, []);
   ddp.close();
 });
+
+test('the visitor switches department from the widget, and the chat moves to the other department', { timeout: 110000 }, async () => {
+  const admin = await login('admin', adminPassword);
+  // Two departments, each with an available agent of its own.
+  const agentOf = async (name) => {
+    const username = `${name}.${Date.now()}`;
+    const created = await api('POST', 'users.create', {
+      username, email: `${username}@example.com`, name, password: agentPassword, roles: ['user'], verified: true,
+    }, admin);
+    await api('POST', 'livechat/users/agent', { username }, admin);
+    return { id: created.user._id, auth: await login(username, agentPassword) };
+  };
+  const department = async (name, agent) => (await api('POST', 'livechat/department', {
+    department: { enabled: true, name, email: 'desk@example.com', showOnRegistration: true, showOnOfflineForm: true },
+    agents: [{ agentId: agent.id }],
+  }, admin)).department._id;
+  const ordersAgent = await agentOf('Olga Orders');
+  const returnsAgent = await agentOf('Rita Returns');
+  const orders = await department('Orders', ordersAgent);
+  const returns = await department('Returns', returnsAgent);
+
+  const ddp = new Ddp(`${base.replace('http', 'ws')}/websocket`);
+  await ddp.connect();
+  await ddp.call('login', { resume: returnsAgent.auth.authToken });
+  await ddp.subscribe('stream-notify-user', `${returnsAgent.id}/rooms-changed`);
+
+  // A visitor of their own (a fresh browser profile), who starts in Orders.
+  const context = await browser.createBrowserContext();
+  try {
+    page = await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(site.url);
+    const frame = await widgetFrame(page);
+    await frame.locator('[class*="screen__chat-button"]').click();
+    await frame.waitForSelector('select[name="department"]');
+    await frame.type('input[name="name"]', 'Dora Visitor');
+    await frame.type('input[name="email"]', 'dora@example.com');
+    await frame.select('select[name="department"]', orders);
+    await shot(page, '10-registration-with-department');
+    await clickText(frame, 'button', 'Start chat');
+    const composer = await frame.waitForSelector('[contenteditable="true"]');
+    await composer.type('I want to return my shoes');
+    await composer.press('Enter');
+    const { rooms } = await api('GET', `livechat/rooms?agents[]=${ordersAgent.id}`, undefined, ordersAgent.auth);
+    let room = rooms[0];
+    for (let i = 0; !room && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      room = (await api('GET', `livechat/rooms?agents[]=${ordersAgent.id}`, undefined, ordersAgent.auth)).rooms[0];
+    }
+    assert.ok(room, 'the room opens in Orders, served by its agent');
+    assert.equal(room.departmentId, orders);
+
+    // The widget's menu: Change department, pick Returns, confirm.
+    await frame.locator('button[class*="footer__options"]').click();
+    await clickText(frame, '[class*="menu__item"]', 'Change department');
+    await frame.waitForSelector('[class*="switch-department"] select[name="department"]');
+    await frame.select('[class*="switch-department"] select[name="department"]', returns);
+    await shot(page, '11-switch-department');
+    await clickText(frame, '[class*="switch-department"] button', 'Start chat');
+    await frame.waitForSelector('[class*="modal"] ::-p-text(switch the department)');
+    const transferRequest = page.waitForResponse((r) => r.url().endsWith('/api/v1/livechat/room.transfer'));
+    await clickText(frame, '[class*="modal"] button', 'Yes');
+    const transfer = await transferRequest;
+    assert.equal(transfer.status(), 200);
+    assert.equal((await transfer.json()).room.departmentId, returns);
+    await frame.waitForSelector('::-p-text(Department switched)', { timeout: 15000 });
+    await shot(page, '12-department-switched');
+
+    // The room now belongs to Returns and its agent, who hears of it live.
+    await ddp.event('stream-notify-user', `${returnsAgent.id}/rooms-changed`, ([, r]) => r._id === room._id && r.servedBy?._id === returnsAgent.id);
+    const moved = (await api('GET', `rooms.info?roomId=${room._id}`, undefined, admin)).room;
+    assert.equal(moved.departmentId, returns);
+    assert.equal(moved.servedBy._id, returnsAgent.id);
+    const { history } = await api('GET', `livechat/transfer.history/${room._id}`, undefined, admin);
+    assert.equal(history.length, 1);
+    assert.equal(history[0].transferredBy.userType, 'visitor');
+    assert.deepEqual(history[0].nextDepartment, { _id: returns, name: 'Returns' });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    ddp.close();
+    await context.close();
+  }
+});

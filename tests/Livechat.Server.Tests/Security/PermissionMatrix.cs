@@ -211,6 +211,16 @@ public static class PermissionMatrix
         Perm("GET", "/api/v1/livechat/inquiries.queued", "/api/v1/livechat/inquiries.queued", null, Ok, Agents),
         Perm("POST", "/api/v1/livechat/inquiries.take", "/api/v1/livechat/inquiries.take", """{"inquiryId":"no-such-inquiry"}""",
             Bad("""{"success":false,"error":"Inquiry not found [error-not-found]","errorType":"error-not-found"}"""), Agents),
+        // Hand-over (src/Livechat.Server/Handover)
+        Perm("POST", "/api/v1/livechat/room.forward", "/api/v1/livechat/room.forward", """{"roomId":"no-such-room","userId":"{agent}"}""",
+            Bad("""{"success":false,"error":"error-invalid-room"}"""), Supervisors),
+        Visitor("POST", "/api/v1/livechat/room.transfer", "/api/v1/livechat/room.transfer",
+            """{"rid":"no-such-room","token":"{token}","department":"no-such-department"}""", Bad("""{"success":false,"error":"invalid-room"}"""), InvalidToken),
+        Perm("GET", "/api/v1/livechat/transfer.history/{rid}", "/api/v1/livechat/transfer.history/{rid}", null, Ok, Supervisors),
+        Perm("POST", "/api/v1/livechat/inquiries.returnAsInquiry", "/api/v1/livechat/inquiries.returnAsInquiry", """{"roomId":"no-such-room"}""",
+            Bad("""{"success":false,"error":"error-room-not-found"}"""), Agents),
+        Perm("GET", "/api/v1/livechat/room.join", "/api/v1/livechat/room.join?roomId=no-such-room", null,
+            Bad("""{"success":false,"error":"error-invalid-room"}"""), Agents),
 
         // Messages
         Visitor("POST", "/api/v1/livechat/message", "/api/v1/livechat/message", """{"token":"{token}","rid":"{rid}","msg":"matrix"}""", Ok, InvalidToken),

@@ -179,7 +179,7 @@ test('the visitor switches department from the widget, and the chat moves to the
   const admin = await login('admin', adminPassword);
   // Two departments, each with an available agent of its own.
   const agentOf = async (name) => {
-    const username = `${name}.${Date.now()}`;
+    const username = `${name.split(" ")[0].toLowerCase()}.${Date.now()}`;
     const created = await api('POST', 'users.create', {
       username, email: `${username}@example.com`, name, password: agentPassword, roles: ['user'], verified: true,
     }, admin);
@@ -230,10 +230,10 @@ test('the visitor switches department from the widget, and the chat moves to the
     // The widget's menu: Change department, pick Returns, confirm.
     await frame.locator('button[class*="footer__options"]').click();
     await clickText(frame, '[class*="menu__item"]', 'Change department');
-    await frame.waitForSelector('[class*="switch-department"] select[name="department"]');
-    await frame.select('[class*="switch-department"] select[name="department"]', returns);
+    await frame.waitForSelector('::-p-text(Choose a department)');
+    await frame.select('select[name="department"]', returns);
     await shot(page, '11-switch-department');
-    await clickText(frame, '[class*="switch-department"] button', 'Start chat');
+    await clickText(frame, 'button', 'Start chat');
     await frame.waitForSelector('[class*="modal"] ::-p-text(switch the department)');
     const transferRequest = page.waitForResponse((r) => r.url().endsWith('/api/v1/livechat/room.transfer'));
     await clickText(frame, '[class*="modal"] button', 'Yes');
@@ -254,6 +254,7 @@ test('the visitor switches department from the widget, and the chat moves to the
     assert.deepEqual(history[0].nextDepartment, { _id: returns, name: 'Returns' });
     assert.deepEqual(pageErrors, []);
   } finally {
+    await shot(page, '19-switch-last-state').catch(() => {});
     ddp.close();
     await context.close();
   }

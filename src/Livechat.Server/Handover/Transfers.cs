@@ -37,9 +37,7 @@ public static class Transfers
         CancellationToken ct)
     {
         if (!room.Open) return NotTransferred;
-        // Rocket.Chat's findOneOnlineAgentById: an active agent who is available (and, with the presence branch, online).
-        var agent = await Routing.AvailableAgents(db, null).Where(u => u.Id == userId)
-            .Select(u => new { u.Id, u.Username, u.Name }).FirstOrDefaultAsync(ct);
+        var agent = await OnlineAgentAsync(db, userId, ct);
         if (agent is null) return ApiError.Failure("error-user-is-offline");
         var inquiry = await db.Inquiries.FirstOrDefaultAsync(i => i.Rid == room.Id, ct);
         if (inquiry is null) return ApiError.Failure("error-invalid-inquiry");
@@ -49,7 +47,7 @@ public static class Transfers
         {
             return ApiError.Failure("error-max-number-simultaneous-chats-reached");
         }
-        var history = History(room, by, "agent", comment, now, nextDepartment: null, new TransferredTo(agent.Id, agent.Username, agent.Name));
+        var history = History(room, by, "agent", comment, now, nextDepartment: null, agent);
         Routing.Assign(room, inquiry, agent.Id, agent.Username, now);
         await CompleteAsync(db, room, history, now, ct);
         return null;
@@ -74,13 +72,13 @@ public static class Transfers
         TransferredTo? requested = null;
         if (request.UserId is { } userId)
         {
-            var user = await Routing.AvailableAgents(db, null).Where(u => u.Id == userId).Select(u => new { u.Id, u.Username, u.Name }).FirstOrDefaultAsync(ct);
+            var user = await OnlineAgentAsync(db, userId, ct);
             if (user is null) return ApiError.Failure("error-user-is-offline");
             if (!await db.DepartmentAgents.AnyAsync(a => a.AgentId == userId && a.DepartmentId == departmentId, ct))
             {
                 return ApiError.Failure("error-user-not-belong-to-department");
             }
-            requested = new TransferredTo(user.Id, user.Username, user.Name);
+            requested = user;
         }
 
         // Who takes it: under Auto_Selection the requested agent or the routing's choice among the department's
@@ -100,9 +98,8 @@ public static class Transfers
             target = next;
         }
 
-        var transferredTo = chosen is null ? null
-            : requested?.Id == chosen.Id ? requested
-            : request.UserId is null ? null : new TransferredTo(chosen.Id, chosen.Username, null);
+        // transferredTo names the agent asked for, once that agent has the chat.
+        var transferredTo = requested is not null && chosen?.Id == requested.Id ? requested : null;
         var history = History(room, by, "department", request.Comment, now, new NextDepartment(target.Id, target.Name), transferredTo);
         if (target != requestedTarget)
         {
@@ -151,6 +148,10 @@ public static class Transfers
         await CompleteAsync(db, room, history, now, ct);
         return true;
     }
+
+    /// <summary>Rocket.Chat's findOneOnlineAgentById: an active agent who is available (and, with the presence branch, online).</summary>
+    static Task<TransferredTo?> OnlineAgentAsync(LivechatDb db, string userId, CancellationToken ct) =>
+        Routing.AvailableAgents(db, null).Where(u => u.Id == userId).Select(u => new TransferredTo(u.Id, u.Username, u.Name)).FirstOrDefaultAsync(ct);
 
     static Task<Target?> TargetAsync(LivechatDb db, string id, CancellationToken ct) =>
         db.Departments.AsNoTracking().Where(d => d.Id == id).Select(d => new Target(d.Id, d.Name, d.FallbackForwardDepartment)).FirstOrDefaultAsync(ct);

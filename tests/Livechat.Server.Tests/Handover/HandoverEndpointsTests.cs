@@ -140,6 +140,54 @@ public abstract class HandoverEndpointsTests<TFactory>(TFactory factory) : IClas
     }
 
     [Fact]
+    public async Task ForwardToADepartmentAndOneOfItsAgentsGivesThatAgentTheChatLive()
+    {
+        var first = await factory.CreateAgentAsync();
+        var chosen = await factory.CreateAgentAsync();
+        var target = await factory.CreateDepartmentAsync(null, first, chosen);
+        // The chosen agent is the busier one: the request, not the routing, picks them.
+        var (busyToken, _) = await factory.CreateVisitorAsync(target);
+        await factory.OpenRoomAsync(busyToken, chosen);
+        var served = await ServedRoomAsync();
+        var manager = await ManagerAsync();
+        await using var chosenDdp = await DdpClient.LoginAsync(factory, chosen);
+        await chosenDdp.SubscribeAsUserAsync("stream-notify-user", $"{chosen.Id}/rooms-changed");
+
+        (await manager.Api.PostAsync("livechat/room.forward", new { roomId = served.Rid, departmentId = target, userId = chosen.Id }))
+            .Is(200, """{"success":true}""");
+
+        var change = await chosenDdp.NextEventAsync("stream-notify-user", $"{chosen.Id}/rooms-changed", a => (string?)a[1]!["_id"] == served.Rid);
+        Assert.Equal(chosen.Id, (string?)change[1]!["servedBy"]!["_id"]);
+        Assert.Equal(target, (string?)change[1]!["departmentId"]);
+        var data = (await HistoryAsync(served)).Single(m => m.Str("t") == "livechat_transfer_history").GetProperty("transferData");
+        Assert.Equal(To(chosen), data.GetProperty("transferredTo").GetRawText());
+    }
+
+    [Fact]
+    public async Task ForwardToADepartmentUnderManualSelectionQueuesTheChatThere()
+    {
+        var agent = await factory.CreateAgentAsync();
+        var target = await factory.CreateDepartmentAsync(null, agent);
+        var served = await ServedRoomAsync();
+        await factory.SetSettingAsync("Livechat_Routing_Method", "Manual_Selection");
+        try
+        {
+            (await (await ManagerAsync()).Api.PostAsync("livechat/room.forward", new { roomId = served.Rid, departmentId = target }))
+                .Is(200, """{"success":true}""");
+        }
+        finally
+        {
+            await factory.SetSettingAsync("Livechat_Routing_Method", "Auto_Selection");
+        }
+
+        var room = await RoomAsync(served.Rid);
+        Assert.False(room.TryGetProperty("servedBy", out _));
+        Assert.Equal(target, room.Str("departmentId"));
+        Assert.Contains((await agent.Api.GetAsync($"livechat/inquiries.queued?department={target}")).Ok().Json.GetProperty("inquiries").EnumerateArray(),
+            i => i.Str("rid") == served.Rid);
+    }
+
+    [Fact]
     public async Task ForwardToADepartmentWithNobodyFreeQueuesTheChatThere()
     {
         var away = await AwayAgentAsync();

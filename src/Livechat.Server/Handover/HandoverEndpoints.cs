@@ -118,7 +118,6 @@ public static class HandoverEndpoints
     {
         var request = (JsonObject)ReturnSchema.Validate(body.Root)!;
         var (roomId, departmentId) = ((string)request["roomId"]!, (string?)request["departmentId"]);
-        if (departmentId is not null && !await db.Departments.AnyAsync(d => d.Id == departmentId, ct)) return ApiError.Failure("error-invalid-department");
         var result = false;
         var error = await writes.RetryOnConflictAsync(db, async locked =>
         {
@@ -128,14 +127,17 @@ public static class HandoverEndpoints
             // Not in Rocket.Chat (any view-l-room user may): only who may see the room gives it back.
             if (!await RoomAccess.CanViewAsync(db, permissions, caller, room, ct)) return ApiError.Failure("error-not-allowed");
             if (room.ServedById is not { } agentId) return null;
+            // Not in Rocket.Chat, which would move the room to an id that names no department.
+            if (departmentId is not null && !await db.Departments.AnyAsync(d => d.Id == departmentId, ct)) return ApiError.Failure("error-invalid-department");
             var agent = await db.Users.AsNoTracking().Where(u => u.Id == agentId).Select(u => new { u.Id, u.Username, u.Name }).FirstOrDefaultAsync(ct);
             if (agent is null) return ApiError.Failure("error-invalid-user");
             var inquiry = await db.Inquiries.FirstOrDefaultAsync(i => i.Rid == room.Id, ct);
             if (inquiry is null) return null;
             // As Rocket.Chat: the serving agent is the one who hands the chat over.
             var by = new TransferredBy(agent.Id, agent.Username, agent.Name, "agent");
-            result = await Transfers.ReturnToQueueAsync(db, room, inquiry, by, departmentId, time.UtcNow(), ct);
+            await Transfers.ReturnToQueueAsync(db, room, inquiry, by, departmentId, time.UtcNow(), ct);
             await writes.SaveAsync(db, ct);
+            result = true;
             // after the transfer: the freed agent takes the next waiting chat (presence branch)
             return null;
         }, ct);

@@ -49,7 +49,7 @@ public static class Transfers
         }
         var history = History(room, by, "agent", comment, now, nextDepartment: null, agent);
         Routing.Assign(room, inquiry, agent.Id, agent.Username, now);
-        await CompleteAsync(db, room, history, now, ct);
+        await CompleteAsync(db, room, history, ct);
         return null;
     }
 
@@ -101,6 +101,17 @@ public static class Transfers
         // transferredTo names the agent asked for, once that agent has the chat.
         var transferredTo = requested is not null && chosen?.Id == requested.Id ? requested : null;
         var history = History(room, by, "department", request.Comment, now, new NextDepartment(target.Id, target.Name), transferredTo);
+        room.DepartmentId = target.Id;
+        inquiry.Department = target.Id;
+        if (chosen is not null)
+        {
+            Routing.Assign(room, inquiry, chosen.Id, chosen.Username, now);
+        }
+        else
+        {
+            Queue(room, inquiry, now);
+        }
+        await CompleteAsync(db, room, history, ct);
         if (target != requestedTarget)
         {
             // Rocket.Chat EE's livechat:onTransferFailure: one more message says the fallback department took over.
@@ -114,27 +125,17 @@ public static class Transfers
                 ["prevDepartment"] = requestedTarget.Name,
             };
             if (request.Comment is not null) fallbackData["comment"] = request.Comment;
-            RoomMessages.Append(db, room, SystemMessage(room, FallbackType, by, fallbackData, now));
+            // A millisecond after the history message, which it follows, as in Rocket.Chat.
+            RoomMessages.Append(db, room, SystemMessage(room, FallbackType, by, fallbackData, now.AddMilliseconds(1)));
         }
-        room.DepartmentId = target.Id;
-        inquiry.Department = target.Id;
-        if (chosen is not null)
-        {
-            Routing.Assign(room, inquiry, chosen.Id, chosen.Username, now);
-        }
-        else
-        {
-            Queue(room, inquiry, now);
-        }
-        await CompleteAsync(db, room, history, now, ct);
         return null;
     }
 
     /// <summary>
     /// Rocket.Chat's <c>returnRoomAsInquiry</c>: the serving agent gives the tracked room back to the queue (of
-    /// <paramref name="departmentId"/> when given). False when the room has no agent or no inquiry.
+    /// <paramref name="departmentId"/> when given). The caller has checked that the room has an agent and an inquiry.
     /// </summary>
-    public static async Task<bool> ReturnToQueueAsync(LivechatDb db, LivechatRoom room, Inquiry inquiry, TransferredBy by, string? departmentId,
+    public static async Task ReturnToQueueAsync(LivechatDb db, LivechatRoom room, Inquiry inquiry, TransferredBy by, string? departmentId,
         DateTime now, CancellationToken ct)
     {
         // As Rocket.Chat: the history names no next department here, even when one is given.
@@ -145,8 +146,7 @@ public static class Transfers
             inquiry.Department = departmentId;
         }
         Queue(room, inquiry, now);
-        await CompleteAsync(db, room, history, now, ct);
-        return true;
+        await CompleteAsync(db, room, history, ct);
     }
 
     /// <summary>Rocket.Chat's findOneOnlineAgentById: an active agent who is available (and, with the presence branch, online).</summary>
@@ -170,11 +170,10 @@ public static class Transfers
     }
 
     /// <summary>The history message, and the room's joined members removed (Rocket.Chat's removeAllRoomSubscriptions).</summary>
-    static async Task CompleteAsync(LivechatDb db, LivechatRoom room, Message history, DateTime now, CancellationToken ct)
+    static async Task CompleteAsync(LivechatDb db, LivechatRoom room, Message history, CancellationToken ct)
     {
         RoomMessages.Append(db, room, history);
         db.RoomMembers.RemoveRange(await db.RoomMembers.Where(m => m.RoomId == room.Id).ToListAsync(ct));
-        room.UpdatedAt = now;
     }
 
     /// <summary>Rocket.Chat's <c>saveTransferHistory</c>: the message and its <c>transferData</c>, stamped before the room changes.</summary>

@@ -54,10 +54,14 @@ public abstract class HandoverEndpointsTests<TFactory>(TFactory factory) : IClas
         var manager = await ManagerAsync();
         await using var visitor = await DdpClient.ConnectAsync(factory);
         await visitor.SubscribeAsVisitorAsync("stream-room-messages", served.Rid, served.Token);
+        await using var previous = await DdpClient.LoginAsync(factory, served.Agent);
+        await previous.SubscribeAsUserAsync("stream-notify-user", $"{served.Agent.Id}/rooms-changed");
 
         var reply = await manager.Api.PostAsync("livechat/room.forward", new { roomId = served.Rid, userId = other.Id, comment = "billing question" });
 
         reply.Is(200, """{"success":true}""");
+        var removed = await previous.NextEventAsync("stream-notify-user", $"{served.Agent.Id}/rooms-changed", a => (string?)a[1]!["_id"] == served.Rid);
+        Assert.Equal("removed", (string?)removed[0]);
         var room = await RoomAsync(served.Rid);
         Assert.Equal(other.Id, room.GetProperty("servedBy").Str("_id"));
         Assert.Equal(served.Department, room.Str("departmentId"));

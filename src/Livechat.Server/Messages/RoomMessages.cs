@@ -108,7 +108,7 @@ public static class RoomMessages
 
     /// <summary>A system message (<c>t</c> set, <c>groupable: false</c>, <c>unread</c> when read receipts are on).</summary>
     public static Message System(LivechatRoom room, string type, string msg, string userId, string username, string? name,
-        DateTime now, bool readReceipts, string? priorityData = null, string? slaData = null) => new()
+        DateTime now, bool readReceipts, string? priorityData = null, string? slaData = null, string? comment = null) => new()
         {
             Id = Ids.NewId(),
             Rid = room.Id,
@@ -123,5 +123,6 @@ public static class RoomMessages
             Unread = readReceipts ? true : null,
             PriorityData = priorityData,
             SlaData = slaData,
+            Comment = comment,
         };
 }

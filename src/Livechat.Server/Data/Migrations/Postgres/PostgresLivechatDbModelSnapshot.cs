@@ -93,6 +93,54 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.ToTable("login_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.BusinessHours.BusinessHour", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("AppliedOpen")
+                        .HasColumnType("boolean");
+
+                    b.PrimitiveCollection<List<string>>("Departments")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TimezoneName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("WorkHours")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Type");
+
+                    b.ToTable("business_hours", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.CustomFields.CustomField", b =>
                 {
                     b.Property<string>("Id")
@@ -332,6 +380,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.Property<string>("Alias")
                         .HasColumnType("text");
 
+                    b.Property<string>("Comment")
+                        .HasColumnType("text");
+
                     b.Property<DateTime?>("DeletedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -567,6 +618,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("AbandonedResponseTs")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<double?>("ChatDuration")
                         .HasColumnType("double precision");
 
@@ -609,6 +663,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     b.Property<int>("Msgs")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("OnHold")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("Open")
                         .HasColumnType("boolean");
@@ -853,6 +910,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("LastRoutingTime")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("LivechatStatusSystemModified")
+                        .HasColumnType("boolean");
 
                     b.Property<int?>("MaxNumberSimultaneousChat")
                         .HasColumnType("integer");

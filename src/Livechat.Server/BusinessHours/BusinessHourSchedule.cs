@@ -38,7 +38,7 @@ public static class BusinessHourSchedule
     /// <summary><c>HH:mm</c> or <c>HH:mm:ss</c> (the REST examples send seconds) as minutes after midnight.</summary>
     public static int? Minutes(string time)
     {
-        string[] formats = ["HH\\:mm", "HH\\:mm\\:ss", "H\\:mm"];
+        string[] formats = ["hh\\:mm", "hh\\:mm\\:ss", "h\\:mm"];
         return TimeSpan.TryParseExact(time, formats, CultureInfo.InvariantCulture, out var t) && t < TimeSpan.FromDays(1)
             ? (int)t.TotalMinutes : null;
     }

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
+using Livechat.Server.Http;
 using Livechat.Server.Messages;
 using Livechat.Server.Rooms;
 using Livechat.Server.Settings;
+using Microsoft.EntityFrameworkCore;
 
 namespace Livechat.Server.OnHold;
 
@@ -53,6 +55,30 @@ public static class RoomHold
     {
         room.OnHold = false;
         return SaveAsync(db, writes, settings, room, "omnichannel_on_hold_chat_resumed", comment, by, now, ct);
+    }
+
+    /// <summary>
+    /// Resumes a chat on hold after its visitor wrote (Rocket.Chat's automatic resume, by <c>rocket.cat</c>); nothing when
+    /// it is no longer on hold. A write that loses a race with another change of the room reads it again.
+    /// </summary>
+    public static async Task ResumeOnVisitorMessageAsync(LivechatDb db, Writes writes, SettingsStore settings, string rid, string guest,
+        TimeProvider time, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == rid, ct);
+            if (room is null || ResumeRefusal(room) is not null) return;
+            try
+            {
+                await ResumeAsync(db, writes, settings, room,
+                    $"The chat was automatically resumed from On Hold upon receiving a new message from {guest}", RocketCat, time.UtcNow(), ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Writes.MaxLockedAttempts)
+            {
+            }
+        }
     }
 
     static async Task SaveAsync(LivechatDb db, Writes writes, SettingsStore settings, LivechatRoom room, string type, string comment, Actor by,

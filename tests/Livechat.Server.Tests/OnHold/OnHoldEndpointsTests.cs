@@ -53,6 +53,21 @@ public abstract class OnHoldEndpointsTests<TFactory>(TFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task VisitorWritingAgainResumesTheChat()
+    {
+        var (rid, token, agent, department) = await AnsweredRoomAsync();
+        (await agent.Api.PostAsync("livechat/room.onHold", new { roomId = rid })).Ok();
+        var guest = (await RoomAsync(rid)).Str("fname");
+
+        (await factory.Anonymous().PostAsync("livechat/message", new { token, rid, msg = "I am back" })).Ok();
+
+        Assert.Empty(await OnHoldRoomsAsync(department));
+        var resumed = Assert.Single(await SystemMessagesAsync(rid, token, "omnichannel_on_hold_chat_resumed"));
+        Assert.Equal($"The chat was automatically resumed from On Hold upon receiving a new message from {guest}", resumed.Str("comment"));
+        Assert.Equal("rocket.cat", resumed.GetProperty("u").Str("_id"));
+    }
+
+    [Fact]
     public async Task OnHoldAndResumeRefuseWithRocketChatsErrors()
     {
         static string Failure(string error) => $$"""{"success":false,"error":"{{error}}"}""";

@@ -165,7 +165,7 @@ public static class AgentEndpoints
             return ApiError.Forbidden();
         }
         // Rocket.Chat refuses "available" outside the agent's business hours; a status the agent chose is theirs, not the hours'.
-        if (status == "available" && !await BusinessHourState.AgentWithinHoursAsync(db, settings, agent.Id, ct))
+        if (status == "available" && !await BusinessHourState.AgentWithinHoursAsync(db, settings, agent.Id, time.UtcNow(), ct))
         {
             return ApiError.Failure("error-business-hours-are-closed");
         }

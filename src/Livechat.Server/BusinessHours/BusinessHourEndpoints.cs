@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Livechat.Server.Data;
-using Livechat.Server.Departments;
 using Livechat.Server.Http;
 using Livechat.Server.Security;
 using Livechat.Server.Settings;

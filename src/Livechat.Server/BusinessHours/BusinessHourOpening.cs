@@ -80,7 +80,7 @@ public sealed class BusinessHourOpening : ITimedAction
     }
 
     /// <summary>For each agent in a department of an applied custom hour, the applied states of those hours.</summary>
-    internal static async Task<Dictionary<string, List<bool>>> CustomStatesOfAgentsAsync(LivechatDb db, List<BusinessHour> hours, CancellationToken ct)
+    static async Task<Dictionary<string, List<bool>>> CustomStatesOfAgentsAsync(LivechatDb db, List<BusinessHour> hours, CancellationToken ct)
     {
         var departments = hours.Where(h => h.Type == BusinessHour.Custom && h.AppliedOpen is not null)
             .SelectMany(h => h.Departments.Select(d => (Department: d, Open: h.AppliedOpen!.Value)))

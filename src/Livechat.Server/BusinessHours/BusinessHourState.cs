@@ -25,15 +25,20 @@ public static class BusinessHourState
     }
 
     /// <summary>
-    /// Whether the agent's business hours are open as last applied (Rocket.Chat's <c>isAgentWithinBusinessHours</c>,
-    /// which refuses <c>agent.status</c> to available outside them).
+    /// Whether one of the agent's business hours is open now (Rocket.Chat's <c>isAgentWithinBusinessHours</c>, which
+    /// refuses <c>agent.status</c> to available outside them): under <c>Multiple</c> the custom hours of the agent's
+    /// departments when there are any, else the default hour.
     /// </summary>
-    public static async Task<bool> AgentWithinHoursAsync(LivechatDb db, SettingsStore settings, string agentId, CancellationToken ct)
+    public static async Task<bool> AgentWithinHoursAsync(LivechatDb db, SettingsStore settings, string agentId, DateTime now, CancellationToken ct)
     {
         if (!await settings.GetBoolAsync("Livechat_enable_business_hours", ct)) return true;
-        var hours = await db.BusinessHours.AsNoTracking().ToListAsync(ct);
-        var custom = await BusinessHourOpening.CustomStatesOfAgentsAsync(db, hours, ct);
-        if (custom.TryGetValue(agentId, out var states)) return states.Any(s => s);
-        return hours.FirstOrDefault(h => h.Type == BusinessHour.Default)?.AppliedOpen ?? true;
+        var hours = await db.BusinessHours.AsNoTracking().Where(h => h.Active).ToListAsync(ct);
+        if (await settings.GetStringAsync("Livechat_business_hour_type", ct) == "Multiple")
+        {
+            var departments = await db.DepartmentAgents.AsNoTracking().Where(a => a.AgentId == agentId).Select(a => a.DepartmentId).ToListAsync(ct);
+            var mine = hours.Where(h => h.Type == BusinessHour.Custom && h.Departments.Any(departments.Contains)).ToList();
+            if (mine.Count > 0) return mine.Any(h => BusinessHourSchedule.IsOpen(h, now));
+        }
+        return hours.FirstOrDefault(h => h.Type == BusinessHour.Default) is not { } standard || BusinessHourSchedule.IsOpen(standard, now);
     }
 }

@@ -48,7 +48,8 @@ public sealed record MessageView(
         return new(m.Id, m.T, m.Rid, m.Msg, m.Ts, new MessageUserView(m.UserId, m.Username, m.UserDisplayName), token, m.Alias,
             m.Groupable, m.Unread, Parse(m.PriorityData), Parse(m.SlaData),
             normal ? [] : null, normal ? [] : null, normal ? [] : null, m.UpdatedAt, m.EditedAt,
-            m.EditedById is { } editor ? new MessageEditorView(editor, m.EditedByUsername ?? "") : null) { Comment = m.Comment };
+            m.EditedById is { } editor ? new MessageEditorView(editor, m.EditedByUsername ?? "") : null)
+        { Comment = m.Comment };
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonSetup.Options);

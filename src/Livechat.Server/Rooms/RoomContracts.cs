@@ -103,7 +103,8 @@ public sealed record RoomView(
         Closer: r.Closer,
         Metrics: r.ChatDuration is { } d ? new MetricsView(ChatDuration: d, ServiceTimeDuration: r.ServiceTimeDuration) : null,
         CrmData: r.CrmData,
-        Version: r.Version) { OnHold = r.OnHold ? true : null };
+        Version: r.Version)
+    { OnHold = r.OnHold ? true : null };
 
     /// <summary>
     /// What the widget needs of its own room: the visitor's token stays (it is theirs), the agents' side of the room

@@ -71,7 +71,7 @@ public abstract class OnHoldEndpointsTests<TFactory>(TFactory factory) : IClassF
     public async Task OnHoldAndResumeRefuseWithRocketChatsErrors()
     {
         static string Failure(string error) => $$"""{"success":false,"error":"{{error}}"}""";
-        var (rid, token, agent, _) = await AnsweredRoomAsync();
+        var (rid, token, agent, department) = await AnsweredRoomAsync();
         var other = await factory.CreateAgentAsync();
         var admin = await factory.AdminAsync();
 
@@ -93,6 +93,7 @@ public abstract class OnHoldEndpointsTests<TFactory>(TFactory factory) : IClassF
         (await agent.Api.PostAsync("livechat/room.onHold", new { roomId = rid })).Is(400, Failure("error-room-is-already-on-hold"));
 
         (await agent.Api.PostAsync("livechat/room.closeByUser", new { rid, comment = "done" })).Ok();
+        Assert.Empty(await OnHoldRoomsAsync(department));   // closing ends the hold
         (await agent.Api.PostAsync("livechat/room.onHold", new { roomId = rid })).Is(400, Failure("error-room-already-closed"));
         (await agent.Api.PostAsync("livechat/room.resumeOnHold", new { roomId = rid })).Is(400, Failure("This_conversation_is_already_closed"));
 

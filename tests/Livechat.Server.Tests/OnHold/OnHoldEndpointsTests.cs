@@ -147,10 +147,19 @@ public abstract class OnHoldEndpointsTests<TFactory>(TFactory factory) : IClassF
         {
             var (rid, token, agent, department) = await AnsweredRoomAsync();
             var guest = (await RoomAsync(rid)).Str("fname");
+            await using var ddp = await DdpClient.LoginAsync(factory, agent);
+            await ddp.SubscribeAsUserAsync("stream-livechat-room", rid);
 
             factory.Clock.Advance(TimeSpan.FromSeconds(121));
             await factory.RunTimedActionsAsync();
 
+            // A normal write: the agent's realtime room update and the audit entry follow.
+            var update = await ddp.NextEventAsync("stream-livechat-room", rid, a => (string?)a[0]?["type"] == "roomData");
+            Assert.True((bool?)update[0]!["data"]?["onHold"]);
+            var audit = (await agent.Api.GetAsync($"livechat/room.auditLog?roomId={rid}")).Ok().Json.GetProperty("entries");
+            var entry = Assert.Single(audit.EnumerateArray(), e => e.TryGetProperty("changes", out var c) && c.TryGetProperty("onHold", out _));
+            Assert.Equal("system", entry.Str("source"));
+            Assert.Equal("""{"from":false,"to":true}""", entry.GetProperty("changes").GetProperty("onHold").GetRawText());
             Assert.Equal([rid], await OnHoldRoomsAsync(department));
             var held = Assert.Single(await SystemMessagesAsync(rid, token, "omnichannel_placed_chat_on_hold"));
             Assert.Equal($"The chat was automatically placed On Hold because we haven't received any reply from {guest} in 120 seconds",

@@ -28,6 +28,8 @@ public static class BusinessHourCatalogue
 
     static CatalogueError Error(string code) => new(code, null, ApiError.Failure(code));
 
+    static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+
     /// <summary>The default hour, created as Rocket.Chat creates it (every day 00:00–23:59, UTC) when none is stored yet.</summary>
     public static async Task<BusinessHour> DefaultAsync(LivechatDb db, DateTime now, CancellationToken ct)
     {
@@ -58,14 +60,14 @@ public static class BusinessHourCatalogue
     {
         var now = time.UtcNow();
         var type = (string?)request["type"] ?? BusinessHour.Default;
-        var zoneName = (string?)request["timezoneName"] ?? (request["timezone"] as JsonObject)?["name"]?.ToString()
-            ?? (string?)(request["timezone"] as JsonValue);
+        // timezoneName, or the stored hour's timezone sent back ({name, utc}), or Rocket.Chat's tests' plain string.
+        var zoneName = (string?)request["timezoneName"] ?? Text((request["timezone"] as JsonObject)?["name"]) ?? Text(request["timezone"]);
         if (zoneName is not null && BusinessHourSchedule.Zone(zoneName) is null) return Error("error-invalid-timezone");
         var hours = new List<WorkHour>();
         foreach (var node in request["workHours"]!.AsArray())
         {
             // The client sends the times as "08:00", the stored hour sends them back as {time: "08:00", …}.
-            static string? Time(JsonNode? n) => n is JsonObject o ? (string?)(o["time"] as JsonValue) : (string?)(n as JsonValue);
+            static string? Time(JsonNode? n) => Text(n is JsonObject o ? o["time"] : n);
             var w = node!.AsObject();
             var (start, finish) = (Time(w["start"]), Time(w["finish"]));
             if (start is null || finish is null || BusinessHourSchedule.Minutes(start) is not { } from || BusinessHourSchedule.Minutes(finish) is not { } to)
@@ -75,7 +77,7 @@ public static class BusinessHourCatalogue
             var open = (bool)w["open"]!;
             if (open && to < from) return Error("error-business-hour-finish-time-before-start-time");
             if (open && to == from) return Error("error-business-hour-finish-time-equals-start-time");
-            hours.Add(new WorkHour((string)w["day"]!, start[..5], finish[..5], open));
+            hours.Add(new WorkHour((string)w["day"]!, $"{from / 60:00}:{from % 60:00}", $"{to / 60:00}:{to % 60:00}", open));
         }
         if (hours.DistinctBy(h => h.Day).Count() != hours.Count) return new CatalogueError("invalid-params", null, ApiError.InvalidParams("workHours has a day twice"));
 

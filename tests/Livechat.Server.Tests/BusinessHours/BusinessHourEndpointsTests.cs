@@ -79,6 +79,12 @@ public abstract class BusinessHourEndpointsTests<TFactory>(TFactory factory) : I
             .Is(400, """{"success":false,"error":"error-invalid-timezone"}""");
         (await admin.PostAsync("livechat/business-hours.save", new { type = "default", workHours = Array.Empty<object>() }))
             .Is(400, """{"success":false,"error":"must have required property 'name' [invalid-params]","errorType":"invalid-params"}""");
+        (await admin.PostAsync("livechat/business-hours.save", new { name = "", timezone = 5, workHours = new[] { new { day = "Monday", start = 8, finish = "9:00", open = true } } }))
+            .Is(400, """{"success":false,"error":"workHours must hold times as HH:mm [invalid-params]","errorType":"invalid-params"}""");
+
+        (await admin.PostAsync("livechat/business-hours.save", Hours("8:00", "17:30:00"))).Ok();
+        var monday = (await admin.GetAsync("livechat/business-hour?type=default")).Ok().Json.GetProperty("businessHour").GetProperty("workHours")[0];
+        Assert.Equal(("08:00", "17:30"), (monday.GetProperty("start").Str("time"), monday.GetProperty("finish").Str("time")));
     }
 
     [Fact]

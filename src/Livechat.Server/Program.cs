@@ -1,4 +1,5 @@
 using Livechat.Server.Agents;
+using Livechat.Server.BusinessHours;
 using Livechat.Server.Auth;
 using Livechat.Server.Workspace;
 using Livechat.Server.CustomFields;
@@ -13,6 +14,7 @@ using Livechat.Server.Security;
 using Livechat.Server.Operations;
 using Livechat.Server.Idempotency;
 using Livechat.Server.Methods;
+using Livechat.Server.OnHold;
 using Livechat.Server.Priorities;
 using Livechat.Server.Realtime;
 using Livechat.Server.Roles;
@@ -60,6 +62,8 @@ builder.Services.AddWebhookOutbox();                 // hosted: WebhookWorker
 builder.Services.AddRealtime();                      // hosted: RealtimeBridge (change feed to DDP streams)
 builder.Services.AddTimedActions();                  // hosted: TimedActions, every few seconds runs each ITimedAction below
 // (timed actions: one line each, registered here)
+builder.Services.AddSingleton<ITimedAction, BusinessHourOpening>();   // business hours open and close for the agents
+builder.Services.AddSingleton<ITimedAction, AbandonedRooms>();        // Livechat_abandoned_rooms_action: close or put on hold
 builder.Services.AddLivechatOpenApi();
 builder.AddConsole();                 // the agent workspace's files (src/Livechat.Console)
 
@@ -99,6 +103,8 @@ app.MapRooms();
 app.MapAuditLog();
 app.MapWebhooks();
 app.MapRoomList();
+app.MapOnHold();
+app.MapBusinessHours();
 app.MapInquiries();
 app.MapHandover();                   // transfer, return to queue, supervisor join
 app.MapMessages();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Livechat.Server.BusinessHours;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Security;
@@ -149,7 +150,7 @@ public static class AgentEndpoints
         ("status", Schema.String("available", "not-available")), ("agentId", Schema.String()));
 
     static async Task<Results<Ok<AgentStatusResponse>, ApiError>> SetStatus(JsonBody body, CurrentUser caller, LivechatDb db,
-        PermissionStore permissions, TimeProvider time, CancellationToken ct)
+        PermissionStore permissions, SettingsStore settings, TimeProvider time, CancellationToken ct)
     {
         var request = (JsonObject)StatusSchema.Validate(body.Root)!;
         var agentId = (string?)request["agentId"] ?? caller.Id;
@@ -163,7 +164,13 @@ public static class AgentEndpoints
         {
             return ApiError.Forbidden();
         }
+        // Rocket.Chat refuses "available" outside the agent's business hours; a status the agent chose is theirs, not the hours'.
+        if (status == "available" && !await BusinessHourState.AgentWithinHoursAsync(db, settings, agent.Id, time.UtcNow(), ct))
+        {
+            return ApiError.Failure("error-business-hours-are-closed");
+        }
         agent.StatusLivechat = status;
+        agent.LivechatStatusSystemModified = false;
         agent.UpdatedAt = time.UtcNow();
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new AgentStatusResponse(status));

@@ -43,6 +43,7 @@ public class LivechatDb(DbContextOptions options) : DbContext(options)
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<ChangeEventRecord> ChangeEvents => Set<ChangeEventRecord>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+    public DbSet<BusinessHours.BusinessHour> BusinessHours => Set<BusinessHours.BusinessHour>();
 
     ChangeSet? _changes;
 

@@ -34,6 +34,9 @@ public sealed class Message
     /// <summary><c>transferData</c> of <c>livechat_transfer_history</c> messages, as JSON text.</summary>
     public string? TransferData { get; init; }
 
+    /// <summary>The <c>comment</c> of on-hold system messages (<c>omnichannel_placed_chat_on_hold</c>, <c>…_resumed</c>).</summary>
+    public string? Comment { get; init; }
+
     /// <summary>Set by an edit (<c>editedAt</c>, <c>editedBy</c>).</summary>
     public DateTime? EditedAt { get; set; }
 

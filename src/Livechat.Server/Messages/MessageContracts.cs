@@ -34,6 +34,9 @@ public sealed record MessageView(
     DateTime? EditedAt,
     MessageEditorView? EditedBy)
 {
+    /// <summary>The comment of the on-hold system messages.</summary>
+    public string? Comment { get; init; }
+
     public static MessageView From(Message m) => Of(m, token: null);
 
     /// <summary>A message as the room's visitor reads it: their own messages carry their token, as in Rocket.Chat.</summary>
@@ -46,7 +49,8 @@ public sealed record MessageView(
         return new(m.Id, m.T, m.Rid, m.Msg, m.Ts, new MessageUserView(m.UserId, m.Username, m.UserDisplayName), token, m.Alias,
             m.Groupable, m.Unread, Parse(m.PriorityData), Parse(m.SlaData), Parse(m.TransferData),
             normal ? [] : null, normal ? [] : null, normal ? [] : null, m.UpdatedAt, m.EditedAt,
-            m.EditedById is { } editor ? new MessageEditorView(editor, m.EditedByUsername ?? "") : null);
+            m.EditedById is { } editor ? new MessageEditorView(editor, m.EditedByUsername ?? "") : null)
+        { Comment = m.Comment };
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonSetup.Options);

@@ -64,6 +64,7 @@ public static class MessageEndpoints
         }
         tooLong ??= await TooLongAsync(msg, settings, ct) ?? IndexedValueLimit.TooLong(nameof(Message.Id), id);
         Message? message = null;
+        var wasOnHold = false;
         var refused = await writes.RetryOnConflictAsync(db, async locked =>
         {
             LivechatRoom? room;
@@ -94,8 +95,14 @@ public static class MessageEndpoints
             {
                 room = await RoomLocks.Locked(db, rid).AsNoTracking().SingleOrDefaultAsync(r => r.VisitorId == message.UserId, ct);
             }
+            wasOnHold = room?.OnHold == true;
             return Refusal(room) ?? await AppendAsync(db, writes, room!, message, locked, ct);
         }, ct);
+        if (refused is null && wasOnHold)
+        {
+            // Rocket.Chat resumes a chat on hold when the visitor writes again: a write of its own, after the message's.
+            await OnHold.RoomHold.ResumeOnVisitorMessageAsync(db, writes, settings, rid, message!.UserDisplayName ?? message.Username, time, ct);
+        }
         return refused ?? (Results<Ok<MessageResponse>, ApiError>)TypedResults.Ok(new MessageResponse(MessageView.ForVisitor(message!)));
 
         static ApiError? Refusal(LivechatRoom? room) =>

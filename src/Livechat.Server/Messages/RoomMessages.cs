@@ -109,7 +109,7 @@ public static class RoomMessages
     /// <summary>A system message (<c>t</c> set, <c>groupable: false</c>, <c>unread</c> when read receipts are on).</summary>
     public static Message System(LivechatRoom room, string type, string msg, string userId, string username, string? name,
         DateTime now, bool readReceipts, string? priorityData = null, string? slaData = null, string? transferData = null,
-        string? token = null) => new()
+        string? token = null, string? comment = null) => new()
         {
             Id = Ids.NewId(),
             Rid = room.Id,
@@ -126,5 +126,6 @@ public static class RoomMessages
             SlaData = slaData,
             TransferData = transferData,
             Token = token,
+            Comment = comment,
         };
 }

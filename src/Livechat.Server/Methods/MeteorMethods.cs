@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Livechat.Server.BusinessHours;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
@@ -48,6 +49,8 @@ public static class MeteorMethods
         ["livechat:removeCustomField"] = (Permissions.ViewLivechatManager, RemoveCustomField),
         ["livechat:saveTag"] = (Permissions.ManageLivechatTags, SaveTag),
         ["livechat:removeTag"] = (Permissions.ManageLivechatTags, RemoveTag),
+        ["livechat:saveBusinessHour"] = ("view-livechat-business-hours", SaveBusinessHour),
+        ["livechat:removeBusinessHour"] = ("view-livechat-business-hours", RemoveBusinessHour),
     };
 
     /// <summary>Runs a catalogue method for a logged-in caller, checking its permission first; DDP uses the same dispatch.</summary>
@@ -131,5 +134,27 @@ public static class MeteorMethods
         if (parameters is not [JsonValue id, ..] || id.GetValueKind() != JsonValueKind.String) return MethodOutcome.MatchFailed;
         var removed = await TagCatalogue.RemoveAsync((string)id!, c.Db, c.Ct);
         return removed.Error is { } error ? MethodOutcome.From(error) : new(true);
+    }
+
+    /// <summary>Rocket.Chat's client saves business hours with this method; it returns <c>undefined</c>.</summary>
+    static async Task<MethodOutcome> SaveBusinessHour(JsonArray parameters, Context c)
+    {
+        if (parameters is not [JsonObject data, ..] || BusinessHourCatalogue.SaveSchema.Check(data.DeepClone(), out var error) is not JsonObject request
+            || error is not null)
+        {
+            return MethodOutcome.MatchFailed;
+        }
+        var saved = await BusinessHourCatalogue.SaveAsync(request, c.Db, c.Time, c.Ct);
+        return saved.Error is { } failed ? MethodOutcome.Fail(failed.Code, failed.Reason) : MethodOutcome.Undefined;
+    }
+
+    static async Task<MethodOutcome> RemoveBusinessHour(JsonArray parameters, Context c)
+    {
+        if (parameters is not [JsonValue id, JsonValue type, ..] || id.GetValueKind() != JsonValueKind.String || type.GetValueKind() != JsonValueKind.String)
+        {
+            return MethodOutcome.MatchFailed;
+        }
+        var removed = await BusinessHourCatalogue.RemoveAsync((string)id!, (string)type!, c.Db, c.Time, c.Ct);
+        return removed.Error is { } failed ? MethodOutcome.Fail(failed.Code, failed.Reason) : MethodOutcome.Undefined;
     }
 }

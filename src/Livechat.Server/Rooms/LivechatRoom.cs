@@ -70,6 +70,17 @@ public sealed class LivechatRoom : IVersioned
     /// <summary>SMS rooms only, as JSON text (never created by this server's endpoints).</summary>
     public string? Sms { get; set; }
 
+    /// <summary>Rocket.Chat EE's <c>onHold</c>: the agent paused the chat (<c>livechat/room.onHold</c>, or abandonment).</summary>
+    [Tracked("onHold")]
+    public bool OnHold { get; set; }
+
+    /// <summary>
+    /// The agent's last reply (<see cref="ResponseLastMessageTs"/>) that abandonment already put the room on hold for:
+    /// after a resume the room is abandoned again only after a newer reply, as Rocket.Chat unsets
+    /// <c>omnichannel.predictedVisitorAbandonmentAt</c>.
+    /// </summary>
+    public DateTime? AbandonedResponseTs { get; set; }
+
     [Tracked("closedAt")]
     public DateTime? ClosedAt { get; set; }
     [Tracked("closedBy", Username = nameof(ClosedByUsername))]

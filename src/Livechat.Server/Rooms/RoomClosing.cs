@@ -31,6 +31,7 @@ public static class RoomClosing
         room.ChatDuration = (now - room.Ts).TotalSeconds;
         room.ServiceTimeDuration = room.ServedByTs is { } served ? (now - served).TotalSeconds : null;
         room.VisitorStatus = "offline";
+        room.OnHold = false;   // as Rocket.Chat's close: a closed chat is no longer on hold
         var tags = (room.Tags ?? []).Concat(requestTags).Concat(departmentTags ?? [])
             .Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         room.Tags = tags.Count > 0 || room.Tags is not null ? tags : null;

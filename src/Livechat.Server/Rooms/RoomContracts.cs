@@ -64,6 +64,9 @@ public sealed record RoomView(
     /// <summary><c>livechat/rooms</c> adds the department's id and name.</summary>
     public DepartmentRef? Department { get; init; }
 
+    /// <summary>Rocket.Chat EE's <c>onHold: true</c>, absent otherwise.</summary>
+    public bool? OnHold { get; init; }
+
     public static RoomView From(LivechatRoom r) => new(
         Id: r.Id,
         T: "l",
@@ -100,7 +103,8 @@ public sealed record RoomView(
         Closer: r.Closer,
         Metrics: r.ChatDuration is { } d ? new MetricsView(ChatDuration: d, ServiceTimeDuration: r.ServiceTimeDuration) : null,
         CrmData: r.CrmData,
-        Version: r.Version);
+        Version: r.Version)
+    { OnHold = r.OnHold ? true : null };
 
     /// <summary>
     /// What the widget needs of its own room: the visitor's token stays (it is theirs), the agents' side of the room

@@ -67,8 +67,7 @@ public static class RoomListEndpoints
             case "true": rooms = rooms.Where(r => r.Open && r.ServedById != null); break;
             case "false": rooms = rooms.Where(r => !r.Open); break;
         }
-        // On hold is never true on this server, so asking for it matches nothing.
-        if (Truthy.Contains((string?)q["onhold"])) rooms = rooms.Where(r => false);
+        if (Truthy.Contains((string?)q["onhold"])) rooms = rooms.Where(r => r.OnHold);
         if (Truthy.Contains((string?)q["queued"])) rooms = rooms.Where(r => r.Open && r.ServedById == null);
         if ((string?)q["createdAt"] is { } createdAt)
         {

@@ -93,6 +93,12 @@ public static class SettingDefinitions
         Bool("Livechat_webhook_on_offline_msg", false),
         Bool("Message_AllowEditing", true),
         Bool("Message_AllowDeleting", true),
+        // Business hours (BusinessHours/), abandoned chats and on-hold (OnHold/), with Rocket.Chat's defaults.
+        Bool("Livechat_enable_business_hours", false),
+        new("Livechat_business_hour_type", SettingType.Select, "Single", ["Single", "Multiple"]),
+        new("Livechat_abandoned_rooms_action", SettingType.Select, "none", ["none", "close", "on-hold"]),
+        Int("Livechat_visitor_inactivity_timeout", 3600),
+        Str("Livechat_abandoned_rooms_closed_custom_message", ""),
     ];
 
     public static readonly IReadOnlyDictionary<string, SettingDefinition> ById = All.ToDictionary(s => s.Id);

@@ -22,6 +22,12 @@ public sealed class User
     public string Type { get; set; } = "user";
     public string Status { get; set; } = "offline";
     public string? StatusLivechat { get; set; }
+
+    /// <summary>
+    /// Rocket.Chat's <c>livechatStatusSystemModified</c>: business hours, not the agent, made them not available, so
+    /// the hour's opening makes them available again (an agent who chose not-available stays so).
+    /// </summary>
+    public bool LivechatStatusSystemModified { get; set; }
     public bool Active { get; set; } = true;
     public List<string> Roles { get; set; } = [];
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Livechat.Server.BusinessHours;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Rooms;
@@ -34,7 +35,8 @@ public static class WidgetApiEndpoints
 
     static readonly string[] ConfigQueryKeys = ["token", "department", "businessUnit"];
 
-    static async Task<Results<Ok<WidgetConfigResponse>, ApiError>> Config(HttpRequest http, LivechatDb db, SettingsStore settings, CancellationToken ct)
+    static async Task<Results<Ok<WidgetConfigResponse>, ApiError>> Config(HttpRequest http, LivechatDb db, SettingsStore settings, TimeProvider time,
+        CancellationToken ct)
     {
         if (http.Query.Keys.FirstOrDefault(k => !ConfigQueryKeys.Contains(k)) is not null)
         {
@@ -57,7 +59,8 @@ public static class WidgetApiEndpoints
             await WidgetSettings.MessagesAsync(settings, ct),
             new WidgetSurvey(["satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness"], ["1", "2", "3", "4", "5"]),
             [], departments, new WidgetResources($"{origin}/sounds/chime.mp3", []),
-            await Routing.AcceptsChatsAsync(db, settings, department, ct),
+            // Outside business hours the widget shows the offline form, whoever is available.
+            await BusinessHourState.IsOpenAsync(db, settings, department, time.UtcNow(), ct) && await Routing.AcceptsChatsAsync(db, settings, department, ct),
             guest is null ? null : ConfigGuestView.From(guest), room is null ? null : ConfigRoomView.From(room), agent,
             room is { ServedById: null } ? await WidgetQueries.QueueInfoAsync(db, settings, room.Id, ct) : null);
         return TypedResults.Ok(new WidgetConfigResponse(config));

@@ -93,6 +93,54 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.ToTable("login_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.BusinessHours.BusinessHour", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("AppliedOpen")
+                        .HasColumnType("boolean");
+
+                    b.PrimitiveCollection<List<string>>("Departments")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TimezoneName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("WorkHours")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Type");
+
+                    b.ToTable("business_hours", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.CustomFields.CustomField", b =>
                 {
                     b.Property<string>("Id")
@@ -330,6 +378,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("Alias")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Comment")
                         .HasColumnType("text");
 
                     b.Property<DateTime?>("DeletedAt")
@@ -570,6 +621,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("AbandonedResponseTs")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<double?>("ChatDuration")
                         .HasColumnType("double precision");
 
@@ -612,6 +666,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     b.Property<int>("Msgs")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("OnHold")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("Open")
                         .HasColumnType("boolean");
@@ -878,6 +935,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("LastRoutingTime")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("LivechatStatusSystemModified")
+                        .HasColumnType("boolean");
 
                     b.Property<int?>("MaxNumberSimultaneousChat")
                         .HasColumnType("integer");

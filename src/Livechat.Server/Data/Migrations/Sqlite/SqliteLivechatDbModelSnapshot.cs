@@ -85,6 +85,54 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.ToTable("login_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.BusinessHours.BusinessHour", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("AppliedOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Departments")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimezoneName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WorkHours")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Type");
+
+                    b.ToTable("business_hours", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.CustomFields.CustomField", b =>
                 {
                     b.Property<string>("Id")
@@ -320,6 +368,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Alias")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("DeletedAt")
@@ -560,6 +611,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("AbandonedResponseTs")
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("ChatDuration")
                         .HasColumnType("REAL");
 
@@ -601,6 +655,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Msgs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("OnHold")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("Open")
@@ -868,6 +925,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
 
                     b.Property<DateTime?>("LastRoutingTime")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("LivechatStatusSystemModified")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int?>("MaxNumberSimultaneousChat")
                         .HasColumnType("INTEGER");

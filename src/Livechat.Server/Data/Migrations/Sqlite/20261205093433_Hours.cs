@@ -1,0 +1,90 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Livechat.Server.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Hours : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "LivechatStatusSystemModified",
+                table: "users",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "AbandonedResponseTs",
+                table: "rooms",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "OnHold",
+                table: "rooms",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Comment",
+                table: "messages",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "business_hours",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", nullable: false),
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TimezoneName = table.Column<string>(type: "TEXT", nullable: false),
+                    WorkHours = table.Column<string>(type: "TEXT", nullable: false),
+                    Departments = table.Column<string>(type: "TEXT", nullable: false),
+                    AppliedOpen = table.Column<bool>(type: "INTEGER", nullable: true),
+                    Ts = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_business_hours", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_business_hours_Type",
+                table: "business_hours",
+                column: "Type");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "business_hours");
+
+            migrationBuilder.DropColumn(
+                name: "LivechatStatusSystemModified",
+                table: "users");
+
+            migrationBuilder.DropColumn(
+                name: "AbandonedResponseTs",
+                table: "rooms");
+
+            migrationBuilder.DropColumn(
+                name: "OnHold",
+                table: "rooms");
+
+            migrationBuilder.DropColumn(
+                name: "Comment",
+                table: "messages");
+        }
+    }
+}

@@ -93,6 +93,15 @@ public static class SettingDefinitions
         Bool("Livechat_webhook_on_offline_msg", false),
         Bool("Message_AllowEditing", true),
         Bool("Message_AllowDeleting", true),
+        // Presence, the agent-leave action, capacity and the waiting queue (Presence/), with Rocket.Chat's defaults.
+        new("Livechat_agent_leave_action", SettingType.Select, "none", ["none", "forward", "close"]),
+        Int("Livechat_agent_leave_action_timeout", 60),
+        Str("Livechat_agent_leave_comment", ""),
+        Int("Livechat_maximum_chats_per_agent", 0),
+        Int("Livechat_max_queue_wait_time", -1),
+        Int("Livechat_number_most_recent_chats_estimate_wait_time", 100),
+        Bool("Accounts_Default_User_Preferences_enableAutoAway", true),
+        Int("Accounts_Default_User_Preferences_idleTimeLimit", 300),
     ];
 
     public static readonly IReadOnlyDictionary<string, SettingDefinition> ById = All.ToDictionary(s => s.Id);

@@ -49,7 +49,11 @@ public sealed class AgentLeaveAction : ITimedAction
             {
                 if (!await Routing.ReturnToQueueAsync(db, item.Id, item.AgentId, now, ct)) continue;
                 done++;
-                await Routing.AssignWaitingAsync(db, null, now, ct);
+                if (await db.Inquiries.AsNoTracking().Where(i => i.Rid == item.Id).Select(i => new { i.Id, i.Department }).FirstOrDefaultAsync(ct)
+                    is { } inquiry)
+                {
+                    await Routing.RouteAsync(db, inquiry.Id, inquiry.Department, now, ct);
+                }
                 continue;
             }
             var agent = await db.Users.AsNoTracking().Where(u => u.Id == item.AgentId).Select(u => new { u.Username, u.Name }).FirstAsync(ct);

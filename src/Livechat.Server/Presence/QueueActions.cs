@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Livechat.Server.Presence;
 
 /// <summary>
-/// The safety net of the waiting queue: chats still queued while an agent has room (a close whose assignment failed,
+/// The safety net of the waiting queue (with <c>Livechat_waiting_queue</c> on; Rocket.Chat EE's queue worker): chats
+/// still queued while an agent has room (a close whose assignment failed,
 /// an agent who came online or was given a higher limit) are assigned at the next pass
 /// (<see cref="Routing.AssignWaitingAsync"/>; each assignment is conditional, so processes never assign one chat twice).
 /// </summary>
@@ -50,7 +51,7 @@ public sealed class QueueWaitLimit : ITimedAction
                 if (await MoveAsync(db, inquiry.Id, inquiry.Rid, inquiry.QueuedAt, fallback, now, ct))
                 {
                     done++;
-                    await Routing.AssignWaitingAsync(db, null, now, ct);
+                    await Routing.RouteAsync(db, inquiry.Id, fallback, now, ct);
                 }
                 continue;
             }

@@ -121,7 +121,7 @@ public sealed class UserPresence(IServiceScopeFactory scopes, TimeProvider time,
         }
         var lapsedBefore = now - ConnectionLifetime;
         var lapsed = await db.UserConnections.AsNoTracking().Where(c => c.HeartbeatAt < lapsedBefore)
-            .Select(c => new { c.Id, c.UserId, c.HeartbeatAt }).Take(500).ToListAsync(ct);
+            .OrderBy(c => c.HeartbeatAt).Select(c => new { c.Id, c.UserId, c.HeartbeatAt }).Take(500).ToListAsync(ct);
         foreach (var row in lapsed)
         {
             // Whoever deletes the row recomputes its user: the delete is the claim, so two processes do it once.

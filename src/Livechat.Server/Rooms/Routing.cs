@@ -48,19 +48,21 @@ public static class Routing
 
     /// <summary>
     /// The agents a room of the department (or of none) could be routed to now, with their loads: available, online
-    /// (and not idle when <c>Livechat_enabled_when_agent_idle</c> is off) and below their chat limit
-    /// (<see cref="ChatLimit"/>).
+    /// (and not idle when <c>Livechat_enabled_when_agent_idle</c> is off) and, with <c>Livechat_waiting_queue</c> on,
+    /// below their chat limit (<see cref="ChatLimit"/>).
     /// </summary>
     public static async Task<List<Candidate>> CandidatesAsync(LivechatDb db, string? departmentId, CancellationToken ct)
     {
         var settings = SettingsOf(db);
+        // As Rocket.Chat EE: chat limits hold with the waiting queue on.
+        var limited = await settings.GetBoolAsync("Livechat_waiting_queue", ct);
         var globalMax = await settings.GetIntAsync("Livechat_maximum_chats_per_agent", ct);
         var idleTakes = await settings.GetBoolAsync("Livechat_enabled_when_agent_idle", ct);
         var candidates = new List<Candidate>();
         await foreach (var row in (departmentId is null ? AllCandidates.For(db)(db) : DepartmentCandidates.For(db)(db, departmentId)).WithCancellation(ct))
         {
             if (!idleTakes && row.StatusConnection == "away") continue;
-            var limit = ChatLimit(row.DepartmentMax, row.AgentMax, globalMax);
+            var limit = limited ? ChatLimit(row.DepartmentMax, row.AgentMax, globalMax) : 0;
             if (limit == 0 || row.Candidate.OpenRooms < limit) candidates.Add(row.Candidate);
         }
         return candidates;
@@ -116,16 +118,16 @@ public static class Routing
     }
 
     /// <summary>
-    /// Gives waiting chats to agents with room for them, under Auto_Selection (Rocket.Chat's <c>processWaitingQueue</c>):
-    /// the queued inquiries in queue order (priority, then arrival) that <paramref name="freedAgentId"/> could serve
-    /// (those of no department or of one of theirs; every queued inquiry when null), each to the agent
-    /// <see cref="SelectAgent"/> picks among <see cref="CandidatesAsync"/>. Called after a chat closes or is transferred,
-    /// and by the queue drain as a safety net; returns how many chats were assigned. Each assignment is
-    /// <see cref="TakeAsync"/>, so two processes never assign one chat twice.
+    /// Gives waiting chats to agents with room for them, under Auto_Selection with <c>Livechat_waiting_queue</c> on
+    /// (Rocket.Chat EE's <c>processWaitingQueue</c>): the queued inquiries in queue order (priority, then arrival) that
+    /// <paramref name="freedAgentId"/> could serve (those of no department or of one of theirs; every queued inquiry
+    /// when null), each to the agent <see cref="SelectAgent"/> picks among <see cref="CandidatesAsync"/>. Called after a
+    /// chat closes or is transferred, and by the queue drain as a safety net; returns how many chats were assigned.
+    /// Each assignment is <see cref="TakeAsync"/>, so two processes never assign one chat twice.
     /// </summary>
     public static async Task<int> AssignWaitingAsync(LivechatDb db, string? freedAgentId, DateTime now, CancellationToken ct)
     {
-        if (await SettingsOf(db).GetStringAsync("Livechat_Routing_Method", ct) != "Auto_Selection") return 0;
+        if (!await SettingsOf(db).GetBoolAsync("Livechat_waiting_queue", ct)) return 0;
         var queued = db.Inquiries.AsNoTracking().Where(i => i.Status == "queued");
         if (freedAgentId is not null)
         {
@@ -139,14 +141,29 @@ public static class Routing
         foreach (var inquiry in waiting)
         {
             if (full.Contains(inquiry.Department ?? "")) continue;
-            if (SelectAgent(await CandidatesAsync(db, inquiry.Department, ct), null) is not { } agent)
+            switch (await RouteAsync(db, inquiry.Id, inquiry.Department, now, ct))
             {
-                full.Add(inquiry.Department ?? "");
-                continue;
+                case null:
+                    full.Add(inquiry.Department ?? "");
+                    break;
+                case true:
+                    assigned++;
+                    break;
             }
-            if (await TakeAsync(db, inquiry.Id, agent.Id, agent.Username, now, ct)) assigned++;
         }
         return assigned;
+    }
+
+    /// <summary>
+    /// Routes one queued inquiry as a new room would be under Auto_Selection: to the agent <see cref="SelectAgent"/>
+    /// picks. True when assigned, false when it was taken or changed meanwhile, null when nobody can take it now (or the
+    /// routing is manual).
+    /// </summary>
+    public static async Task<bool?> RouteAsync(LivechatDb db, string inquiryId, string? department, DateTime now, CancellationToken ct)
+    {
+        if (await SettingsOf(db).GetStringAsync("Livechat_Routing_Method", ct) != "Auto_Selection") return null;
+        if (SelectAgent(await CandidatesAsync(db, department, ct), null) is not { } agent) return null;
+        return await TakeAsync(db, inquiryId, agent.Id, agent.Username, now, ct);
     }
 
     /// <summary>How many waiting chats one call of <see cref="AssignWaitingAsync"/> looks at; the queue drain takes the rest.</summary>
@@ -188,7 +205,7 @@ public static class Routing
     /// <summary>
     /// Puts a served open room back in its queue (the agent-leave action's <c>forward</c>): no agent, the inquiry queued
     /// again from now. Only while <paramref name="servedById"/> still serves it; false otherwise or when the room changed
-    /// meanwhile (version-checked). The caller then routes it again (<see cref="AssignWaitingAsync"/>).
+    /// meanwhile (version-checked). The caller then routes it again (<see cref="RouteAsync"/>).
     /// </summary>
     public static async Task<bool> ReturnToQueueAsync(LivechatDb db, string roomId, string servedById, DateTime now, CancellationToken ct)
     {

@@ -97,6 +97,7 @@ public static class SettingDefinitions
         new("Livechat_agent_leave_action", SettingType.Select, "none", ["none", "forward", "close"]),
         Int("Livechat_agent_leave_action_timeout", 60),
         Str("Livechat_agent_leave_comment", ""),
+        Bool("Livechat_waiting_queue", false),
         Int("Livechat_maximum_chats_per_agent", 0),
         Int("Livechat_max_queue_wait_time", -1),
         Int("Livechat_number_most_recent_chats_estimate_wait_time", 100),

@@ -50,6 +50,7 @@ public sealed class PresenceCrossProcessTests(PostgresServerFactory factory) : I
         var fullDepartment = await factory.CreateDepartmentAsync(new { maxNumberSimultaneousChat = 1 }, full);
         var ddp = await DdpClient.ConnectAsync(one.Server);
         await ddp.CallAsync("login", new { resume = agent.Api.Token });
+        await one.SetAsync("Livechat_waiting_queue", true);   // so the full department's second chat waits
         var (token, served) = await one.OpenRoomAsync(department);
         var rid = served.Ok().Json.GetProperty("room").Str("_id");
         (await one.OpenRoomAsync(fullDepartment)).Reply.Ok();
@@ -80,6 +81,7 @@ public sealed class PresenceCrossProcessTests(PostgresServerFactory factory) : I
         {
             await one.SetAsync("Livechat_agent_leave_action", "none");
             await one.SetAsync("Livechat_max_queue_wait_time", -1);
+            await one.SetAsync("Livechat_waiting_queue", false);
         }
     }
 }

@@ -207,32 +207,40 @@ public abstract class PresenceTests<TFactory>(TFactory factory) : IClassFixture<
         var agent = await factory.CreateAgentAsync();
         var department = await factory.CreateDepartmentAsync(null, agent);
         (await server.Admin.PostAsync("livechat/agents.saveInfo", new { agentId = agent.Id, agentData = new { maxNumberSimultaneousChat = 1 } })).Ok();
-        var first = (await server.OpenRoomAsync(department)).Reply.Ok().Json.GetProperty("room").Str("_id");
-        server.Clock.Advance(TimeSpan.FromSeconds(1));
-        var (secondToken, secondReply) = await server.OpenRoomAsync(department);
-        server.Clock.Advance(TimeSpan.FromSeconds(1));
-        var (thirdToken, thirdReply) = await server.OpenRoomAsync(department);
-        server.Clock.Advance(TimeSpan.FromSeconds(2));
-        var second = secondReply.Ok().Json.GetProperty("room");
-        var third = thirdReply.Ok().Json.GetProperty("room");
-        var secondSpot = (await server.Anonymous().GetAsync($"livechat/config?token={secondToken}")).Ok().Json.GetProperty("config").GetProperty("queueInfo");
-        var thirdSpot = (await server.Anonymous().GetAsync($"livechat/config?token={thirdToken}")).Ok().Json.GetProperty("config").GetProperty("queueInfo");
+        await server.SetAsync("Livechat_waiting_queue", true);
+        try
+        {
+            var first = (await server.OpenRoomAsync(department)).Reply.Ok().Json.GetProperty("room").Str("_id");
+            server.Clock.Advance(TimeSpan.FromSeconds(1));
+            var (secondToken, secondReply) = await server.OpenRoomAsync(department);
+            server.Clock.Advance(TimeSpan.FromSeconds(1));
+            var (thirdToken, thirdReply) = await server.OpenRoomAsync(department);
+            server.Clock.Advance(TimeSpan.FromSeconds(2));
+            var second = secondReply.Ok().Json.GetProperty("room");
+            var third = thirdReply.Ok().Json.GetProperty("room");
+            var secondSpot = (await server.Anonymous().GetAsync($"livechat/config?token={secondToken}")).Ok().Json.GetProperty("config").GetProperty("queueInfo");
+            var thirdSpot = (await server.Anonymous().GetAsync($"livechat/config?token={thirdToken}")).Ok().Json.GetProperty("config").GetProperty("queueInfo");
 
-        var agentApi = new ApiClient(server.Server.CreateClient()).As(agent.Id, agent.Api.Token!);
-        (await agentApi.PostAsync("livechat/room.closeByUser", new { rid = first, comment = "done" })).Ok();
-        var secondAfter = await server.RoomAsync(second.Str("_id"));
-        var thirdAfter = await server.RoomAsync(third.Str("_id"));
-        var thirdSpotAfter = (await server.Anonymous().GetAsync($"livechat/config?token={thirdToken}")).Ok().Json.GetProperty("config").GetProperty("queueInfo");
+            var agentApi = new ApiClient(server.Server.CreateClient()).As(agent.Id, agent.Api.Token!);
+            (await agentApi.PostAsync("livechat/room.closeByUser", new { rid = first, comment = "done" })).Ok();
+            var secondAfter = await server.RoomAsync(second.Str("_id"));
+            var thirdAfter = await server.RoomAsync(third.Str("_id"));
+            var thirdSpotAfter = (await server.Anonymous().GetAsync($"livechat/config?token={thirdToken}")).Ok().Json.GetProperty("config").GetProperty("queueInfo");
 
-        Assert.False(second.TryGetProperty("servedBy", out _));
-        Assert.Equal(1, secondSpot.GetProperty("spot").GetInt32());
-        Assert.Equal(2, thirdSpot.GetProperty("spot").GetInt32());
-        Assert.Equal(agent.Id, secondAfter.GetProperty("servedBy").Str("_id"));
-        Assert.False(thirdAfter.TryGetProperty("servedBy", out _));
-        Assert.Equal(1, thirdSpotAfter.GetProperty("spot").GetInt32());
-        Assert.False(thirdSpot.TryGetProperty("estimatedWaitTimeSeconds", out _));   // no closed chat to average yet
-        // The first chat lasted 4 s, the department's only closed chat: ((1 - 1) / 100 + 1) × 4.
-        Assert.Equal(4, thirdSpotAfter.GetProperty("estimatedWaitTimeSeconds").GetDouble());
+            Assert.False(second.TryGetProperty("servedBy", out _));
+            Assert.Equal(1, secondSpot.GetProperty("spot").GetInt32());
+            Assert.Equal(2, thirdSpot.GetProperty("spot").GetInt32());
+            Assert.Equal(agent.Id, secondAfter.GetProperty("servedBy").Str("_id"));
+            Assert.False(thirdAfter.TryGetProperty("servedBy", out _));
+            Assert.Equal(1, thirdSpotAfter.GetProperty("spot").GetInt32());
+            Assert.False(thirdSpot.TryGetProperty("estimatedWaitTimeSeconds", out _));   // no closed chat to average yet
+                                                                                         // The first chat lasted 4 s, the department's only closed chat: ((1 - 1) / 100 + 1) × 4.
+            Assert.Equal(4, thirdSpotAfter.GetProperty("estimatedWaitTimeSeconds").GetDouble());
+        }
+        finally
+        {
+            await server.SetAsync("Livechat_waiting_queue", false);
+        }
     }
 
     [Fact]
@@ -242,9 +250,17 @@ public abstract class PresenceTests<TFactory>(TFactory factory) : IClassFixture<
         var agent = await factory.CreateAgentAsync();
         var department = await factory.CreateDepartmentAsync(new { maxNumberSimultaneousChat = 2 }, agent);
         (await server.Admin.PostAsync("livechat/agents.saveInfo", new { agentId = agent.Id, agentData = new { maxNumberSimultaneousChat = 1 } })).Ok();
+        await server.SetAsync("Livechat_waiting_queue", true);
 
         var rooms = new List<JsonElement>();
-        for (var i = 0; i < 3; i++) rooms.Add((await server.OpenRoomAsync(department)).Reply.Ok().Json.GetProperty("room"));
+        try
+        {
+            for (var i = 0; i < 3; i++) rooms.Add((await server.OpenRoomAsync(department)).Reply.Ok().Json.GetProperty("room"));
+        }
+        finally
+        {
+            await server.SetAsync("Livechat_waiting_queue", false);
+        }
         var saved = (await server.Admin.GetAsync($"livechat/department/{department}")).Ok().Json.GetProperty("department");
         var notAnAgent = await server.Admin.PostAsync("livechat/agents.saveInfo", new { agentId = "nobody", agentData = new { } });
 

@@ -77,15 +77,6 @@ public sealed class QueueWaitLimit : ITimedAction
         room.QueuedAt = now;
         var inquiry = await db.Inquiries.AsNoTracking().FirstAsync(i => i.Id == inquiryId, ct);
         db.RecordChange(ChangeEvents.ForInquiry(ChangeTypes.InquiryQueued, inquiry));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return false;
-        }
-        await tx.CommitAsync(ct);
-        return true;
+        return await Routing.SaveVersionCheckedAsync(db, tx, ct);
     }
 }

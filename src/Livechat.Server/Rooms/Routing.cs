@@ -8,6 +8,7 @@ using Livechat.Server.Users;
 using Livechat.Server.Visitors;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Livechat.Server.Rooms;
 
@@ -190,16 +191,7 @@ public static class Routing
         db.RecordChange(ChangeEvents.ForInquiry(ChangeTypes.InquiryTaken, inquiry));
         Assign(room, null, agentId, agentUsername, now);
         await db.Users.Where(u => u.Id == agentId).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastRoutingTime, now), ct);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return false;
-        }
-        await tx.CommitAsync(ct);
-        return true;
+        return await SaveVersionCheckedAsync(db, tx, ct);
     }
 
     /// <summary>
@@ -220,6 +212,12 @@ public static class Routing
         {
             db.RecordChange(ChangeEvents.ForInquiry(ChangeTypes.InquiryQueued, inquiry));
         }
+        return await SaveVersionCheckedAsync(db, tx, ct);
+    }
+
+    /// <summary>Saves and commits; false (nothing kept) when a version-checked row changed since it was read.</summary>
+    public static async Task<bool> SaveVersionCheckedAsync(LivechatDb db, IDbContextTransaction tx, CancellationToken ct)
+    {
         try
         {
             await db.SaveChangesAsync(ct);

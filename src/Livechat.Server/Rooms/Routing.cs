@@ -234,8 +234,13 @@ public static class Routing
     /// Whether a room may open in <paramref name="department"/> (Rocket.Chat's <c>online(department)</c>): chats are
     /// accepted with nobody online, or an agent there is available.
     /// </summary>
-    public static async Task<bool> AcceptsChatsAsync(LivechatDb db, SettingsStore settings, string? department, CancellationToken ct) =>
-        await settings.GetBoolAsync("Livechat_accept_chats_with_no_agents", ct) || await AvailableAgents(db, department).AnyAsync(ct);
+    public static async Task<bool> AcceptsChatsAsync(LivechatDb db, SettingsStore settings, string? department, CancellationToken ct)
+    {
+        if (await settings.GetBoolAsync("Livechat_accept_chats_with_no_agents", ct)) return true;
+        // Idle (away) agents count unless Livechat_enabled_when_agent_idle is off, as for routing.
+        var idleTakes = await settings.GetBoolAsync("Livechat_enabled_when_agent_idle", ct);
+        return await AvailableAgents(db, department).AnyAsync(u => idleTakes || u.StatusConnection != "away", ct);
+    }
 
     /// <summary>
     /// Creates the visitor's room with its inquiry and routes it, then sets the visitor's <c>lastChat</c> (and the

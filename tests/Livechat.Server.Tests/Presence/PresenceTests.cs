@@ -116,6 +116,33 @@ public abstract class PresenceTests<TFactory>(TFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task AnAwayAgentTakesNoChatWhenIdleAgentsAreNotEnabled()
+    {
+        await using var server = await ClockedServer.StartAsync(factory);
+        var agent = await factory.CreateAgentAsync();
+        var department = await factory.CreateDepartmentAsync(null, agent);
+        await using var ddp = await DdpClient.ConnectAsync(server.Server);
+        await ddp.CallAsync("login", new { resume = agent.Api.Token });
+        await ddp.CallAsync("UserPresence:away");
+        await server.StatusOnceAsync(agent.Id, "away");
+
+        var (_, whileEnabled) = await server.OpenRoomAsync(department);
+        await server.SetAsync("Livechat_enabled_when_agent_idle", false);
+        Reply refused;
+        try
+        {
+            (_, refused) = await server.OpenRoomAsync(department);
+        }
+        finally
+        {
+            await server.SetAsync("Livechat_enabled_when_agent_idle", true);
+        }
+
+        Assert.Equal(agent.Id, whileEnabled.Ok().Json.GetProperty("room").GetProperty("servedBy").Str("_id"));
+        refused.Is(400, """{"success":false,"error":"Sorry, no online agents [no-agent-online]","errorType":"no-agent-online"}""");
+    }
+
+    [Fact]
     public async Task UsersSetStatusSetsTheCallersStatusAndRefusesAnUnknownOne()
     {
         var user = await factory.CreateAgentAsync();

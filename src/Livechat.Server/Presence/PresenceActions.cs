@@ -24,7 +24,8 @@ public sealed class PresenceUpkeep(UserPresence presence) : ITimedAction
 /// serve: <c>close</c> closes each as the agent with <c>Livechat_agent_leave_comment</c>, <c>forward</c> puts each back
 /// in its department's queue and routes it again, <c>none</c> does nothing. What is due is found in the database (the
 /// open rooms of agents offline since before the timeout), and each room's change is version-checked, so with several
-/// processes every room is acted on once; an agent who comes back first keeps their chats.
+/// processes every room is acted on once; an agent who comes back first (a connection, or a REST login or
+/// <c>users.setStatus</c>, which set <c>status</c>) keeps their chats.
 /// </summary>
 public sealed class AgentLeaveAction : ITimedAction
 {
@@ -39,7 +40,8 @@ public sealed class AgentLeaveAction : ITimedAction
         var comment = await settings.GetStringAsync("Livechat_agent_leave_comment", ct);
         var db = services.GetRequiredService<LivechatDb>();
         var due = await db.Rooms.AsNoTracking()
-            .Where(r => r.Open && db.Users.Any(u => u.Id == r.ServedById && u.StatusConnection == "offline" && u.OfflineSince != null && u.OfflineSince <= gone))
+            .Where(r => r.Open && db.Users.Any(u => u.Id == r.ServedById && u.Status == "offline" && u.StatusConnection == "offline"
+                && u.OfflineSince != null && u.OfflineSince <= gone))
             .OrderBy(r => r.Ts).Select(r => new { r.Id, AgentId = r.ServedById! }).Take(200).ToListAsync(ct);
         var done = 0;
         foreach (var item in due)

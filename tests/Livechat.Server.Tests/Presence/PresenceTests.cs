@@ -31,7 +31,10 @@ public sealed class ClockedServer : IAsyncDisposable
 
     public async Task SetAsync(string id, object value) => (await Admin.PostAsync($"settings/{id}", new { value })).Ok();
 
-    /// <summary>The agent's <c>status</c> as <c>livechat/users/agent/:id</c> shows it, once it is <paramref name="expected"/> (the close of a socket is handled after the client left).</summary>
+    /// <summary>
+    /// The agent's <c>status</c> as <c>livechat/users/agent/:id</c> shows it, once it is <paramref name="expected"/> (the
+    /// close of a socket is handled after the client left), else the last one seen.
+    /// </summary>
     public async Task<string?> StatusOnceAsync(string agentId, string expected)
     {
         string? status = null;
@@ -42,6 +45,10 @@ public sealed class ClockedServer : IAsyncDisposable
         }
         return status;
     }
+
+    /// <summary>The visitor's <c>queueInfo</c> in <c>livechat/config</c>, as the widget reads it.</summary>
+    public async Task<JsonElement> QueueInfoAsync(string token) =>
+        (await Anonymous().GetAsync($"livechat/config?token={token}")).Ok().Json.GetProperty("config").GetProperty("queueInfo");
 
     public async Task<JsonElement> RoomAsync(string rid) => (await Admin.GetAsync($"rooms.info?roomId={rid}")).Ok().Json.GetProperty("room");
 
@@ -153,7 +160,9 @@ public abstract class PresenceTests<TFactory>(TFactory factory) : IClassFixture<
 
         busy.Is(200, """{"success":true}""");
         Assert.Equal("busy", status);
-        unknown.Is(400, """{"success":false,"error":"Valid status types include online, away, offline, and busy. [error-invalid-status]","errorType":"error-invalid-status"}""");
+        unknown.Is(400, """
+            {"success":false,"error":"Valid status types include online, away, offline, and busy. [error-invalid-status]","errorType":"error-invalid-status"}
+            """);
     }
 
     [Fact]
@@ -245,14 +254,14 @@ public abstract class PresenceTests<TFactory>(TFactory factory) : IClassFixture<
             server.Clock.Advance(TimeSpan.FromSeconds(2));
             var second = secondReply.Ok().Json.GetProperty("room");
             var third = thirdReply.Ok().Json.GetProperty("room");
-            var secondSpot = (await server.Anonymous().GetAsync($"livechat/config?token={secondToken}")).Ok().Json.GetProperty("config").GetProperty("queueInfo");
-            var thirdSpot = (await server.Anonymous().GetAsync($"livechat/config?token={thirdToken}")).Ok().Json.GetProperty("config").GetProperty("queueInfo");
+            var secondSpot = await server.QueueInfoAsync(secondToken);
+            var thirdSpot = await server.QueueInfoAsync(thirdToken);
 
             var agentApi = new ApiClient(server.Server.CreateClient()).As(agent.Id, agent.Api.Token!);
             (await agentApi.PostAsync("livechat/room.closeByUser", new { rid = first, comment = "done" })).Ok();
             var secondAfter = await server.RoomAsync(second.Str("_id"));
             var thirdAfter = await server.RoomAsync(third.Str("_id"));
-            var thirdSpotAfter = (await server.Anonymous().GetAsync($"livechat/config?token={thirdToken}")).Ok().Json.GetProperty("config").GetProperty("queueInfo");
+            var thirdSpotAfter = await server.QueueInfoAsync(thirdToken);
 
             Assert.False(second.TryGetProperty("servedBy", out _));
             Assert.Equal(1, secondSpot.GetProperty("spot").GetInt32());
@@ -260,8 +269,8 @@ public abstract class PresenceTests<TFactory>(TFactory factory) : IClassFixture<
             Assert.Equal(agent.Id, secondAfter.GetProperty("servedBy").Str("_id"));
             Assert.False(thirdAfter.TryGetProperty("servedBy", out _));
             Assert.Equal(1, thirdSpotAfter.GetProperty("spot").GetInt32());
-            Assert.False(thirdSpot.TryGetProperty("estimatedWaitTimeSeconds", out _));   // no closed chat to average yet
-                                                                                         // The first chat lasted 4 s, the department's only closed chat: ((1 - 1) / 100 + 1) × 4.
+            // No closed chat to average before; then the first chat lasted 4 s, the department's only closed one: ((1 - 1) / 100 + 1) × 4.
+            Assert.False(thirdSpot.TryGetProperty("estimatedWaitTimeSeconds", out _));
             Assert.Equal(4, thirdSpotAfter.GetProperty("estimatedWaitTimeSeconds").GetDouble());
         }
         finally

@@ -12,14 +12,14 @@ public sealed class PresenceCrossProcessTests(PostgresServerFactory factory) : I
     static FakeTimeProvider NewClock() => new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
     [Fact]
-    public async Task AConnectionToOneProcessMakesTheAgentOnlineForBothAndLapsesWhenThatProcessStopsBeating()
+    public async Task AConnectionToOneProcessMakesTheAgentOnlineForBothLapsesWhenThatProcessStopsBeatingAndEndsWithTheSocket()
     {
         var clock = NewClock();
         await using var one = await ClockedServer.StartAsync(factory, clock);
         await using var two = await ClockedServer.StartAsync(factory, clock);
         var agent = await factory.CreateAgentAsync();
         var department = await factory.CreateDepartmentAsync(null, agent);
-        await using var ddp = await DdpClient.ConnectAsync(two.Server);
+        var ddp = await DdpClient.ConnectAsync(two.Server);
         await ddp.CallAsync("login", new { resume = agent.Api.Token });
 
         var seenByOne = await one.StatusOnceAsync(agent.Id, "online");
@@ -31,11 +31,14 @@ public sealed class PresenceCrossProcessTests(PostgresServerFactory factory) : I
         // Process two comes back: its next pass puts its live connection back.
         await two.RunTimedActionsAsync();
         var back = await one.StatusOnceAsync(agent.Id, "online");
+        await ddp.DisposeAsync();
+        var closed = await one.StatusOnceAsync(agent.Id, "offline");
 
         Assert.Equal("online", seenByOne);
         Assert.Equal("offline", lapsed);
         Assert.Equal(400, refused.Code);
         Assert.Equal("online", back);
+        Assert.Equal("offline", closed);
     }
 
     [Fact]

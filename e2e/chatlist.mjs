@@ -14,6 +14,8 @@ export async function servedAgent(api, adminPassword, rooms) {
     username, email: `${username}@example.com`, name: 'Busy Agent', password: agentPassword, roles: ['user'], verified: true,
   }, admin);
   await api('POST', 'livechat/users/agent', { username }, admin);
+  // Routing takes online agents only; a REST login sets the agent online (as users.setStatus does).
+  await api('POST', 'login', { user: username, password: agentPassword });
   const { department } = await api('POST', 'livechat/department', {
     department: { enabled: true, name: `Dept ${username}`, email: 'dept@example.com', showOnRegistration: false, showOnOfflineForm: false },
     agents: [{ agentId: user._id, count: 0, order: 1 }],

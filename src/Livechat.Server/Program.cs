@@ -15,6 +15,7 @@ using Livechat.Server.Operations;
 using Livechat.Server.Idempotency;
 using Livechat.Server.Methods;
 using Livechat.Server.OnHold;
+using Livechat.Server.Presence;
 using Livechat.Server.Priorities;
 using Livechat.Server.Realtime;
 using Livechat.Server.Roles;
@@ -60,10 +61,15 @@ builder.Services.AddSingleton<GuestNumbers>();   // guest-N numbers, reserved fr
 builder.Services.AddScoped<LoginGuard>();
 builder.Services.AddWebhookOutbox();                 // hosted: WebhookWorker
 builder.Services.AddRealtime();                      // hosted: RealtimeBridge (change feed to DDP streams)
+builder.Services.AddPresence();                      // who is connected (Presence/): DDP logins, heartbeats in the timed actions
 builder.Services.AddTimedActions();                  // hosted: TimedActions, every few seconds runs each ITimedAction below
 // (timed actions: one line each, registered here)
 builder.Services.AddSingleton<ITimedAction, BusinessHourOpening>();   // business hours open and close for the agents
 builder.Services.AddSingleton<ITimedAction, AbandonedRooms>();        // Livechat_abandoned_rooms_action: close or put on hold
+builder.Services.AddSingleton<ITimedAction, PresenceUpkeep>();     // connections beat, idle ones turn away, lapsed ones go
+builder.Services.AddSingleton<ITimedAction, AgentLeaveAction>();   // Livechat_agent_leave_action after the timeout
+builder.Services.AddSingleton<ITimedAction, QueueWaitLimit>();     // Livechat_max_queue_wait_time
+builder.Services.AddSingleton<ITimedAction, QueueDrain>();         // waiting chats to agents with room, as a safety net
 builder.Services.AddLivechatOpenApi();
 builder.AddConsole();                 // the agent workspace's files (src/Livechat.Console)
 
@@ -110,6 +116,7 @@ app.MapHandover();                   // transfer, return to queue, supervisor jo
 app.MapMessages();
 app.MapDepartments();
 app.MapRealtime();
+app.MapPresence();
 app.MapWidget();
 app.MapWidgetApi();
 app.MapFallbackToNotFoundEnvelope();

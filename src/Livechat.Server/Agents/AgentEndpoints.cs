@@ -35,6 +35,7 @@ public static class AgentEndpoints
     // GET    livechat/users/{type}/{_id}  view-livechat-manager
     // DELETE livechat/users/{type}/{_id}  view-livechat-manager (+ manage-livechat-managers for managers)
     // POST   livechat/agent.status        view-l-room
+    // POST   livechat/agents.saveInfo     manage-livechat-agents
     public static IEndpointRouteBuilder MapAgents(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/livechat").WithTags("Agents and managers");
@@ -43,6 +44,8 @@ public static class AgentEndpoints
         group.MapGet("/users/{type}/{_id}", Get).RequirePermission(Permissions.ViewLivechatManager);
         group.MapDelete("/users/{type}/{_id}", Remove).RequirePermission(Permissions.ViewLivechatManager);
         group.MapPost("/agent.status", SetStatus).RequirePermission(Permissions.ViewLRoom);
+        group.MapPost("/agents.saveInfo", SaveInfo).RequirePermission(Permissions.ManageLivechatAgents)
+            .WithSummary("Saves an agent's livechat data: maxNumberSimultaneousChat, the agent's own chat limit");
         return app;
     }
 
@@ -174,5 +177,27 @@ public static class AgentEndpoints
         agent.UpdatedAt = time.UtcNow();
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new AgentStatusResponse(status));
+    }
+
+    static readonly ObjectSchema SaveInfoSchema = Schema.Object(
+        ("agentId", Schema.String()),
+        ("agentData", Schema.Object(("maxNumberSimultaneousChat", Schema.Integer(0, int.MaxValue))).AllowingAdditional()),
+        ("agentDepartments", Schema.Array(Schema.String())))
+        .Requires("agentId", "agentData").AllowingAdditional();
+
+    /// <summary>Rocket.Chat's <c>livechat/agents.saveInfo</c>: the agent's <c>livechat.maxNumberSimultaneousChat</c> (0 removes it).</summary>
+    static async Task<Results<Ok<SuccessResponse>, ApiError>> SaveInfo(JsonBody body, LivechatDb db, TimeProvider time, CancellationToken ct)
+    {
+        var request = (JsonObject)SaveInfoSchema.Validate(body.Root)!;
+        var agentId = (string)request["agentId"]!;
+        var agent = await db.Users.FirstOrDefaultAsync(u => u.Id == agentId && u.Roles.Contains(AgentRoles.Agent), ct);
+        if (agent is null) return ApiError.Failure("error-user-is-not-agent");
+        if (request["agentData"]!["maxNumberSimultaneousChat"] is JsonValue max)
+        {
+            agent.MaxNumberSimultaneousChat = (int)(long)max;
+            agent.UpdatedAt = time.UtcNow();
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.Ok(SuccessResponse.Instance);
     }
 }

@@ -22,6 +22,7 @@ namespace Livechat.Server.Data;
 public class LivechatDb(DbContextOptions options) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
+    public DbSet<Presence.AgentConnection> UserConnections => Set<Presence.AgentConnection>();
     public DbSet<LoginToken> LoginTokens => Set<LoginToken>();
     public DbSet<LoginAttempt> LoginAttempts => Set<LoginAttempt>();
     public DbSet<Role> Roles => Set<Role>();

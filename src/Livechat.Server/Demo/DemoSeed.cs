@@ -81,6 +81,8 @@ public static class DemoSeed
             Id = Ids.NewId(), Username = $"agent-{i}", UsernameKey = $"agent-{i}", Name = $"Agent {i}",
             Email = $"agent-{i}@example.com", EmailVerified = true, Roles = ["user", "livechat-agent"],
             StatusLivechat = "available", PasswordHash = hash, CreatedAt = now, UpdatedAt = now,
+            // Online as after users.setStatus, so routing (which takes online agents only) serves the benchmark's rooms.
+            Status = "online",
         }).ToList();
         db.Users.AddRange(agents);
 

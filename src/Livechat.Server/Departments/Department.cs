@@ -18,6 +18,9 @@ public sealed class Department
     public List<string>? DepartmentsAllowedToForward { get; set; }
     public bool Archived { get; set; }
     public int NumAgents { get; set; }
+
+    /// <summary>Rocket.Chat EE's per-department chat limit per agent; 0: none (the agent's own or the global one applies).</summary>
+    public int MaxNumberSimultaneousChat { get; set; }
     public required DateTime UpdatedAt { get; set; }
 }
 

@@ -17,11 +17,12 @@ public sealed record DepartmentView(
     string? FallbackForwardDepartment,
     IReadOnlyList<string>? DepartmentsAllowedToForward,
     int NumAgents,
-    [property: JsonPropertyName("_updatedAt")] DateTime UpdatedAt)
+    [property: JsonPropertyName("_updatedAt")] DateTime UpdatedAt,
+    int? MaxNumberSimultaneousChat)
 {
     public static DepartmentView From(Department d) => new(d.Id, d.Name, d.Enabled, d.Email, d.Description, d.ShowOnRegistration,
         d.ShowOnOfflineForm, d.RequestTagBeforeClosingChat, d.ChatClosingTags, d.FallbackForwardDepartment, d.DepartmentsAllowedToForward,
-        d.NumAgents, d.UpdatedAt);
+        d.NumAgents, d.UpdatedAt, d.MaxNumberSimultaneousChat > 0 ? d.MaxNumberSimultaneousChat : null);
 }
 
 public sealed record DepartmentAgentView(

@@ -43,7 +43,7 @@ public static class DepartmentEndpoints
             ("enabled", Schema.Boolean()), ("name", Schema.String()), ("email", Schema.String()), ("showOnRegistration", Schema.Boolean()),
             ("showOnOfflineForm", Schema.Boolean()), ("description", Schema.String()), ("requestTagBeforeClosingChat", Schema.Boolean()),
             ("chatClosingTags", Schema.Array(Schema.String())), ("fallbackForwardDepartment", Schema.String()),
-            ("departmentsAllowedToForward", Schema.Array(Schema.String())))
+            ("departmentsAllowedToForward", Schema.Array(Schema.String())), ("maxNumberSimultaneousChat", Schema.Integer(int.MinValue, int.MaxValue)))
             .Requires("enabled", "name", "email", "showOnRegistration", "showOnOfflineForm").AllowingAdditional()),
         ("agents", Schema.Array(AgentEntry)))
         .Requires("department").AllowingAdditional();
@@ -162,6 +162,7 @@ public static class DepartmentEndpoints
         d.ChatClosingTags = input["chatClosingTags"]?.AsArray().Select(t => (string)t!).ToList();
         d.FallbackForwardDepartment = (string?)input["fallbackForwardDepartment"];
         d.DepartmentsAllowedToForward = input["departmentsAllowedToForward"]?.AsArray().Select(t => (string)t!).ToList();
+        d.MaxNumberSimultaneousChat = Math.Max(0, (int?)(long?)input["maxNumberSimultaneousChat"] ?? 0);
     }
 
     /// <summary>Adds or updates the listed agents (known users only), removes the others named, and recounts numAgents.</summary>

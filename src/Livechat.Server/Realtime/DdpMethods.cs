@@ -5,6 +5,7 @@ using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Methods;
+using Livechat.Server.Presence;
 using Livechat.Server.Security;
 using Livechat.Server.Settings;
 using Livechat.Server.Visitors;
@@ -26,7 +27,9 @@ public static class DdpMethods
         return method switch
         {
             "login" => await LoginAsync(session, parameters, services, ct),
-            "logout" => Logout(session),
+            "logout" => await LogoutAsync(session, ct),
+            "UserPresence:away" or "UserPresence:online" => await PresenceMethods.SetConnectionStatusAsync(session, method, ct),
+            "UserPresence:setDefaultStatus" => await PresenceMethods.SetDefaultStatusAsync(session, parameters, services, ct),
             "livechat:setUpConnection" => await SetUpConnectionAsync(session, parameters, services, ct),
             StreamAccess.NotifyRoom => await NotifyRoomAsync(session, parameters, services, ct),
             // The user as their token and roles stand now, not as they were at login.
@@ -34,9 +37,13 @@ public static class DdpMethods
         };
     }
 
-    /// <summary>A widget's connection closing marks its visitor offline, as Rocket.Chat's setUpConnection arranges.</summary>
+    /// <summary>
+    /// A connection closing takes its user's presence with it, and marks a widget's visitor offline, as Rocket.Chat's
+    /// setUpConnection arranges.
+    /// </summary>
     public static async Task OnDisconnectAsync(DdpSession session)
     {
+        await PresenceMethods.DisconnectAsync(session);
         if (session.VisitorToken is not { } token) return;
         try
         {
@@ -67,7 +74,9 @@ public static class DdpMethods
         if (expires <= services.GetRequiredService<TimeProvider>().UtcNow()) return MethodOutcome.Fail(403, LoginExpiration.Expired);
         if (!found.User.Active) return MethodOutcome.Fail("error-user-is-not-activated", "User is not activated");
 
+        if (session.LoginUserId is not null) await session.Presence.DisconnectAsync(session.Id, ct);
         session.LogIn(new CurrentUser(found.User.Id, found.User.Username, found.User.Roles, found.Token.Id), Ids.HashToken(token), expires);
+        await session.Presence.ConnectAsync(session.Id, found.User.Id, ct);
         var result = new JsonObject { ["id"] = found.User.Id, ["token"] = token };
         // Personal access tokens do not expire.
         if (expires is { } end) result["tokenExpires"] = Ejson.ToNode(end);
@@ -75,9 +84,10 @@ public static class DdpMethods
         return new MethodOutcome(result);
     }
 
-    static MethodOutcome Logout(DdpSession session)
+    static async Task<MethodOutcome> LogoutAsync(DdpSession session, CancellationToken ct)
     {
         session.LogOut();
+        await session.Presence.DisconnectAsync(session.Id, ct);
         return MethodOutcome.Undefined;
     }
 

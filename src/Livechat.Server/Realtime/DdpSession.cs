@@ -10,6 +10,7 @@ using Livechat.Server.Data;
 using Livechat.Server.Http;
 using Livechat.Server.Methods;
 using Livechat.Server.Operations;
+using Livechat.Server.Presence;
 using Livechat.Server.Security;
 
 namespace Livechat.Server.Realtime;
@@ -20,7 +21,7 @@ namespace Livechat.Server.Realtime;
 /// events from any thread never interleave frames. A client that stops reading is disconnected rather than buffered.
 /// </summary>
 public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory scopes, StreamHub hub, RealtimeLimits limits, TimeProvider time,
-    ILogger logger) : IDisposable
+    UserPresence presence, ILogger logger) : IDisposable
 {
     const int MaxQueuedMessages = 2000;
     const int MaxMessageBytes = 1 << 20;
@@ -69,6 +70,9 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
     public IServiceScopeFactory Scopes => scopes;
 
     public StreamHub Hub => hub;
+
+    /// <summary>Who is connected: a DDP login makes its user online while the connection lasts.</summary>
+    public UserPresence Presence => presence;
 
     /// <summary>Queues one message; false when the connection is gone or the client is too slow (it is then closed).</summary>
     public bool Send(string json)
@@ -208,9 +212,11 @@ public sealed partial class DdpSession(WebSocket socket, IServiceScopeFactory sc
             case "pong":
                 break;
             case "method":
+                await presence.TouchAsync(Id, ct);
                 await CallAsync(message, ct);
                 break;
             case "sub":
+                await presence.TouchAsync(Id, ct);
                 await SubscribeAsync(message, ct);
                 break;
             case "unsub":

@@ -1,4 +1,5 @@
 using Livechat.Server.Http;
+using Livechat.Server.Presence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,7 @@ public static class RealtimeEndpoints
     }
 
     static async Task<Results<EmptyHttpResult, ApiError>> Accept(HttpContext http, IServiceScopeFactory scopes, StreamHub hub,
-        IOptions<RealtimeLimits> limits, TimeProvider time, ILoggerFactory loggers)
+        IOptions<RealtimeLimits> limits, TimeProvider time, UserPresence presence, ILoggerFactory loggers)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -40,7 +41,7 @@ public static class RealtimeEndpoints
         }
         try
         {
-            using var session = new DdpSession(socket, scopes, hub, limits.Value, time, loggers.CreateLogger<DdpSession>());
+            using var session = new DdpSession(socket, scopes, hub, limits.Value, time, presence, loggers.CreateLogger<DdpSession>());
             await session.RunAsync(http.RequestAborted);
         }
         finally

@@ -61,30 +61,14 @@ public static class InquiryEndpoints
         {
             return NotAuthorized();
         }
-        var now = time.UtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // The room is locked before the inquiry, in the order room.saveInfo takes them, so the two cannot deadlock.
-        var room = await RoomLocks.LockAsync(db, inquiry.Rid, ct);
-        if (room is not { Open: true }) return ApiError.Coded("error-not-found", "Inquiry not found");
-        // The queued → taken switch is one conditional statement, so two agents can never both take the inquiry.
-        var switched = await db.Inquiries.Where(i => i.Id == inquiryId && i.Status == "queued")
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, "taken").SetProperty(i => i.TakenAt, now).SetProperty(i => i.UpdatedAt, now), ct);
-        if (switched == 0) return InquiryTaken();
-        db.Entry(inquiry).State = EntityState.Detached;
-        (inquiry.Status, inquiry.TakenAt, inquiry.UpdatedAt) = ("taken", now, now);
-        db.RecordChange(ChangeEvents.ForInquiry(ChangeTypes.InquiryTaken, inquiry));
-        Routing.Assign(room, null, agent.Id, agent.Username, now);
-        agent.LastRoutingTime = now;
-        try
+        // Rocket.Chat EE's validateMaxChats: a full agent cannot take more.
+        if (!(await Routing.CandidatesAsync(db, inquiry.Department, ct)).Exists(c => c.Id == agent.Id))
         {
-            await db.SaveChangesAsync(ct);
+            return ApiError.Failure("error-max-number-simultaneous-chats-reached");
         }
-        catch (DbUpdateConcurrencyException)
-        {
-            return InquiryTaken();
-        }
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(SuccessResponse.Instance);
+        // Conditional and version-checked: two agents can never both take the inquiry.
+        return await Routing.TakeAsync(db, inquiryId, agent.Id, agent.Username, time.UtcNow(), ct)
+            ? TypedResults.Ok(SuccessResponse.Instance) : InquiryTaken();
     }
 
     static ApiError NotAuthorized() => ApiError.Failure("error-not-authorized");

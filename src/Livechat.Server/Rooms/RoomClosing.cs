@@ -12,7 +12,8 @@ public static class RoomClosing
     /// <summary>
     /// Closes a tracked open room in one transaction: closedAt/closedBy/closer/metrics, <c>v.status: offline</c>, the tag
     /// union, <c>open</c> removed, the inquiry deleted and the <c>livechat-close</c> message added. Returns false when
-    /// another request changed the room first (it is then re-read by the caller).
+    /// another request changed the room first (it is then re-read by the caller). After the commit, the chats waiting for
+    /// the freed agent are assigned (<see cref="Routing.AssignWaitingAsync"/>).
     /// </summary>
     public static async Task<bool> CloseAsync(LivechatDb db, SettingsStore settings, LivechatRoom room, string closer,
         string closedById, string closedByUsername, string? closedByName, string comment, IEnumerable<string> requestTags,
@@ -22,6 +23,7 @@ public static class RoomClosing
             .Where(d => d.Id == room.DepartmentId).Select(d => d.ChatClosingTags).FirstOrDefaultAsync(ct);
         var readReceipts = await settings.GetBoolAsync("Message_Read_Receipt_Enabled", ct);
 
+        var servedBy = room.ServedById;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         room.Open = false;
         room.ClosedAt = now;
@@ -50,6 +52,18 @@ public static class RoomClosing
             return false;
         }
         await tx.CommitAsync(ct);
+        if (servedBy is not null)
+        {
+            try
+            {
+                // The agent has room for one more: the next waiting chat is theirs (or another free agent's).
+                await Routing.AssignWaitingAsync(db, servedBy, now, ct);
+            }
+            catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or TimeoutException)
+            {
+                // The close stands; the queue drain (Presence/QueueActions.cs) assigns the chat at its next pass.
+            }
+        }
         return true;
     }
 }

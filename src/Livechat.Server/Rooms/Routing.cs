@@ -1,22 +1,28 @@
 using System.Linq.Expressions;
 using Livechat.Server.Agents;
 using Livechat.Server.Data;
+using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Settings;
 using Livechat.Server.Users;
 using Livechat.Server.Visitors;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Livechat.Server.Rooms;
 
 /// <summary>Room creation and agent assignment (livechat-endpoints §4.3).</summary>
 public static class Routing
 {
-    /// <summary>Active agents with <c>statusLivechat == "available"</c>.</summary>
+    /// <summary>
+    /// Active agents with <c>statusLivechat == "available"</c> who are online (Rocket.Chat's <c>findOnlineAgents</c>:
+    /// any <c>status</c> but <c>offline</c>, so <c>away</c> and <c>busy</c> agents count; see Presence/UserPresence.cs).
+    /// </summary>
     static readonly Expression<Func<User, bool>> IsAvailableAgent =
-        u => u.Active && u.StatusLivechat == "available" && u.Roles.Contains(AgentRoles.Agent);
+        u => u.Active && u.StatusLivechat == "available" && u.Status != "offline" && u.Roles.Contains(AgentRoles.Agent);
 
-    /// <summary>Active agents with <c>statusLivechat == "available"</c>, restricted to the department's agents when given.</summary>
+    /// <summary>Available, online agents, restricted to the department's agents when given.</summary>
     public static IQueryable<User> AvailableAgents(LivechatDb db, string? departmentId)
     {
         var agents = db.Users.Where(IsAvailableAgent);
@@ -27,25 +33,54 @@ public static class Routing
     /// <summary>An available agent as routing weighs it: its open served rooms come from <see cref="User.OpenRoomCount"/>.</summary>
     public sealed record Candidate(string Id, string Username, DateTime? LastRoutingTime, int OpenRooms);
 
-    // AvailableAgents with and without a department, compiled: they run for each room opened.
-    static readonly CompiledQuery<Func<LivechatDb, IAsyncEnumerable<Candidate>>> AllCandidates = new(() => EF.CompileAsyncQuery((LivechatDb db) =>
-        db.Users.Where(IsAvailableAgent).Select(u => new Candidate(u.Id, u.Username, u.LastRoutingTime, u.OpenRoomCount))));
+    /// <summary>A candidate with what its capacity and idleness are judged by.</summary>
+    sealed record CandidateRow(Candidate Candidate, int? AgentMax, int DepartmentMax, string StatusConnection);
 
-    static readonly CompiledQuery<Func<LivechatDb, string, IAsyncEnumerable<Candidate>>> DepartmentCandidates = new(() => EF.CompileAsyncQuery(
+    // AvailableAgents with and without a department, compiled: they run for each room opened.
+    static readonly CompiledQuery<Func<LivechatDb, IAsyncEnumerable<CandidateRow>>> AllCandidates = new(() => EF.CompileAsyncQuery((LivechatDb db) =>
+        db.Users.Where(IsAvailableAgent).Select(u => new CandidateRow(
+            new Candidate(u.Id, u.Username, u.LastRoutingTime, u.OpenRoomCount), u.MaxNumberSimultaneousChat, 0, u.StatusConnection))));
+
+    static readonly CompiledQuery<Func<LivechatDb, string, IAsyncEnumerable<CandidateRow>>> DepartmentCandidates = new(() => EF.CompileAsyncQuery(
         (LivechatDb db, string departmentId) => db.Users.Where(IsAvailableAgent)
             .Where(u => db.DepartmentAgents.Any(a => a.AgentId == u.Id && a.DepartmentId == departmentId && a.DepartmentEnabled))
-            .Select(u => new Candidate(u.Id, u.Username, u.LastRoutingTime, u.OpenRoomCount))));
+            .Select(u => new CandidateRow(new Candidate(u.Id, u.Username, u.LastRoutingTime, u.OpenRoomCount), u.MaxNumberSimultaneousChat,
+                db.Departments.Where(d => d.Id == departmentId).Select(d => d.MaxNumberSimultaneousChat).FirstOrDefault(), u.StatusConnection))));
 
-    /// <summary>The agents a room of the department (or of none) could be routed to, with their loads.</summary>
+    /// <summary>
+    /// The agents a room of the department (or of none) could be routed to now, with their loads: available, online
+    /// (and not idle when <c>Livechat_enabled_when_agent_idle</c> is off) and, with <c>Livechat_waiting_queue</c> on,
+    /// below their chat limit (<see cref="ChatLimit"/>).
+    /// </summary>
     public static async Task<List<Candidate>> CandidatesAsync(LivechatDb db, string? departmentId, CancellationToken ct)
     {
+        var settings = SettingsOf(db);
+        // As Rocket.Chat EE: chat limits hold with the waiting queue on.
+        var limited = await settings.GetBoolAsync("Livechat_waiting_queue", ct);
+        var globalMax = await settings.GetIntAsync("Livechat_maximum_chats_per_agent", ct);
+        var idleTakes = await settings.GetBoolAsync("Livechat_enabled_when_agent_idle", ct);
         var candidates = new List<Candidate>();
-        await foreach (var candidate in (departmentId is null ? AllCandidates.For(db)(db) : DepartmentCandidates.For(db)(db, departmentId)).WithCancellation(ct))
+        await foreach (var row in (departmentId is null ? AllCandidates.For(db)(db) : DepartmentCandidates.For(db)(db, departmentId)).WithCancellation(ct))
         {
-            candidates.Add(candidate);
+            if (!idleTakes && row.StatusConnection == "away") continue;
+            var limit = limited ? ChatLimit(row.DepartmentMax, row.AgentMax, globalMax) : 0;
+            if (limit == 0 || row.Candidate.OpenRooms < limit) candidates.Add(row.Candidate);
         }
         return candidates;
     }
+
+    /// <summary>
+    /// How many open chats an agent may serve in a department, 0 for no limit (Rocket.Chat EE's
+    /// <c>getMaxNumberSimultaneousChat</c>): the department's <c>maxNumberSimultaneousChat</c>, else the agent's own
+    /// <c>livechat.maxNumberSimultaneousChat</c>, else <c>Livechat_maximum_chats_per_agent</c>. Counted against every open
+    /// chat the agent serves.
+    /// </summary>
+    public static int ChatLimit(int departmentMax, int? agentMax, int globalMax) =>
+        departmentMax > 0 ? departmentMax : agentMax is > 0 ? agentMax.Value : Math.Max(0, globalMax);
+
+    /// <summary>The settings, from the application's services behind the context (routing helpers take only the context).</summary>
+    static SettingsStore SettingsOf(LivechatDb db) =>
+        db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()!.ApplicationServiceProvider!.GetRequiredService<SettingsStore>();
 
     /// <summary>
     /// Auto_Selection's choice: the preferred agent when available, else the one with the fewest open served rooms, ties
@@ -84,11 +119,128 @@ public static class Routing
     }
 
     /// <summary>
+    /// Gives waiting chats to agents with room for them, under Auto_Selection with <c>Livechat_waiting_queue</c> on
+    /// (Rocket.Chat EE's <c>processWaitingQueue</c>): the queued inquiries in queue order (priority, then arrival) that
+    /// <paramref name="freedAgentId"/> could serve (those of no department or of one of theirs; every queued inquiry
+    /// when null), each to the agent <see cref="SelectAgent"/> picks among <see cref="CandidatesAsync"/>. Called after a
+    /// chat closes or is transferred, and by the queue drain as a safety net; returns how many chats were assigned.
+    /// Each assignment is <see cref="TakeAsync"/>, so two processes never assign one chat twice.
+    /// </summary>
+    public static async Task<int> AssignWaitingAsync(LivechatDb db, string? freedAgentId, DateTime now, CancellationToken ct)
+    {
+        if (!await SettingsOf(db).GetBoolAsync("Livechat_waiting_queue", ct)) return 0;
+        var queued = db.Inquiries.AsNoTracking().Where(i => i.Status == "queued");
+        if (freedAgentId is not null)
+        {
+            var departments = db.DepartmentAgents.Where(a => a.AgentId == freedAgentId && a.DepartmentEnabled).Select(a => a.DepartmentId);
+            queued = queued.Where(i => i.Department == null || departments.Contains(i.Department));
+        }
+        var waiting = await queued.OrderBy(i => i.PriorityWeight).ThenBy(i => i.Ts).ThenBy(i => i.Id)
+            .Select(i => new { i.Id, i.Department }).Take(MaxAssignedPerPass).ToListAsync(ct);
+        var assigned = 0;
+        var full = new HashSet<string>(StringComparer.Ordinal);   // departments ("" for none) nobody can take more of now
+        foreach (var inquiry in waiting)
+        {
+            if (full.Contains(inquiry.Department ?? "")) continue;
+            switch (await RouteAsync(db, inquiry.Id, inquiry.Department, now, ct))
+            {
+                case null:
+                    full.Add(inquiry.Department ?? "");
+                    break;
+                case true:
+                    assigned++;
+                    break;
+            }
+        }
+        return assigned;
+    }
+
+    /// <summary>
+    /// Routes one queued inquiry as a new room would be under Auto_Selection: to the agent <see cref="SelectAgent"/>
+    /// picks. True when assigned, false when it was taken or changed meanwhile, null when nobody can take it now (or the
+    /// routing is manual).
+    /// </summary>
+    public static async Task<bool?> RouteAsync(LivechatDb db, string inquiryId, string? department, DateTime now, CancellationToken ct)
+    {
+        if (await SettingsOf(db).GetStringAsync("Livechat_Routing_Method", ct) != "Auto_Selection") return null;
+        if (SelectAgent(await CandidatesAsync(db, department, ct), null) is not { } agent) return null;
+        return await TakeAsync(db, inquiryId, agent.Id, agent.Username, now, ct);
+    }
+
+    /// <summary>How many waiting chats one call of <see cref="AssignWaitingAsync"/> looks at; the queue drain takes the rest.</summary>
+    const int MaxAssignedPerPass = 50;
+
+    /// <summary>
+    /// Gives a queued inquiry's open room to an agent, in one transaction: the queued → taken switch is one conditional
+    /// statement (so two agents or processes can never both take it), the room is version-checked, and the agent's
+    /// <c>lastRoutingTime</c> is set. False when the inquiry was taken, or its room closed or changed, meanwhile.
+    /// </summary>
+    public static async Task<bool> TakeAsync(LivechatDb db, string inquiryId, string agentId, string agentUsername, DateTime now, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var inquiry = await db.Inquiries.AsNoTracking().FirstOrDefaultAsync(i => i.Id == inquiryId, ct);
+        if (inquiry is null) return false;
+        // The room is locked before the inquiry, in the order room.saveInfo takes them, so the two cannot deadlock.
+        var room = await RoomLocks.LockAsync(db, inquiry.Rid, ct);
+        if (room is not { Open: true }) return false;
+        var switched = await db.Inquiries.Where(i => i.Id == inquiryId && i.Status == "queued")
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, "taken").SetProperty(i => i.TakenAt, now).SetProperty(i => i.UpdatedAt, now), ct);
+        if (switched == 0) return false;
+        (inquiry.Status, inquiry.TakenAt, inquiry.UpdatedAt) = ("taken", now, now);
+        db.RecordChange(ChangeEvents.ForInquiry(ChangeTypes.InquiryTaken, inquiry));
+        Assign(room, null, agentId, agentUsername, now);
+        await db.Users.Where(u => u.Id == agentId).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastRoutingTime, now), ct);
+        return await SaveVersionCheckedAsync(db, tx, ct);
+    }
+
+    /// <summary>
+    /// Puts a served open room back in its queue (the agent-leave action's <c>forward</c>): no agent, the inquiry queued
+    /// again from now. Only while <paramref name="servedById"/> still serves it; false otherwise or when the room changed
+    /// meanwhile (version-checked). The caller then routes it again (<see cref="RouteAsync"/>).
+    /// </summary>
+    public static async Task<bool> ReturnToQueueAsync(LivechatDb db, string roomId, string servedById, DateTime now, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var room = await RoomLocks.LockAsync(db, roomId, ct);
+        if (room is not { Open: true } || room.ServedById != servedById) return false;
+        (room.ServedById, room.ServedByUsername, room.ServedByTs, room.QueuedAt) = (null, null, null, now);
+        await db.Inquiries.Where(i => i.Rid == roomId).ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, "queued")
+            .SetProperty(i => i.QueuedAt, now).SetProperty(i => i.TakenAt, (DateTime?)null).SetProperty(i => i.UpdatedAt, now), ct);
+        if (await db.Inquiries.AsNoTracking().FirstOrDefaultAsync(i => i.Rid == roomId, ct) is { } inquiry)
+        {
+            db.RecordChange(ChangeEvents.ForInquiry(ChangeTypes.InquiryQueued, inquiry));
+        }
+        return await SaveVersionCheckedAsync(db, tx, ct);
+    }
+
+    /// <summary>Saves and commits; false (nothing kept) when a version-checked row changed since it was read.</summary>
+    public static async Task<bool> SaveVersionCheckedAsync(LivechatDb db, IDbContextTransaction tx, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>
     /// Whether a room may open in <paramref name="department"/> (Rocket.Chat's <c>online(department)</c>): chats are
     /// accepted with nobody online, or an agent there is available.
     /// </summary>
-    public static async Task<bool> AcceptsChatsAsync(LivechatDb db, SettingsStore settings, string? department, CancellationToken ct) =>
-        await settings.GetBoolAsync("Livechat_accept_chats_with_no_agents", ct) || await AvailableAgents(db, department).AnyAsync(ct);
+    public static async Task<bool> AcceptsChatsAsync(LivechatDb db, SettingsStore settings, string? department, CancellationToken ct)
+    {
+        if (await settings.GetBoolAsync("Livechat_accept_chats_with_no_agents", ct)) return true;
+        // Idle (away) agents count unless Livechat_enabled_when_agent_idle is off, as for routing.
+        var idleTakes = await settings.GetBoolAsync("Livechat_enabled_when_agent_idle", ct);
+        return await AvailableAgents(db, department).AnyAsync(u => idleTakes || u.StatusConnection != "away", ct);
+    }
 
     /// <summary>
     /// Creates the visitor's room with its inquiry and routes it, then sets the visitor's <c>lastChat</c> (and the

@@ -99,6 +99,16 @@ public static class SettingDefinitions
         new("Livechat_abandoned_rooms_action", SettingType.Select, "none", ["none", "close", "on-hold"]),
         Int("Livechat_visitor_inactivity_timeout", 3600),
         Str("Livechat_abandoned_rooms_closed_custom_message", ""),
+        // Presence, the agent-leave action, capacity and the waiting queue (Presence/), with Rocket.Chat's defaults.
+        new("Livechat_agent_leave_action", SettingType.Select, "none", ["none", "forward", "close"]),
+        Int("Livechat_agent_leave_action_timeout", 60),
+        Str("Livechat_agent_leave_comment", ""),
+        Bool("Livechat_waiting_queue", false),
+        Int("Livechat_maximum_chats_per_agent", 0),
+        Int("Livechat_max_queue_wait_time", -1),
+        Int("Livechat_number_most_recent_chats_estimate_wait_time", 100),
+        Bool("Accounts_Default_User_Preferences_enableAutoAway", true),
+        Int("Accounts_Default_User_Preferences_idleTimeLimit", 300),
     ];
 
     public static readonly IReadOnlyDictionary<string, SettingDefinition> ById = All.ToDictionary(s => s.Id);

@@ -21,6 +21,15 @@ public sealed class User
     public bool EmailVerified { get; set; }
     public string Type { get; set; } = "user";
     public string Status { get; set; } = "offline";
+
+    /// <summary>Rocket.Chat's <c>statusConnection</c>: <c>online</c>, <c>away</c> or <c>offline</c>, from the open connections (Presence/).</summary>
+    public string StatusConnection { get; set; } = "offline";
+
+    /// <summary>Rocket.Chat's <c>statusDefault</c>: the status the user chose (<c>users.setStatus</c>), shown while connected.</summary>
+    public string StatusDefault { get; set; } = "online";
+
+    /// <summary>When the user's last connection went (null while connected, or never connected): the agent-leave action's clock.</summary>
+    public DateTime? OfflineSince { get; set; }
     public string? StatusLivechat { get; set; }
 
     /// <summary>

@@ -47,8 +47,8 @@ public sealed record QueueMessageUser([property: JsonPropertyName("_id")] string
 
 public sealed record QueueMessage(string Text, QueueMessageUser User);
 
-/// <summary>A queued room's place: 1-based <c>spot</c>, and the waiting message when one is configured.</summary>
-public sealed record QueueInfoView(int Spot, QueueMessage? Message, int? EstimatedWaitTimeSeconds);
+/// <summary>A queued room's place: 1-based <c>spot</c>, the waiting message when one is configured, and the estimated wait.</summary>
+public sealed record QueueInfoView(int Spot, QueueMessage? Message, double? EstimatedWaitTimeSeconds);
 
 public sealed record WidgetDepartment([property: JsonPropertyName("_id")] string Id, string Name, bool ShowOnRegistration, bool ShowOnOfflineForm);
 

@@ -36,16 +36,22 @@ public static class WidgetQueries
             .OrderBy(i => i.PriorityWeight).ThenBy(i => i.Ts).Select(i => new { i.Rid, i.PriorityWeight, i.Ts }).ToListAsync(ct);
         var text = await settings.GetStringAsync("Livechat_waiting_queue_message", ct);
         var spots = new Dictionary<string, QueueInfoView>(StringComparer.Ordinal);
+        if (queue.Count == 0) return spots;
+        // Rocket.Chat EE's estimate: ((spot - 1) / N + 1) × the average duration of the department's N most recent chats,
+        // N being Livechat_number_most_recent_chats_estimate_wait_time (Rocket.Chat passes that N to both); none without closed chats.
+        var recent = Math.Max(1, await settings.GetIntAsync("Livechat_number_most_recent_chats_estimate_wait_time", ct));
+        var average = await db.Rooms.AsNoTracking().Where(r => !r.Open && r.DepartmentId == department && r.ChatDuration != null)
+            .OrderByDescending(r => r.ClosedAt).Take(recent).AverageAsync(r => r.ChatDuration, ct);
         var ahead = 0;
         for (var i = 0; i < queue.Count; i++)
         {
             // Equal weight and arrival time share a spot.
             if (i > 0 && (queue[i].PriorityWeight, queue[i].Ts) != (queue[i - 1].PriorityWeight, queue[i - 1].Ts)) ahead = i;
-            spots[queue[i].Rid] = At(ahead + 1, text);
+            spots[queue[i].Rid] = At(ahead + 1, text, average is > 0 ? ((double)ahead / recent + 1) * average.Value : null);
         }
         return spots;
     }
 
-    static QueueInfoView At(int spot, string message) =>
-        new(spot, message.Length > 0 ? new QueueMessage(message, new QueueMessageUser("rocket.cat", "rocket.cat")) : null, null);
+    static QueueInfoView At(int spot, string message, double? estimate) =>
+        new(spot, message.Length > 0 ? new QueueMessage(message, new QueueMessageUser("rocket.cat", "rocket.cat")) : null, estimate);
 }

@@ -5,12 +5,16 @@ namespace Livechat.Server.Tests.Infrastructure;
 /// <summary>Livechat test data made through the API: agents, departments, visitors, rooms.</summary>
 public static class LivechatData
 {
-    /// <summary>A user made an agent through <c>POST livechat/users/agent</c> (status available).</summary>
-    public static async Task<TestUser> CreateAgentAsync(this LivechatServerFactory factory)
+    /// <summary>
+    /// A user made an agent through <c>POST livechat/users/agent</c> (status available) who set themselves online with
+    /// <c>users.setStatus</c> (routing takes online agents only); <paramref name="online"/> false leaves them offline.
+    /// </summary>
+    public static async Task<TestUser> CreateAgentAsync(this LivechatServerFactory factory, bool online = true)
     {
         var user = await factory.CreateUserAsync();
         var admin = await factory.AdminAsync();
         (await admin.PostAsync("livechat/users/agent", new { username = user.Username })).Ok();
+        if (online) (await user.Api.PostAsync("users.setStatus", new { status = "online" })).Ok();
         return user;
     }
 

@@ -112,6 +112,8 @@ public abstract class CrashSafetyTests(string provider, ITestOutputHelper output
         var agent = TestUsers.Unique("agent");
         (await admin.PostAsync("users.create", new { username = agent, email = $"{agent}@example.com", name = agent, password = TestUsers.Password })).Ok();
         (await admin.PostAsync("livechat/users/agent", new { username = agent })).Ok();
+        // Routing takes online agents only: a REST login sets the agent online.
+        await new ApiClient(new HttpClient { BaseAddress = admin.Http.BaseAddress }).LoginAsync(agent, TestUsers.Password);
         var priorities = (await admin.GetAsync("livechat/priorities")).Ok().Json.GetProperty("priorities")
             .EnumerateArray().Take(2).Select(p => p.Str("_id")).ToArray();
         var visitorApi = new ApiClient(new HttpClient { BaseAddress = admin.Http.BaseAddress });

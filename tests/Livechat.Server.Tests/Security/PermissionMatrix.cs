@@ -182,6 +182,10 @@ public static class PermissionMatrix
             Bad("""{"success":false,"error":"error-invalid-user"}"""), Managers) with { Case = "the manager type needs manage-livechat-managers" },
         Perm("POST", "/api/v1/livechat/agent.status", "/api/v1/livechat/agent.status", """{"agentId":"no-such-agent","status":"available"}""",
             """404 {"success":false,"error":"Agent not found"}""", Agents),
+        // Presence (Presence/, Agents/): the caller's own status; an agent's own chat limit
+        Perm("POST", "/api/v1/users.setStatus", "/api/v1/users.setStatus", "{}", Ok, Authenticated),
+        Perm("POST", "/api/v1/livechat/agents.saveInfo", "/api/v1/livechat/agents.saveInfo", """{"agentId":"no-such-agent","agentData":{}}""",
+            Bad("""{"success":false,"error":"error-user-is-not-agent"}"""), Supervisors),
 
         // Visitors
         Everyone("POST", "/api/v1/livechat/visitor", "/api/v1/livechat/visitor", """{"visitor":{"token":"{visitorToken}"}}""", Ok),

@@ -216,6 +216,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.Property<string>("FallbackForwardDepartment")
                         .HasColumnType("text");
 
+                    b.Property<int>("MaxNumberSimultaneousChat")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("text");
@@ -448,6 +451,40 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.HasIndex("Rid", "UpdatedAt");
 
                     b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Presence.AgentConnection", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("ConnectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProcessId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HeartbeatAt");
+
+                    b.HasIndex("ProcessId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("user_connections", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Priorities.Priority", b =>
@@ -945,6 +982,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.Property<string>("Name")
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("OfflineSince")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("OpenRoomCount")
                         .HasColumnType("integer");
 
@@ -956,6 +996,14 @@ namespace Livechat.Server.Data.Migrations.Postgres
                         .HasColumnType("text[]");
 
                     b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("StatusConnection")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("StatusDefault")
                         .IsRequired()
                         .HasColumnType("text");
 

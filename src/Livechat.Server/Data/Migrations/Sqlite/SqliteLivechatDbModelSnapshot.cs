@@ -208,6 +208,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.Property<string>("FallbackForwardDepartment")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("MaxNumberSimultaneousChat")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -438,6 +441,40 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.HasIndex("Rid", "UpdatedAt");
 
                     b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Presence.AgentConnection", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ConnectedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProcessId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HeartbeatAt");
+
+                    b.HasIndex("ProcessId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("user_connections", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Priorities.Priority", b =>
@@ -935,6 +972,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.Property<string>("Name")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("OfflineSince")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("OpenRoomCount")
                         .HasColumnType("INTEGER");
 
@@ -946,6 +986,14 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusConnection")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusDefault")
                         .IsRequired()
                         .HasColumnType("TEXT");
 

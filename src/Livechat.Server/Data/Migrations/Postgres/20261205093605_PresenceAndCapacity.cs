@@ -1,0 +1,96 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Livechat.Server.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class PresenceAndCapacity : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "OfflineSince",
+                table: "users",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "StatusConnection",
+                table: "users",
+                type: "text",
+                nullable: false,
+                defaultValue: "offline");
+
+            migrationBuilder.AddColumn<string>(
+                name: "StatusDefault",
+                table: "users",
+                type: "text",
+                nullable: false,
+                defaultValue: "online");
+
+            migrationBuilder.AddColumn<int>(
+                name: "MaxNumberSimultaneousChat",
+                table: "departments",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.CreateTable(
+                name: "user_connections",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    ProcessId = table.Column<string>(type: "text", nullable: false),
+                    Status = table.Column<string>(type: "text", nullable: false),
+                    ConnectedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    HeartbeatAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_user_connections", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_user_connections_HeartbeatAt",
+                table: "user_connections",
+                column: "HeartbeatAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_user_connections_ProcessId",
+                table: "user_connections",
+                column: "ProcessId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_user_connections_UserId",
+                table: "user_connections",
+                column: "UserId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "user_connections");
+
+            migrationBuilder.DropColumn(
+                name: "OfflineSince",
+                table: "users");
+
+            migrationBuilder.DropColumn(
+                name: "StatusConnection",
+                table: "users");
+
+            migrationBuilder.DropColumn(
+                name: "StatusDefault",
+                table: "users");
+
+            migrationBuilder.DropColumn(
+                name: "MaxNumberSimultaneousChat",
+                table: "departments");
+        }
+    }
+}

@@ -53,6 +53,7 @@ public static class HandoverEndpoints
         var roomId = (string)request["roomId"]!;
         var transfer = new TransferRequest((string?)request["userId"], (string?)request["departmentId"], (string?)request["comment"]);
         var name = await db.Users.Where(u => u.Id == caller.Id).Select(u => u.Name).FirstOrDefaultAsync(ct);
+        string? freed = null;
         var error = await writes.RetryOnConflictAsync(db, async locked =>
         {
             var room = await RoomAsync(db, roomId, locked, ct);
@@ -60,11 +61,13 @@ public static class HandoverEndpoints
             if (!room.Open) return ApiError.Failure("This_conversation_is_already_closed");
             if (!await db.Visitors.AnyAsync(v => v.Id == room.VisitorId, ct)) return ApiError.Failure("error-invalid-visitor");
             var by = new TransferredBy(caller.Id, caller.Username, name, room.ServedById == caller.Id ? "agent" : "user");
+            var servedBy = room.ServedById;
             if (await Transfers.TransferAsync(db, settings, room, transfer, by, time.UtcNow(), ct) is { } refused) return refused;
             await writes.SaveAsync(db, ct);
-            // after the transfer: the freed agent takes the next waiting chat (presence branch)
+            freed = servedBy == room.ServedById ? null : servedBy;
             return null;
         }, ct);
+        await Routing.FreedAsync(db, freed, time.UtcNow(), ct);
         return error ?? (Results<Ok<SuccessResponse>, ApiError>)TypedResults.Ok(SuccessResponse.Instance);
     }
 
@@ -83,18 +86,21 @@ public static class HandoverEndpoints
         ChangeScope.SetVisitor(visitor.Id, visitor.Username);
         var by = new TransferredBy(visitor.Id, visitor.Username, visitor.Name, "visitor");
         LivechatRoom? transferred = null;
+        string? freed = null;
         var error = await writes.RetryOnConflictAsync(db, async locked =>
         {
             var room = await RoomAsync(db, rid, locked, ct);
             if (room is null || room.VisitorId != visitor.Id) return ApiError.Failure("invalid-room");
+            var servedBy = room.ServedById;
             var refused = await Transfers.TransferAsync(db, settings, room, new TransferRequest(null, department, null), by, time.UtcNow(), ct);
             // Rocket.Chat answers a transfer that did not happen with a bare {"success":false}.
             if (refused is not null) return refused == Transfers.NotTransferred ? ApiError.BareFailure() : refused;
             await writes.SaveAsync(db, ct);
-            // after the transfer: the freed agent takes the next waiting chat (presence branch)
+            freed = servedBy == room.ServedById ? null : servedBy;
             transferred = room;
             return null;
         }, ct);
+        await Routing.FreedAsync(db, freed, time.UtcNow(), ct);
         return error ?? (Results<Ok<RoomResponse>, ApiError>)TypedResults.Ok(new RoomResponse(RoomView.ForVisitor(transferred!)));
     }
 
@@ -138,7 +144,8 @@ public static class HandoverEndpoints
             await Transfers.ReturnToQueueAsync(db, room, inquiry, by, departmentId, time.UtcNow(), ct);
             await writes.SaveAsync(db, ct);
             result = true;
-            // after the transfer: the freed agent takes the next waiting chat (presence branch)
+            // The agent's freed place is not filled at once: the chat just returned would be the first waiting one, and
+            // under Auto_Selection it could go straight back to them. The queue drain routes it at its next pass.
             return null;
         }, ct);
         return error ?? (Results<Ok<ReturnAsInquiryResponse>, ApiError>)TypedResults.Ok(new ReturnAsInquiryResponse(result));

@@ -52,18 +52,7 @@ public static class RoomClosing
             return false;
         }
         await tx.CommitAsync(ct);
-        if (servedBy is not null)
-        {
-            try
-            {
-                // The agent has room for one more: the next waiting chat is theirs (or another free agent's).
-                await Routing.AssignWaitingAsync(db, servedBy, now, ct);
-            }
-            catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or TimeoutException)
-            {
-                // The close stands; the queue drain (Presence/QueueActions.cs) assigns the chat at its next pass.
-            }
-        }
+        await Routing.FreedAsync(db, servedBy, now, ct);
         return true;
     }
 }

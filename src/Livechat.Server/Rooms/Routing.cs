@@ -156,6 +156,23 @@ public static class Routing
     }
 
     /// <summary>
+    /// After a committed write that freed a place of <paramref name="freedAgentId"/> (a close, a transfer away from them):
+    /// the next waiting chat is theirs, or another free agent's (<see cref="AssignWaitingAsync"/>). The write stands if
+    /// this fails; the queue drain (Presence/QueueActions.cs) assigns the chat at its next pass.
+    /// </summary>
+    public static async Task FreedAsync(LivechatDb db, string? freedAgentId, DateTime now, CancellationToken ct)
+    {
+        if (freedAgentId is null) return;
+        try
+        {
+            await AssignWaitingAsync(db, freedAgentId, now, ct);
+        }
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or TimeoutException)
+        {
+        }
+    }
+
+    /// <summary>
     /// Routes one queued inquiry as a new room would be under Auto_Selection: to the agent <see cref="SelectAgent"/>
     /// picks. True when assigned, false when it was taken or changed meanwhile, null when nobody can take it now (or the
     /// routing is manual).

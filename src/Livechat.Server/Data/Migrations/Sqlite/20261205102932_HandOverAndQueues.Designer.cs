@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Livechat.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLivechatDb))]
-    [Migration("20261205093233_Handover")]
-    partial class Handover
+    [Migration("20261205102932_HandOverAndQueues")]
+    partial class HandOverAndQueues
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -86,6 +86,54 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.HasIndex("UserId", "Type", "Name");
 
                     b.ToTable("login_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.BusinessHours.BusinessHour", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("AppliedOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Departments")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimezoneName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WorkHours")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Type");
+
+                    b.ToTable("business_hours", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.CustomFields.CustomField", b =>
@@ -162,6 +210,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
 
                     b.Property<string>("FallbackForwardDepartment")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxNumberSimultaneousChat")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -325,6 +376,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.Property<string>("Alias")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Comment")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("DeletedAt")
                         .HasColumnType("TEXT");
 
@@ -390,6 +444,40 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.HasIndex("Rid", "UpdatedAt");
 
                     b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Presence.AgentConnection", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ConnectedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProcessId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HeartbeatAt");
+
+                    b.HasIndex("ProcessId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("user_connections", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Priorities.Priority", b =>
@@ -563,6 +651,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("AbandonedResponseTs")
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("ChatDuration")
                         .HasColumnType("REAL");
 
@@ -604,6 +695,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Msgs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("OnHold")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("Open")
@@ -872,10 +966,16 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.Property<DateTime?>("LastRoutingTime")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("LivechatStatusSystemModified")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("MaxNumberSimultaneousChat")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OfflineSince")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("OpenRoomCount")
@@ -889,6 +989,14 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusConnection")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusDefault")
                         .IsRequired()
                         .HasColumnType("TEXT");
 

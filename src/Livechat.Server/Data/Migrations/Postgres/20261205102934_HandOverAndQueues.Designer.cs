@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Livechat.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLivechatDb))]
-    [Migration("20261205093259_Handover")]
-    partial class Handover
+    [Migration("20261205102934_HandOverAndQueues")]
+    partial class HandOverAndQueues
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -96,6 +96,54 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.ToTable("login_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.BusinessHours.BusinessHour", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("AppliedOpen")
+                        .HasColumnType("boolean");
+
+                    b.PrimitiveCollection<List<string>>("Departments")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TimezoneName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("Ts")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("WorkHours")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Type");
+
+                    b.ToTable("business_hours", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.CustomFields.CustomField", b =>
                 {
                     b.Property<string>("Id")
@@ -170,6 +218,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     b.Property<string>("FallbackForwardDepartment")
                         .HasColumnType("text");
+
+                    b.Property<int>("MaxNumberSimultaneousChat")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -335,6 +386,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.Property<string>("Alias")
                         .HasColumnType("text");
 
+                    b.Property<string>("Comment")
+                        .HasColumnType("text");
+
                     b.Property<DateTime?>("DeletedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -400,6 +454,40 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.HasIndex("Rid", "UpdatedAt");
 
                     b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Presence.AgentConnection", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("ConnectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProcessId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HeartbeatAt");
+
+                    b.HasIndex("ProcessId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("user_connections", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Priorities.Priority", b =>
@@ -573,6 +661,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("AbandonedResponseTs")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<double?>("ChatDuration")
                         .HasColumnType("double precision");
 
@@ -615,6 +706,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
 
                     b.Property<int>("Msgs")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("OnHold")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("Open")
                         .HasColumnType("boolean");
@@ -882,11 +976,17 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.Property<DateTime?>("LastRoutingTime")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("LivechatStatusSystemModified")
+                        .HasColumnType("boolean");
+
                     b.Property<int?>("MaxNumberSimultaneousChat")
                         .HasColumnType("integer");
 
                     b.Property<string>("Name")
                         .HasColumnType("text");
+
+                    b.Property<DateTime?>("OfflineSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("OpenRoomCount")
                         .HasColumnType("integer");
@@ -899,6 +999,14 @@ namespace Livechat.Server.Data.Migrations.Postgres
                         .HasColumnType("text[]");
 
                     b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("StatusConnection")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("StatusDefault")
                         .IsRequired()
                         .HasColumnType("text");
 

@@ -280,6 +280,38 @@ public abstract class PresenceTests<TFactory>(TFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task AForwardToAFullAgentIsRefusedAndAForwardAwayGivesTheFreedAgentTheNextWaitingChat()
+    {
+        await using var server = await ClockedServer.StartAsync(factory);
+        var full = await factory.CreateAgentAsync();
+        var other = await factory.CreateAgentAsync();
+        var department = await factory.CreateDepartmentAsync(null, full);
+        (await server.Admin.PostAsync("livechat/agents.saveInfo", new { agentId = full.Id, agentData = new { maxNumberSimultaneousChat = 1 } })).Ok();
+        await server.SetAsync("Livechat_waiting_queue", true);
+        try
+        {
+            var served = (await server.OpenRoomAsync(department)).Reply.Ok().Json.GetProperty("room").Str("_id");
+            var waiting = (await server.OpenRoomAsync(department)).Reply.Ok().Json.GetProperty("room").Str("_id");
+            var elsewhere = (await server.OpenRoomAsync(null, other.Id)).Reply.Ok().Json.GetProperty("room");
+
+            var refused = await server.Admin.PostAsync("livechat/room.forward", new { roomId = elsewhere.Str("_id"), userId = full.Id });
+            var stillWaiting = await server.RoomAsync(waiting);
+            (await server.Admin.PostAsync("livechat/room.forward", new { roomId = served, userId = other.Id })).Ok();
+            var taken = await server.RoomAsync(waiting);
+
+            refused.Is(400, """{"success":false,"error":"error-max-number-simultaneous-chats-reached"}""");
+            Assert.Equal(other.Id, elsewhere.GetProperty("servedBy").Str("_id"));
+            Assert.False(stillWaiting.TryGetProperty("servedBy", out _));
+            Assert.Equal(full.Id, taken.GetProperty("servedBy").Str("_id"));
+            Assert.Equal(other.Id, (await server.RoomAsync(served)).GetProperty("servedBy").Str("_id"));
+        }
+        finally
+        {
+            await server.SetAsync("Livechat_waiting_queue", false);
+        }
+    }
+
+    [Fact]
     public async Task TheDepartmentsLimitComesBeforeTheAgentsAndTheGlobalOne()
     {
         await using var server = await ClockedServer.StartAsync(factory);

@@ -19,7 +19,7 @@ public abstract class WriteConventionTests<TFactory>(TFactory factory) : IClassF
         Assert.Equal(
             [
                 "fname", "open", "servedBy", "departmentId", "topic", "tags", "livechatData", "priorityId", "slaId",
-                "(estimatedWaitingTimeQueue)", "closedAt", "closedBy", "closer", "crmData",
+                "(estimatedWaitingTimeQueue)", "onHold", "closedAt", "closedBy", "closer", "crmData",
                 "visitor.name", "visitor.email", "visitor.phone", "visitor.department", "(visitor.status)", "visitor.livechatData",
             ],
             fields);

@@ -32,7 +32,7 @@ public abstract class ClockedServerFactory(LivechatServerFactory database) : Liv
     /// A server for a test that drives time: this clock, and the runner without its background loop (the hosted service
     /// that <see cref="TimedActionsSetup.AddTimedActions"/> registers; the runner itself stays).
     /// </summary>
-    static void OnClock(IWebHostBuilder builder, TimeProvider clock) => builder.ConfigureTestServices(s =>
+    public static void OnClock(IWebHostBuilder builder, TimeProvider clock) => builder.ConfigureTestServices(s =>
     {
         s.AddSingleton(clock);
         foreach (var loop in s.Where(d => d.ServiceType == typeof(IHostedService)

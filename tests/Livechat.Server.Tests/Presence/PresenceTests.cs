@@ -8,7 +8,10 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Livechat.Server.Tests.Presence;
 
-/// <summary>A server on the factory's database with a fake clock, whose timed actions run only when a test asks.</summary>
+/// <summary>
+/// A server on the factory's database with a fake clock, whose timed actions run only when a test asks (as
+/// <see cref="ClockedServerFactory"/>'s, for a test of its own rather than a class fixture).
+/// </summary>
 public sealed class ClockedServer : IAsyncDisposable
 {
     public required WebApplicationFactory<Program> Server { get; init; }
@@ -22,9 +25,8 @@ public sealed class ClockedServer : IAsyncDisposable
     public static async Task<ClockedServer> StartAsync(LivechatServerFactory factory, FakeTimeProvider? clock = null)
     {
         clock ??= new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
-        // A day between background passes: the test's RunTimedActionsAsync is the only pass.
-        var server = factory.WithWebHostBuilder(b => b.UseSetting("TimedActions:IntervalSeconds", "86400")
-            .ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
+        // Without the runner's background loop: the test's RunTimedActionsAsync is the only pass.
+        var server = factory.WithWebHostBuilder(b => ClockedServerFactory.OnClock(b, clock));
         var admin = await factory.AdminAsync();
         return new ClockedServer { Server = server, Clock = clock, Admin = new ApiClient(server.CreateClient()).As(admin.UserId!, admin.Token!) };
     }

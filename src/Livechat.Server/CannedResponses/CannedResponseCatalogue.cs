@@ -73,7 +73,7 @@ public static class CannedResponseCatalogue
         var scope = (string)request["scope"]!;
         // A personal response keeps no department, as in Rocket.Chat.
         var departmentId = scope == "user" ? null : (string?)request["departmentId"] is { Length: > 0 } d ? d : null;
-        var tags = request["tags"] is JsonArray given2 ? given2.Select(t => (string)t!).ToList() : [];
+        var tags = request["tags"] is JsonArray tagList ? tagList.Select(t => (string)t!).ToList() : [];
 
         if (await MayChangeAsync(caller, scope, null, permissions, ct) is { } refused) return refused;
         if (await db.CannedResponses.AnyAsync(c => c.Shortcut == shortcut && c.Id != id, ct))

@@ -259,3 +259,51 @@ test('the visitor switches department from the widget, and the chat moves to the
     await context.close();
   }
 });
+
+test('a trigger set through the API greets the visitor in the widget as the next agent, with no console errors', { timeout: 110000 }, async () => {
+  const admin = await login('admin', adminPassword);
+  // The widget runs triggers only while the server says it is online: an available agent of this test's own.
+  const username = `greeter.${Date.now()}`;
+  await api('POST', 'users.create', {
+    username, email: `${username}@example.com`, name: 'Gina Greeter', password: agentPassword, roles: ['user'], verified: true,
+  }, admin);
+  await api('POST', 'livechat/users/agent', { username }, admin);
+  const agent = await login(username, agentPassword);
+  const name = `Welcome ${Date.now()}`;
+  const greeting = 'Hi! Looking for the right size? Ask us.';
+  await api('POST', 'livechat/triggers', {
+    name, description: 'Greets every visitor', enabled: true, runOnce: false,
+    // Widget 1.13.3 matches page-url against its own frame's address (it runs in an iframe from /livechat). A time-on-site
+    // trigger would show twice: the widget starts its timer both at start-up and when the page reports its URL.
+    conditions: [{ name: 'page-url', value: '/livechat' }],
+    actions: [{ name: 'send-message', params: { sender: 'queue', msg: greeting } }],
+  }, admin);
+  const trigger = (await api('GET', 'livechat/triggers?count=0', undefined, admin)).triggers.find((t) => t.name === name);
+  const config = await api('GET', 'livechat/config');
+  assert.deepEqual(config.config.triggers.find((t) => t._id === trigger._id)?.conditions, [{ name: 'page-url', value: '/livechat' }]);
+
+  // A visitor of their own (a fresh browser profile): the widget asks for the next agent and shows the greeting by itself.
+  const context = await browser.createBrowserContext();
+  try {
+    page = await context.newPage();
+    const pageErrors = [];
+    const consoleErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    const nextAgent = page.waitForResponse((r) => r.url().includes('/api/v1/livechat/agent.next/'));
+    await page.goto(site.url);
+    const frame = await widgetFrame(page);
+    assert.equal((await nextAgent).status(), 200);
+    await frame.waitForSelector(`::-p-text(${greeting})`, { timeout: 15000 });
+    await shot(page, '20-trigger-message');
+    assert.equal((await frame.$$(`::-p-text(${greeting})`)).length, 1, 'the greeting shows once');
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await shot(page, '29-trigger-last-state').catch(() => {});
+    await context.close();
+    // Later tests see neither this trigger nor this agent.
+    await api('DELETE', `livechat/triggers/${trigger._id}`, undefined, admin);
+    await api('POST', 'livechat/agent.status', { status: 'not-available' }, agent);
+  }
+});

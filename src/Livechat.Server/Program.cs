@@ -1,4 +1,5 @@
 using Livechat.Server.Agents;
+using Livechat.Server.CannedResponses;
 using Livechat.Server.BusinessHours;
 using Livechat.Server.Auth;
 using Livechat.Server.Workspace;
@@ -25,6 +26,7 @@ using Livechat.Server.Server;
 using Livechat.Server.Settings;
 using Livechat.Server.Slas;
 using Livechat.Server.Tags;
+using Livechat.Server.Triggers;
 using Livechat.Server.Users;
 using Livechat.Server.Webhooks;
 using Livechat.Server.Widget;
@@ -102,6 +104,8 @@ app.MapPriorities();
 app.MapSlas();
 app.MapTags();
 app.MapCustomFields();
+app.MapTriggers();                   // livechat/triggers; served to the widget in livechat/config
+app.MapCannedResponses();            // canned-responses, by scope
 app.MapMethods();
 app.MapAgents();
 app.MapVisitors();

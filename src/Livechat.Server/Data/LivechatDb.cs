@@ -45,6 +45,8 @@ public class LivechatDb(DbContextOptions options) : DbContext(options)
     public DbSet<ChangeEventRecord> ChangeEvents => Set<ChangeEventRecord>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<BusinessHours.BusinessHour> BusinessHours => Set<BusinessHours.BusinessHour>();
+    public DbSet<Triggers.Trigger> Triggers => Set<Triggers.Trigger>();
+    public DbSet<CannedResponses.CannedResponse> CannedResponses => Set<CannedResponses.CannedResponse>();
 
     ChangeSet? _changes;
 

@@ -7,6 +7,7 @@ using Livechat.Server.Events;
 using Livechat.Server.Http;
 using Livechat.Server.Security;
 using Livechat.Server.Tags;
+using Livechat.Server.Triggers;
 using Livechat.Server.Validation;
 
 namespace Livechat.Server.Methods;
@@ -41,7 +42,10 @@ public sealed record MethodOutcome(JsonNode? Result, JsonNode? Code = null, stri
 /// <summary>The Meteor methods this server offers, shared by REST <c>method.call</c> and DDP <c>method</c>.</summary>
 public static class MeteorMethods
 {
-    internal sealed record Context(CurrentUser Caller, LivechatDb Db, PermissionStore Permissions, TimeProvider Time, CancellationToken Ct);
+    internal sealed record Context(CurrentUser Caller, LivechatDb Db, PermissionStore Permissions, TimeProvider Time, CancellationToken Ct)
+    {
+        public required Writes Writes { get; init; }
+    }
 
     static readonly Dictionary<string, (string Permission, Func<JsonArray, Context, Task<MethodOutcome>> Run)> Methods = new()
     {
@@ -51,13 +55,18 @@ public static class MeteorMethods
         ["livechat:removeTag"] = (Permissions.ManageLivechatTags, RemoveTag),
         ["livechat:saveBusinessHour"] = ("view-livechat-business-hours", SaveBusinessHour),
         ["livechat:removeBusinessHour"] = ("view-livechat-business-hours", RemoveBusinessHour),
+        ["livechat:saveTrigger"] = (Permissions.ViewLivechatManager, SaveTrigger),
+        ["livechat:removeTrigger"] = (Permissions.ViewLivechatManager, RemoveTrigger),
     };
 
     /// <summary>Runs a catalogue method for a logged-in caller, checking its permission first; DDP uses the same dispatch.</summary>
     public static Task<MethodOutcome> InvokeAsync(string method, JsonArray parameters, CurrentUser? caller, IServiceProvider services,
         CancellationToken ct) =>
         InvokeAsync(method, parameters, caller is null ? null : new Context(caller, services.GetRequiredService<LivechatDb>(),
-            services.GetRequiredService<PermissionStore>(), services.GetRequiredService<TimeProvider>(), ct));
+            services.GetRequiredService<PermissionStore>(), services.GetRequiredService<TimeProvider>(), ct)
+        {
+            Writes = services.GetRequiredService<Writes>(),
+        });
 
     internal static async Task<MethodOutcome> InvokeAsync(string method, JsonArray parameters, Context? context)
     {
@@ -156,5 +165,30 @@ public static class MeteorMethods
         }
         var removed = await BusinessHourCatalogue.RemoveAsync((string)id!, (string)type!, c.Db, c.Time, c.Ct);
         return removed.Error is { } failed ? MethodOutcome.Fail(failed.Code, failed.Reason) : MethodOutcome.Undefined;
+    }
+
+    /// <summary>
+    /// <c>livechat:saveTrigger(trigger)</c>, which Rocket.Chat's admin screen calls: the trigger is checked as the REST body is
+    /// (Rocket.Chat's method only checks that conditions and actions are arrays). Writing also needs
+    /// <c>view-livechat-triggers</c>, as the REST route does.
+    /// </summary>
+    static async Task<MethodOutcome> SaveTrigger(JsonArray parameters, Context c)
+    {
+        if (!await c.Permissions.HasAsync(c.Caller, Permissions.ViewLivechatTriggers, c.Ct)) return MethodOutcome.Fail("error-not-allowed", "Not allowed");
+        if (parameters is not [JsonObject trigger, ..] || TriggerCatalogue.SaveSchema.Check(trigger.DeepClone(), out var error) is not JsonObject request
+            || error is not null)
+        {
+            return MethodOutcome.MatchFailed;
+        }
+        var saved = await TriggerCatalogue.SaveAsync(request, c.Db, c.Writes, c.Time, c.Ct);
+        return saved.Error is { } failed ? MethodOutcome.From(failed) : new(true);
+    }
+
+    static async Task<MethodOutcome> RemoveTrigger(JsonArray parameters, Context c)
+    {
+        if (!await c.Permissions.HasAsync(c.Caller, Permissions.ViewLivechatTriggers, c.Ct)) return MethodOutcome.Fail("error-not-allowed", "Not allowed");
+        if (parameters is not [JsonValue id, ..] || id.GetValueKind() != JsonValueKind.String) return MethodOutcome.MatchFailed;
+        await TriggerCatalogue.RemoveAsync((string)id!, c.Db, c.Writes, c.Ct);
+        return new(true);
     }
 }

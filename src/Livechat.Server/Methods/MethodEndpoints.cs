@@ -29,8 +29,9 @@ public static class MethodEndpoints
     static readonly ObjectSchema EnvelopeSchema = Schema.Object(("message", Schema.String())).Requires("message");
 
     static Task<Results<Ok<MethodResponse>, ApiError>> Call(
-        string method, JsonBody body, CurrentUser caller, LivechatDb db, PermissionStore permissions, TimeProvider time, CancellationToken ct) =>
-        DispatchAsync(method, body, new MeteorMethods.Context(caller, db, permissions, time, ct));
+        string method, JsonBody body, CurrentUser caller, LivechatDb db, PermissionStore permissions, TimeProvider time, Writes writes,
+        CancellationToken ct) =>
+        DispatchAsync(method, body, new MeteorMethods.Context(caller, db, permissions, time, ct) { Writes = writes });
 
     static Task<Results<Ok<MethodResponse>, ApiError>> CallAnon(string method, JsonBody body) => DispatchAsync(method, body, null);
 

@@ -37,6 +37,13 @@ public static class Permissions
     public const string ManageLivechatManagers = "manage-livechat-managers";
     public const string MessageImpersonate = "message-impersonate";
     public const string ViewFullOtherUserInfo = "view-full-other-user-info";
+    public const string ViewLivechatTriggers = "view-livechat-triggers";
+    public const string ViewCannedResponses = "view-canned-responses";
+    public const string ViewAllCannedResponses = "view-all-canned-responses";
+    public const string SaveCannedResponses = "save-canned-responses";
+    public const string SaveAllCannedResponses = "save-all-canned-responses";
+    public const string SaveDepartmentCannedResponses = "save-department-canned-responses";
+    public const string RemoveCannedResponses = "remove-canned-responses";
     /// <summary>The route needs an authenticated caller (401 envelope otherwise).</summary>
     public static TBuilder RequireRocketChatAuth<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization();

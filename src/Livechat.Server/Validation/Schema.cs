@@ -278,9 +278,14 @@ public sealed class ArraySchema(Schema items) : Schema
     /// <summary>ajv's <c>maxItems</c>, checked before the items.</summary>
     public int? MaxItems { get; init; }
 
-    public ArraySchema OrNull() => new(items) { MaxItems = MaxItems, Nullable = true };
+    /// <summary>ajv's <c>minItems</c>, checked before the items.</summary>
+    public int? MinItems { get; init; }
 
-    public ArraySchema AtMost(int count) => new(items) { MaxItems = count, Nullable = Nullable };
+    public ArraySchema OrNull() => new(items) { MaxItems = MaxItems, MinItems = MinItems, Nullable = true };
+
+    public ArraySchema AtMost(int count) => new(items) { MaxItems = count, MinItems = MinItems, Nullable = Nullable };
+
+    public ArraySchema AtLeast(int count) => new(items) { MaxItems = MaxItems, MinItems = count, Nullable = Nullable };
 
     public override JsonNode? Check(JsonNode? value, out string? error)
     {
@@ -294,6 +299,11 @@ public sealed class ArraySchema(Schema items) : Schema
         if (MaxItems is { } max && array.Count > max)
         {
             error = $"must NOT have more than {max} items";
+            return null;
+        }
+        if (MinItems is { } min && array.Count < min)
+        {
+            error = $"must NOT have fewer than {min} items";
             return null;
         }
         var result = new JsonArray();

@@ -58,7 +58,7 @@ public static class WidgetApiEndpoints
             true, await WidgetSettings.SettingsAsync(settings, ct), await WidgetSettings.ThemeAsync(settings, ct),
             await WidgetSettings.MessagesAsync(settings, ct),
             new WidgetSurvey(["satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness"], ["1", "2", "3", "4", "5"]),
-            [], departments, new WidgetResources($"{origin}/sounds/chime.mp3", []),
+            await Triggers.TriggerCatalogue.ForWidgetAsync(db, ct), departments, new WidgetResources($"{origin}/sounds/chime.mp3", []),
             // Outside business hours the widget shows the offline form, whoever is available.
             await BusinessHourState.IsOpenAsync(db, settings, department, time.UtcNow(), ct) && await Routing.AcceptsChatsAsync(db, settings, department, ct),
             guest is null ? null : ConfigGuestView.From(guest), room is null ? null : ConfigRoomView.From(room), agent,

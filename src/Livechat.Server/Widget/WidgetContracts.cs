@@ -63,7 +63,7 @@ public sealed record WidgetConfig(
     JsonObject? Theme,
     JsonObject? Messages,
     WidgetSurvey? Survey,
-    IReadOnlyList<object>? Triggers,
+    IReadOnlyList<Triggers.WidgetTrigger>? Triggers,
     IReadOnlyList<WidgetDepartment>? Departments,
     WidgetResources? Resources,
     bool? Online,

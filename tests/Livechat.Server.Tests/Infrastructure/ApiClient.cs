@@ -66,6 +66,9 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<Reply> DeleteAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Delete, Url(path)));
 
+    /// <summary>A DELETE with a JSON body (Rocket.Chat's <c>canned-responses</c>).</summary>
+    public Task<Reply> DeleteAsync(string path, object body) => SendJsonAsync(HttpMethod.Delete, path, body);
+
     public Task<Reply> PostAsync(string path, object? body = null) => SendJsonAsync(HttpMethod.Post, path, body);
 
     public Task<Reply> PutAsync(string path, object? body = null) => SendJsonAsync(HttpMethod.Put, path, body);

@@ -161,6 +161,25 @@ public static class PermissionMatrix
         Visitor("POST", "/api/v1/livechat/custom.fields", "/api/v1/livechat/custom.fields",
             """{"token":"{token}","customFields":[{"key":"no-such-field","value":"v","overwrite":true}]}""",
             Bad("""{"success":false,"error":"invalid-custom-field"}"""), InvalidToken),
+        // Triggers (Triggers/): reading needs view-livechat-manager, writing view-livechat-triggers too
+        Perm("GET", "/api/v1/livechat/triggers", "/api/v1/livechat/triggers", null, Ok, Supervisors),
+        Perm("POST", "/api/v1/livechat/triggers", "/api/v1/livechat/triggers", """{"name":"matrix"}""",
+            Params("must have required property 'description'"), Managers),
+        Perm("GET", "/api/v1/livechat/triggers/{_id}", "/api/v1/livechat/triggers/no-such-trigger", null, """200 {"trigger":null,"success":true}""", Supervisors),
+        Perm("DELETE", "/api/v1/livechat/triggers/{_id}", "/api/v1/livechat/triggers/no-such-trigger", null, Ok, Managers),
+        Row("POST", "/api/v1/method.call/{method}", "/api/v1/method.call/livechat:removeTrigger",
+            """{"message":"{\"msg\":\"method\",\"id\":\"7\",\"method\":\"livechat:removeTrigger\",\"params\":[\"no-such-trigger\"]}"}""",
+            A, MethodError("error-not-allowed", "Not allowed"), MethodError("error-not-allowed", "Not allowed"), MethodError("error-not-allowed", "Not allowed"),
+            MethodError("error-not-allowed", "Not allowed"), MethodTrue, MethodTrue, A) with { Case = "removing a trigger needs view-livechat-triggers too" },
+        // Canned responses (CannedResponses/): the scope's own permission is checked in the handler
+        Perm("GET", "/api/v1/canned-responses.get", "/api/v1/canned-responses.get", null, Ok, Agents),
+        Perm("GET", "/api/v1/canned-responses", "/api/v1/canned-responses?text=matrix", null, Ok, Agents),
+        Perm("POST", "/api/v1/canned-responses", "/api/v1/canned-responses", """{"text":"matrix","scope":"user"}""",
+            Params("must have required property 'shortcut'"), Agents),
+        Perm("DELETE", "/api/v1/canned-responses", "/api/v1/canned-responses", """{"_id":"no-such-response"}""",
+            Bad("""{"success":false,"error":"Canned Response not found [error-canned-response-not-found]","errorType":"error-canned-response-not-found"}"""), Agents),
+        Perm("GET", "/api/v1/canned-responses/{_id}", "/api/v1/canned-responses/no-such-response", null,
+            """404 {"success":false,"error":"Resource not found"}""", Agents),
         Row("POST", "/api/v1/method.call/{method}", "/api/v1/method.call/livechat:removeTag",
             """{"message":"{\"msg\":\"method\",\"id\":\"7\",\"method\":\"livechat:removeTag\",\"params\":[\"no-such-tag\"]}"}""",
             A, MethodError("error-not-allowed", "Not allowed"), MethodError("error-not-allowed", "Not allowed"), MethodError("error-not-allowed", "Not allowed"),
@@ -315,6 +334,9 @@ public static class PermissionMatrix
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
             .ToList();
     }
+
+    /// <summary>A method that returned <c>true</c>, inside a 200 <c>method.call</c> answer.</summary>
+    static string MethodTrue => "200 " + System.Text.Json.JsonSerializer.Serialize(new { message = "{\"msg\":\"result\",\"id\":\"7\",\"result\":true}", success = true });
 
     /// <summary>A method error travels inside a 200 <c>method.call</c> answer.</summary>
     static string MethodError(string code, string reason)

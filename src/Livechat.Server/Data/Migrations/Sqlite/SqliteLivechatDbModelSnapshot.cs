@@ -743,6 +743,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SurveyFeedback")
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("Tags")
                         .HasColumnType("TEXT");
 

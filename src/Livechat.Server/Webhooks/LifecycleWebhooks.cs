@@ -44,14 +44,14 @@ static class LifecycleWebhooks
             switch (change.Type)
             {
                 case ChangeTypes.RoomOpened when change.Room is { } room:
-                    if (await settings.GetBoolAsync("Livechat_webhook_on_start", ct)) (calls ??= []).Add((Start, change, room.Node, null, null));
-                    if (change.AgentId is not null && await settings.GetBoolAsync("Livechat_webhook_on_chat_taken", ct))
+                    if (await settings.GetBoolInHandAsync("Livechat_webhook_on_start", ct)) (calls ??= []).Add((Start, change, room.Node, null, null));
+                    if (change.AgentId is not null && await settings.GetBoolInHandAsync("Livechat_webhook_on_chat_taken", ct))
                     {
                         (calls ??= []).Add((Taken, change, room.Node, null, null));
                     }
                     break;
                 case ChangeTypes.InquiryQueued:
-                    if (await settings.GetBoolAsync("Livechat_webhook_on_chat_queued", ct) && RoomOf(db, events, change.RoomId) is { } queued)
+                    if (await settings.GetBoolInHandAsync("Livechat_webhook_on_chat_queued", ct) && RoomOf(db, events, change.RoomId) is { } queued)
                     {
                         (calls ??= []).Add((Queued, queued.Change, queued.Room, null, null));
                     }
@@ -60,20 +60,20 @@ static class LifecycleWebhooks
                     && (change.Changes.ContainsKey("servedBy") || change.Changes.ContainsKey("departmentId")):
                     if (IsTransfer(events, change.RoomId))
                     {
-                        if (!await settings.GetBoolAsync("Livechat_webhook_on_forward", ct)) break;
+                        if (!await settings.GetBoolInHandAsync("Livechat_webhook_on_forward", ct)) break;
                         var extra = new JsonObject();
                         if (change.Changes.TryGetValue("departmentId", out var department)) extra["oldDepartmentId"] = department.From?.DeepClone();
                         if (change.Changes.TryGetValue("servedBy", out var agent)) extra["oldServedBy"] = agent.From?.DeepClone();
                         (calls ??= []).Add((Forwarded, change, room.Node, null, extra));
                     }
                     else if (change.Changes.TryGetValue("servedBy", out var served) && served.From is null && served.To is not null
-                        && await settings.GetBoolAsync("Livechat_webhook_on_chat_taken", ct))
+                        && await settings.GetBoolInHandAsync("Livechat_webhook_on_chat_taken", ct))
                     {
                         (calls ??= []).Add((Taken, change, room.Node, null, null));
                     }
                     break;
                 case ChangeTypes.RoomClosed when change.Room is { } room:
-                    if (!await settings.GetBoolAsync("Livechat_webhook_on_close", ct)) break;
+                    if (!await settings.GetBoolInHandAsync("Livechat_webhook_on_close", ct)) break;
                     var visitorId = (string)room.Node["v"]!["_id"]!;
                     var messages = await LivechatEditWebhook.MessagesAsync(db, change.RoomId, visitorId, ct);
                     // The closing message is in this save, not yet in the table.
@@ -87,11 +87,11 @@ static class LifecycleWebhooks
                 case ChangeTypes.MessageCreated when change.Room is { } room && change.Message is { } message && message["t"] is null:
                     var roomVisitor = (string)room.Node["v"]!["_id"]!;
                     var fromVisitor = (string?)message["u"]?["_id"] == roomVisitor;
-                    if (await settings.GetBoolAsync(fromVisitor ? "Livechat_webhook_on_visitor_message" : "Livechat_webhook_on_agent_message", ct))
+                    if (await settings.GetBoolInHandAsync(fromVisitor ? "Livechat_webhook_on_visitor_message" : "Livechat_webhook_on_agent_message", ct))
                     {
                         (calls ??= []).Add((MessageType, change, room.Node, [MessageItem(message.Node, roomVisitor, closing: false)], null));
                     }
-                    if (fromVisitor && await settings.GetBoolAsync("Livechat_webhook_on_capture", ct)
+                    if (fromVisitor && await settings.GetBoolInHandAsync("Livechat_webhook_on_capture", ct)
                         && await CapturedAsync(settings, (string?)message["msg"] ?? "", ct) is { } lead)
                     {
                         (calls ??= []).Add((LeadCapture, change, room.Node, null, lead));

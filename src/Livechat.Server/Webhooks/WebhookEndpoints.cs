@@ -32,10 +32,10 @@ public static class WebhookEndpoints
     {
         app.MapGroup("/api/v1/livechat").WithTags("Webhooks")
             .MapGet("/webhooks.deliveries", Deliveries).RequirePermission(Permissions.ViewLivechatWebhooks)
-            .WithDescription("Recent webhook calls (`LivechatEdit`, `room.updated`) with status and attempts, newest first. "
+            .WithDescription("Recent webhook calls (`LivechatEdit`, `room.updated`, the lifecycle events, `LivechatOfflineMessage`) with status and attempts, newest first. "
                 + "Needs `view-livechat-webhooks`.")
             .WithOpenApiQuery("status", "`pending`, `delivered` or `failed`.")
-            .WithOpenApiQuery("event", "`LivechatEdit` or `room.updated`.")
+            .WithOpenApiQuery("event", "The event, e.g. `LivechatEdit`, `room.updated`, `LivechatSession`.")
             .WithOpenApiQuery("roomId", "Only this room's calls.");
         // POST livechat/webhook.test        view-livechat-webhooks: Rocket.Chat's sample LivechatSession, sent now
         // POST livechat/webhooks.replay     view-livechat-webhooks: a failed delivery ({_id}) queued again

@@ -104,6 +104,9 @@ test('the widget opens from this server, chats live with an agent, shows room ch
   page = await browser.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // Console errors too: a missing resource (the chime, /sounds/chime.mp3) shows only there.
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${m.text()} ${m.location()?.url ?? ''}`); });
   await page.goto(site.url);
   let frame = await widgetFrame(page);
   await shot(page, '01-page-with-widget');
@@ -172,6 +175,7 @@ test('the widget opens from this server, chats live with an agent, shows room ch
   assert.equal(closed.room.open, undefined);
   assert.equal(closed.room.closer, 'visitor');
   assert.deepEqual(pageErrors, []);
+  assert.deepEqual(consoleErrors, []);
   ddp.close();
 });
 

@@ -147,6 +147,7 @@ sealed class ChangeInterceptor(ChangeFeed feed, SettingsStore settings, TimeProv
             saving.Records.Add(record);
             if (await RoomUpdatedWebhook.EnqueueAsync(db, change, settings, ct) is { } outbox) saving.Outbox.Add(outbox);
         }
+        await LifecycleWebhooks.EnqueueAsync(db, events, settings, saving.Outbox, ct);
         changes.Saving = saving;
     }
 

@@ -39,7 +39,7 @@ static class SaveConventions
         {
             if (outbox.Entity.RoomId is { } roomId && db.ChangeTracker.Entries<LivechatRoom>().FirstOrDefault(r => r.Entity.Id == roomId) is { } room)
             {
-                outbox.Property(m => m.OrderKey).CurrentValue = room.Entity.Version * 2L;
+                outbox.Property(m => m.OrderKey).CurrentValue = OutboxMessage.Order(room.Entity.Version, OutboxMessage.EditSlot);
             }
         }
         foreach (var entry in db.ChangeTracker.Entries<LivechatRoom>().ToList())

@@ -95,6 +95,9 @@ public sealed class LivechatRoom : IVersioned
     [Tracked("crmData", Webhook = false)]   // the webhook's own answer writes it: sending for it would loop
     public string? CrmData { get; set; }
 
+    /// <summary>The visitor's answers to the satisfaction survey (<c>livechat/room.survey</c>), Rocket.Chat's <c>surveyFeedback</c>.</summary>
+    public Dictionary<string, string>? SurveyFeedback { get; set; }
+
     /// <summary>Optimistic-concurrency version (<c>_version</c>), changed by every committed write.</summary>
     public int Version { get; set; } = 1;
 }
@@ -107,6 +110,7 @@ sealed class LivechatRoomConfiguration : IEntityTypeConfiguration<LivechatRoom>
         b.HasKey(r => r.Id);
         b.Property(r => r.Version).IsConcurrencyToken();
         b.Property(r => r.LivechatData).HasJsonConversion();
+        b.Property(r => r.SurveyFeedback).HasJsonConversion();
         b.HasIndex(r => new { r.VisitorId, r.Open });
         // At most one open room per visitor, even when two requests open one at the same moment.
         b.HasIndex(r => r.VisitorId).IsUnique().HasFilter("\"Open\"").HasDatabaseName("IX_rooms_OneOpenRoomPerVisitor");

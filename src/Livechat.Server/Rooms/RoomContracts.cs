@@ -67,6 +67,9 @@ public sealed record RoomView(
     /// <summary>Rocket.Chat EE's <c>onHold: true</c>, absent otherwise.</summary>
     public bool? OnHold { get; init; }
 
+    /// <summary>The satisfaction survey's answers (<c>livechat/room.survey</c>), absent until given.</summary>
+    public IReadOnlyDictionary<string, string>? SurveyFeedback { get; init; }
+
     public static RoomView From(LivechatRoom r) => new(
         Id: r.Id,
         T: "l",
@@ -104,7 +107,7 @@ public sealed record RoomView(
         Metrics: r.ChatDuration is { } d ? new MetricsView(ChatDuration: d, ServiceTimeDuration: r.ServiceTimeDuration) : null,
         CrmData: r.CrmData,
         Version: r.Version)
-    { OnHold = r.OnHold ? true : null };
+    { OnHold = r.OnHold ? true : null, SurveyFeedback = r.SurveyFeedback };
 
     /// <summary>
     /// What the widget needs of its own room: the visitor's token stays (it is theirs), the agents' side of the room

@@ -63,6 +63,17 @@ public static class SettingDefinitions
         Str("Block_Multiple_Failed_Logins_Ip_Whitelist", ""),
         Int("Accounts_LoginExpiration", 90),
         Bool("Livechat_webhook_on_room_updated", false),
+        // The conversation-lifecycle CRM calls (Webhooks/LifecycleWebhooks.cs), with Rocket.Chat's defaults.
+        Bool("Livechat_webhook_on_start", false),
+        Bool("Livechat_webhook_on_close", false),
+        Bool("Livechat_webhook_on_chat_queued", false),
+        Bool("Livechat_webhook_on_chat_taken", false),
+        Bool("Livechat_webhook_on_forward", false),
+        Bool("Livechat_webhook_on_visitor_message", false),
+        Bool("Livechat_webhook_on_agent_message", false),
+        Bool("Livechat_webhook_on_capture", false),
+        Str("Livechat_lead_email_regex", @"\b[A-Z0-9._%+-]+@(?:[A-Z0-9-]+\.)+[A-Z]{2,4}\b"),
+        Str("Livechat_lead_phone_regex", @"((?:\([0-9]{1,3}\)|[0-9]{2})[ \-]*?[0-9]{4,5}(?:[\-\s_]{1,2})?[0-9]{4}(?:(?=[^0-9])|$)|[0-9]{4,5}(?:[\-\s_]{1,2})?[0-9]{4}(?:(?=[^0-9])|$))"),
         // The website widget's configuration (livechat/config), with Rocket.Chat's defaults.
         Str("Livechat_title", "Rocket.Chat"),
         Str("Livechat_title_color", "#C1272D"),

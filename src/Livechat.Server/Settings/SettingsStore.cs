@@ -37,6 +37,18 @@ public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time
     public async ValueTask<string> GetStringAsync(string id, CancellationToken ct = default) =>
         (await GetAsync(id, ct))?.GetValue<string>() ?? "";
 
+    /// <summary>
+    /// A boolean from the snapshot in hand, whatever its age (loaded when there is none): for checks late in a request
+    /// that already read the settings, such as the lifecycle webhooks' in the message hot path, so that a request slowed
+    /// past <see cref="MaxAge"/> does not reload them in the middle of its write. A change made through this process
+    /// drops the snapshot (<see cref="Invalidate"/>), so it applies at once here as with <see cref="GetBoolAsync"/>.
+    /// </summary>
+    public async ValueTask<bool> GetBoolInHandAsync(string id, CancellationToken ct = default)
+    {
+        var snapshot = _snapshot ?? await CurrentAsync(ct);
+        return snapshot.Values.TryGetValue(id, out var value) && value?.GetValue<bool>() == true;
+    }
+
     /// <summary>Writes a value that <see cref="SettingDefinition.Accepts"/> has checked, and publishes it at once.</summary>
     public async Task SetAsync(LivechatDb db, string id, JsonNode? value, CancellationToken ct = default)
     {

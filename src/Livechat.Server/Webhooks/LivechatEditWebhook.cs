@@ -33,11 +33,11 @@ public static class LivechatEditWebhook
         {
             Id = Ids.NewObjectId(), Type = Type, RoomId = room.Id, Payload = WithoutNulls(payload).ToJsonString(),
             // Placed after the version the save commits (Events/SaveConventions.cs).
-            CreatedAt = now, NextAttemptAt = now, OrderKey = room.Version * 2L,
+            CreatedAt = now, NextAttemptAt = now, OrderKey = OutboxMessage.Order(room.Version, OutboxMessage.EditSlot),
         });
     }
 
-    static JsonObject VisitorData(Visitor v) => new()
+    internal static JsonObject VisitorData(Visitor v) => new()
     {
         ["_id"] = v.Id,
         ["token"] = v.Token,
@@ -50,10 +50,12 @@ public static class LivechatEditWebhook
         ["phone"] = v.Phone is { } phone ? new JsonArray(new JsonObject { ["phoneNumber"] = phone }) : null,
     };
 
-    static async Task<JsonObject?> AgentAsync(LivechatDb db, LivechatRoom room, CancellationToken ct)
+    static Task<JsonObject?> AgentAsync(LivechatDb db, LivechatRoom room, CancellationToken ct) => AgentAsync(db, room.ServedById, ct);
+
+    internal static async Task<JsonObject?> AgentAsync(LivechatDb db, string? agentId, CancellationToken ct)
     {
-        if (room.ServedById is null) return null;
-        var agent = await db.Users.AsNoTracking().Where(u => u.Id == room.ServedById)
+        if (agentId is null) return null;
+        var agent = await db.Users.AsNoTracking().Where(u => u.Id == agentId)
             .Select(u => new { u.Id, u.Username, u.Name, u.Email }).SingleOrDefaultAsync(ct);
         return agent is null ? null : new JsonObject
         {
@@ -62,10 +64,12 @@ public static class LivechatEditWebhook
     }
 
     /// <summary>Every message by <c>ts</c>, typed system messages left out except the closing one.</summary>
-    static async Task<JsonArray> MessagesAsync(LivechatDb db, LivechatRoom room, CancellationToken ct)
+    static Task<JsonArray> MessagesAsync(LivechatDb db, LivechatRoom room, CancellationToken ct) => MessagesAsync(db, room.Id, room.VisitorId, ct);
+
+    internal static async Task<JsonArray> MessagesAsync(LivechatDb db, string roomId, string visitorId, CancellationToken ct)
     {
         var messages = await db.Messages.AsNoTracking()
-            .Where(m => m.Rid == room.Id && m.DeletedAt == null && (m.T == null || m.T == "livechat-close"))
+            .Where(m => m.Rid == roomId && m.DeletedAt == null && (m.T == null || m.T == "livechat-close"))
             .OrderBy(m => m.Ts)
             .Select(m => new { m.Id, m.Username, m.Msg, m.Ts, m.Rid, m.UpdatedAt, m.UserId, m.T })
             .ToListAsync(ct);
@@ -76,17 +80,17 @@ public static class LivechatEditWebhook
             ["msg"] = m.Msg,
             ["ts"] = JsonSetup.FormatDate(m.Ts),
             ["rid"] = m.Rid,
-            ["agentId"] = m.UserId == room.VisitorId ? null : m.UserId,
+            ["agentId"] = m.UserId == visitorId ? null : m.UserId,
             ["closingMessage"] = m.T == "livechat-close" ? true : null,
             ["_updatedAt"] = JsonSetup.FormatDate(m.UpdatedAt),
         })]);
     }
 
-    static JsonObject? Map(Dictionary<string, string>? values) =>
+    internal static JsonObject? Map(Dictionary<string, string>? values) =>
         values is null ? null : new JsonObject(values.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
 
     /// <summary>Absent values are omitted from the payload.</summary>
-    static JsonNode WithoutNulls(JsonNode node)
+    internal static JsonNode WithoutNulls(JsonNode node)
     {
         if (node is JsonObject obj)
         {

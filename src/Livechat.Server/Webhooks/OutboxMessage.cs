@@ -18,9 +18,19 @@ public sealed class OutboxMessage
 
     /// <summary>
     /// Delivery order within the room: a row waits while an earlier one of its room is pending. The room's
-    /// <c>_version</c> after the change × 2, +1 for <c>room.updated</c> (after the same change's <c>LivechatEdit</c>).
+    /// <c>_version</c> after the change × <see cref="SlotsPerVersion"/>, plus the call's slot within that change
+    /// (<see cref="Order"/>): <c>LivechatEdit</c>, then <c>room.updated</c>, then the lifecycle events in the order
+    /// Rocket.Chat sends them (<see cref="LifecycleWebhooks"/>).
     /// </summary>
     public long OrderKey { get; init; }
+
+    public const int SlotsPerVersion = 16;
+    public const int EditSlot = 0;
+    public const int RoomUpdatedSlot = 1;
+    public const int FirstLifecycleSlot = 2;
+
+    /// <summary>The <see cref="OrderKey"/> of the call in <paramref name="slot"/> of the change that committed <paramref name="version"/>.</summary>
+    public static long Order(int version, int slot) => (long)version * SlotsPerVersion + Math.Min(slot, SlotsPerVersion - 1);
 
     /// <summary>The JSON body to POST.</summary>
     public required string Payload { get; init; }

@@ -36,7 +36,7 @@ static class RoomUpdatedWebhook
         var row = new OutboxMessage
         {
             Id = Ids.NewObjectId(), Type = Type, RoomId = change.RoomId, Payload = payload.ToJsonString(JsonSetup.Options),
-            CreatedAt = change.Ts, NextAttemptAt = change.Ts, OrderKey = (change.RoomVersion ?? 0) * 2L + 1,
+            CreatedAt = change.Ts, NextAttemptAt = change.Ts, OrderKey = OutboxMessage.Order(change.RoomVersion ?? 0, OutboxMessage.RoomUpdatedSlot),
         };
         db.OutboxMessages.Add(row);
         return row;

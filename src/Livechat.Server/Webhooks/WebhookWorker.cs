@@ -140,6 +140,13 @@ public sealed partial class WebhookWorker(
         return true;
     }
 
+    /// <summary><c>livechat/webhook.test</c>: one signed call now, outside the outbox; true when the receiver answered 200.</summary>
+    public async Task<bool> SendNowAsync(string url, string payload, CancellationToken ct)
+    {
+        var timeoutMs = Math.Max(1, await settings.GetIntAsync("Livechat_http_timeout", ct));
+        return (await SendAsync(url, payload, timeoutMs, ct)).Delivered;
+    }
+
     async Task<(bool Delivered, bool Retry, string? Error, string? Body)> SendAsync(string url, string payload, int timeoutMs, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -28,6 +28,8 @@ public static partial class WidgetEndpoints
         app.MapMethods("/livechat", getOrHead, Index).ExcludeFromDescription();
         app.MapMethods("/livechat/{**file}", getOrHead, File).ExcludeFromDescription();
         app.MapMethods("/avatar/{username}", getOrHead, Avatar).ExcludeFromDescription();
+        // GET /sounds/chime.mp3: the new-message sound livechat/config names (resources.sound)
+        app.MapMethods("/sounds/chime.mp3", getOrHead, () => TypedResults.Bytes(Chime.Wav, "audio/wav")).ExcludeFromDescription();
         return app;
     }
 

@@ -806,6 +806,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("SurveyFeedback")
+                        .HasColumnType("text");
+
                     b.PrimitiveCollection<List<string>>("Tags")
                         .HasColumnType("text[]");
 

@@ -796,6 +796,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SurveyFeedback")
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("Tags")
                         .HasColumnType("TEXT");
 

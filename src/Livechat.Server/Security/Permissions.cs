@@ -37,6 +37,7 @@ public static class Permissions
     public const string ManageLivechatManagers = "manage-livechat-managers";
     public const string MessageImpersonate = "message-impersonate";
     public const string ViewFullOtherUserInfo = "view-full-other-user-info";
+    public const string SendOmnichannelChatTranscript = "send-omnichannel-chat-transcript";
     /// <summary>The route needs an authenticated caller (401 envelope otherwise).</summary>
     public static TBuilder RequireRocketChatAuth<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization();

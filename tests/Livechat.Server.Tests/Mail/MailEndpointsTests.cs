@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Livechat.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Livechat.Server.Tests.Mail;
 
@@ -163,6 +166,40 @@ public abstract class MailEndpointsTests<TFactory>(TFactory factory) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task PendingMailSurvivesARestartAndNoLogLineHoldsThePassword()
+    {
+        using var smtp = new SmtpListener(start: false);
+        using var database = new TFactory();
+        var logs = new CapturedLogs();
+        const string Password = "restart-pw-s3cret";
+        var to = Address("restart");
+        var before = new LoggingPeerFactory(database, logs);
+        try
+        {
+            await before.SetSettingAsync("SMTP_Host", "127.0.0.1");
+            await before.SetSettingAsync("SMTP_Port", smtp.Port.ToString(CultureInfo.InvariantCulture));
+            await before.SetSettingAsync("From_Email", "livechat@example.com");
+            await before.SetSettingAsync("SMTP_Password", Password);
+            await before.SetSettingAsync("Livechat_offline_email", to);
+            (await before.Anonymous().PostAsync("livechat/offline.message", new { name = "Vera", email = "vera@example.com", message = "Still there?" })).Ok();
+            await WaitForRowAsync(await before.AdminAsync(), to, row => row.GetProperty("attempts").GetInt32() >= 1);
+        }
+        finally
+        {
+            before.Dispose();
+        }
+
+        smtp.Start();
+        using var after = new LoggingPeerFactory(database, logs);
+        _ = after.Services;   // the restarted server's worker finds the pending row
+        var mail = await smtp.NextToAsync(to, 40);
+
+        Assert.Equal("Livechat offline message from Vera: Still there?", mail.Subject);
+        Assert.NotEmpty(logs.Lines);
+        Assert.DoesNotContain(logs.Lines, line => line.Contains(Password, StringComparison.Ordinal));
+    }
+
     static async Task<JsonElement> WaitForRowAsync(ApiClient admin, string to, Func<JsonElement, bool> condition)
     {
         for (var i = 0; i < 400; i++)
@@ -187,6 +224,39 @@ public abstract class MailEndpointsTests<TFactory>(TFactory factory) : IClassFix
     static string Time(JsonElement message) =>
         DateTime.Parse(message.Str("ts"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime()
             .ToString("MMMM d, yyyy h:mm tt", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A server on another factory's database (a restart), every log line at every level kept in <see cref="CapturedLogs"/>.</summary>
+sealed class LoggingPeerFactory(LivechatServerFactory owner, CapturedLogs logs) : LivechatServerFactory
+{
+    public override string Provider => owner.Provider;
+
+    protected override string ConnectionString => owner.DatabaseConnectionString;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Logging:LogLevel:Default", "Trace");
+        builder.ConfigureLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+    }
+}
+
+sealed class CapturedLogs : ILoggerProvider, ILogger
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Lines.Enqueue(formatter(state, exception) + " " + exception);
+
+    public void Dispose()
+    {
+    }
 }
 
 public sealed class MailEndpointsSqliteTests(SqliteServerFactory factory) : MailEndpointsTests<SqliteServerFactory>(factory);

@@ -122,7 +122,6 @@ public static class SettingDefinitions
         Str("From_Email", ""),
         Str("Livechat_offline_email", ""),
         Str("Livechat_transcript_email_subject", ""),
-        Bool("Livechat_transcript_show_system_messages", false),
     ];
 
     public static readonly IReadOnlyDictionary<string, SettingDefinition> ById = All.ToDictionary(s => s.Id);

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using MimeKit;
 using netDumbster.smtp;
 
-namespace Livechat.Server.Tests.Infrastructure;
+namespace Livechat.Server.Tests.Mail;
 
 /// <summary>A real SMTP server (netDumbster) on a free loopback port; the mail it received, parsed by MimeKit.</summary>
 public sealed class SmtpListener : IDisposable

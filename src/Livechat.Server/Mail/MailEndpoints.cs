@@ -115,26 +115,20 @@ public static class MailEndpoints
             : ApiError.Failure("error-transcript-not-requested");
     }
 
-    static readonly string[] Statuses = ["pending", "delivered", "failed"];
-
     static async Task<Results<Ok<MailDeliveriesResponse>, ApiError>> Deliveries(HttpRequest http, LivechatDb db, SettingsStore settings,
         CancellationToken ct)
     {
         var paging = await Paging.ReadAsync(http, settings, ct);
         var query = db.Mails.AsNoTracking();
-        if (http.Query["status"].ToString() is { Length: > 0 } status)
-        {
-            var index = Array.IndexOf(Statuses, status);
-            if (index < 0) return ApiError.InvalidParams("must be equal to one of the allowed values (status: pending, delivered, failed)");
-            var wanted = (OutboxStatus)index;
-            query = query.Where(m => m.Status == wanted);
-        }
+        var (wanted, invalid) = Outbox.ParseStatus(http);
+        if (invalid is not null) return invalid;
+        if (wanted is { } only) query = query.Where(m => m.Status == only);
         if (http.Query["roomId"].ToString() is { Length: > 0 } roomId) query = query.Where(m => m.RoomId == roomId);
         var total = await query.CountAsync(ct);
         var page = await paging.Apply(query.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id))
             .Select(m => new { m.Id, m.Kind, m.RoomId, m.To, m.Status, m.Attempts, m.LastError, m.CreatedAt, m.NextAttemptAt, m.SentAt })
             .ToListAsync(ct);
-        var views = page.Select(m => new MailDeliveryView(m.Id, m.Kind, m.RoomId, m.To, Statuses[(int)m.Status], m.Attempts, m.LastError,
+        var views = page.Select(m => new MailDeliveryView(m.Id, m.Kind, m.RoomId, m.To, Outbox.StatusNames[(int)m.Status], m.Attempts, m.LastError,
             m.CreatedAt, m.Status == OutboxStatus.Pending ? m.NextAttemptAt : null, m.SentAt)).ToList();
         return TypedResults.Ok(new MailDeliveriesResponse(views, views.Count, paging.Offset, total));
     }

@@ -25,31 +25,8 @@ public sealed partial class MailWorker(IServiceScopeFactory scopes, SmtpTranspor
     /// <summary>Called after a commit that wrote mail, so sending starts without waiting for the next poll.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await SendNextAsync(stoppingToken))
-                {
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogWorkerError(logger, e);
-            }
-            using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            delay.CancelAfter(PollInterval);
-            try
-            {
-                await _wake.Reader.ReadAsync(delay.Token);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Outbox.RunAsync(SendNextAsync, _wake.Reader, PollInterval, e => LogWorkerError(logger, e), stoppingToken);
 
     /// <summary>Claims one due row and sends it; false when nothing is due.</summary>
     async Task<bool> SendNextAsync(CancellationToken ct)

@@ -223,6 +223,12 @@ public static class PermissionMatrix
         Perm("POST", "/api/v1/livechat/business-hours.remove", "/api/v1/livechat/business-hours.remove", """{"_id":"no-such-hour","type":"custom"}""",
             Bad("""{"success":false,"error":"error-business-hour-not-found"}"""), Supervisors),
         Perm("GET", "/api/v1/livechat/webhooks.deliveries", "/api/v1/livechat/webhooks.deliveries", null, Ok, Managers),
+        // Mail (src/Livechat.Server/Mail)
+        Perm("POST", "/api/v1/livechat/transcript/{rid}", "/api/v1/livechat/transcript/no-such-room", """{"email":"matrix@example.com","subject":"x"}""",
+            Bad("""{"success":false,"error":"Invalid room [error-invalid-room]","errorType":"error-invalid-room"}"""), Managers),
+        Perm("DELETE", "/api/v1/livechat/transcript/{rid}", "/api/v1/livechat/transcript/no-such-room", null,
+            Bad("""{"success":false,"error":"error-invalid-room"}"""), Managers),
+        Perm("GET", "/api/v1/livechat/mail.deliveries", "/api/v1/livechat/mail.deliveries", null, Ok, Managers),
         Perm("GET", "/api/v1/livechat/inquiries.queued", "/api/v1/livechat/inquiries.queued", null, Ok, Agents),
         Perm("POST", "/api/v1/livechat/inquiries.take", "/api/v1/livechat/inquiries.take", """{"inquiryId":"no-such-inquiry"}""",
             Bad("""{"success":false,"error":"Inquiry not found [error-not-found]","errorType":"error-not-found"}"""), Agents),

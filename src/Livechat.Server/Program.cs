@@ -14,6 +14,7 @@ using Livechat.Server.Hosting;
 using Livechat.Server.Security;
 using Livechat.Server.Operations;
 using Livechat.Server.Idempotency;
+using Livechat.Server.Mail;
 using Livechat.Server.Methods;
 using Livechat.Server.OnHold;
 using Livechat.Server.Presence;
@@ -63,6 +64,7 @@ builder.Services.AddSingleton<RocketChatRateLimiter>();
 builder.Services.AddSingleton<GuestNumbers>();   // guest-N numbers, reserved from Livechat_guest_count a block at a time
 builder.Services.AddScoped<LoginGuard>();
 builder.Services.AddWebhookOutbox();                 // hosted: WebhookWorker
+builder.Services.AddMailOutbox();                    // hosted: MailWorker (SMTP, MailKit), sends the mail outbox
 builder.Services.AddRealtime();                      // hosted: RealtimeBridge (change feed to DDP streams)
 builder.Services.AddPresence();                      // who is connected (Presence/): DDP logins, heartbeats in the timed actions
 builder.Services.AddTimedActions();                  // hosted: TimedActions, every few seconds runs each ITimedAction below
@@ -114,6 +116,7 @@ app.MapRooms();
 app.MapAuditLog();
 app.MapWebhooks();
 app.MapSurvey();
+app.MapMail();                       // transcripts and the mail outbox
 app.MapRoomList();
 app.MapOnHold();
 app.MapBusinessHours();

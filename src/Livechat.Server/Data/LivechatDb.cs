@@ -42,6 +42,8 @@ public class LivechatDb(DbContextOptions options) : DbContext(options)
     public DbSet<Sla> Slas => Set<Sla>();
     public DbSet<CustomField> CustomFields => Set<CustomField>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<Mail.OutgoingMail> Mails => Set<Mail.OutgoingMail>();
+    public DbSet<Mail.TranscriptRequest> TranscriptRequests => Set<Mail.TranscriptRequest>();
     public DbSet<ChangeEventRecord> ChangeEvents => Set<ChangeEventRecord>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<BusinessHours.BusinessHour> BusinessHours => Set<BusinessHours.BusinessHour>();

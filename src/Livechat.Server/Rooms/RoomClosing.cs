@@ -1,5 +1,6 @@
 using Livechat.Server.Data;
 using Livechat.Server.Events;
+using Livechat.Server.Mail;
 using Livechat.Server.Messages;
 using Livechat.Server.Settings;
 using Microsoft.EntityFrameworkCore;
@@ -13,11 +14,12 @@ public static class RoomClosing
     /// Closes a tracked open room in one transaction: closedAt/closedBy/closer/metrics, <c>v.status: offline</c>, the tag
     /// union, <c>open</c> removed, the inquiry deleted and the <c>livechat-close</c> message added. Returns false when
     /// another request changed the room first (it is then re-read by the caller). After the commit, the chats waiting for
-    /// the freed agent are assigned (<see cref="Routing.AssignWaitingAsync"/>).
+    /// the freed agent are assigned (<see cref="Routing.AssignWaitingAsync"/>). A requested transcript is queued for mail
+    /// (<see cref="Transcripts.OnCloseAsync"/>).
     /// </summary>
     public static async Task<bool> CloseAsync(LivechatDb db, SettingsStore settings, LivechatRoom room, string closer,
         string closedById, string closedByUsername, string? closedByName, string comment, IEnumerable<string> requestTags,
-        DateTime now, CancellationToken ct)
+        DateTime now, CancellationToken ct, bool? sendTranscript = null, TranscriptAddress? transcript = null)
     {
         var departmentTags = room.DepartmentId is null ? null : await db.Departments.AsNoTracking()
             .Where(d => d.Id == room.DepartmentId).Select(d => d.ChatClosingTags).FirstOrDefaultAsync(ct);
@@ -43,6 +45,8 @@ public static class RoomClosing
         {
             db.RecordChange(ChangeEvents.InquiryRemoved(room));
         }
+        // The transcript e-mail goes into the mail outbox in this transaction: closed means it will be sent.
+        await Transcripts.OnCloseAsync(db, settings, room.Id, room.VisitorId, sendTranscript, transcript, now, ct);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -2,10 +2,12 @@ using System.Text.Json.Nodes;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
 using Livechat.Server.Hosting;
+using Livechat.Server.Mail;
 using Livechat.Server.Http;
 using Livechat.Server.SaveInfo;
 using Livechat.Server.Security;
 using Livechat.Server.Settings;
+using Livechat.Server.Users;
 using Livechat.Server.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -163,8 +165,32 @@ public static class RoomEndpoints
         {
             return ApiError.Failure("error-tags-must-be-assigned-before-closing-chat");
         }
+        var (sendTranscript, transcript, invalid) = TranscriptChoice(request["transcriptEmail"]);
+        if (invalid is not null) return invalid;
         var name = await db.Users.Where(u => u.Id == caller.Id).Select(u => u.Name).FirstOrDefaultAsync(ct);
-        var closed = await RoomClosing.CloseAsync(db, settings, room, "user", caller.Id, caller.Username, name, comment, tags, time.UtcNow(), ct);
+        var closed = await RoomClosing.CloseAsync(db, settings, room, "user", caller.Id, caller.Username, name, comment, tags, time.UtcNow(), ct,
+            sendTranscript, transcript);
         return closed ? TypedResults.Ok(SuccessResponse.Instance) : ApiError.Failure("error-room-already-closed");
+    }
+
+    /// <summary>
+    /// <c>transcriptEmail</c>: <c>{sendToVisitor: false}</c> cancels a requested transcript, <c>{sendToVisitor: true,
+    /// requestData: {email, subject}}</c> sends one on close (Rocket.Chat's <c>emailTranscript</c>); absent, neither.
+    /// </summary>
+    static (bool? Send, TranscriptAddress? To, ApiError? Error) TranscriptChoice(JsonNode? node)
+    {
+        if (node is null) return (null, null, null);
+        if (node is not JsonObject choice || choice["sendToVisitor"] is not JsonValue send || !send.TryGetValue(out bool sendToVisitor))
+        {
+            return (null, null, ApiError.InvalidParams("must have required property 'sendToVisitor'"));
+        }
+        if (!sendToVisitor) return (false, null, null);
+        if (choice["requestData"] is not JsonObject data || data["email"] is not JsonValue email || !email.TryGetValue(out string? address))
+        {
+            return (null, null, ApiError.InvalidParams("must have required property 'requestData'"));
+        }
+        if (!EmailAddress.Pattern().IsMatch(address.Trim())) return (null, null, ApiError.Failure("invalid-email"));
+        var subject = data["subject"] is JsonValue s && s.TryGetValue(out string? text) ? text : null;
+        return (true, new TranscriptAddress(address.Trim(), subject), null);
     }
 }

@@ -44,6 +44,8 @@ public static class Permissions
     public const string SaveAllCannedResponses = "save-all-canned-responses";
     public const string SaveDepartmentCannedResponses = "save-department-canned-responses";
     public const string RemoveCannedResponses = "remove-canned-responses";
+    public const string SendOmnichannelChatTranscript = "send-omnichannel-chat-transcript";
+
     /// <summary>The route needs an authenticated caller (401 envelope otherwise).</summary>
     public static TBuilder RequireRocketChatAuth<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization();

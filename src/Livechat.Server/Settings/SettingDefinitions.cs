@@ -7,6 +7,9 @@ public enum SettingType { Boolean, Int, Number, String, Select }
 
 public sealed record SettingDefinition(string Id, SettingType Type, JsonNode Default, IReadOnlyList<string>? Values = null)
 {
+    /// <summary>A credential (<c>SMTP_Password</c>): written by admins, never answered or logged (docs/compatibility.md).</summary>
+    public bool Secret { get; init; }
+
     /// <summary>Whether a JSON value fits this setting's type (our server rejects mismatches with 400).</summary>
     public bool Accepts(JsonNode? value) => (Type, value?.GetValueKind()) switch
     {
@@ -120,6 +123,16 @@ public static class SettingDefinitions
         Int("Livechat_number_most_recent_chats_estimate_wait_time", 100),
         Bool("Accounts_Default_User_Preferences_enableAutoAway", true),
         Int("Accounts_Default_User_Preferences_idleTimeLimit", 300),
+        // Mail (Mail/): the SMTP transport, transcripts and offline messages, with Rocket.Chat's defaults.
+        Str("SMTP_Host", ""),
+        Str("SMTP_Port", ""),
+        Str("SMTP_Username", ""),
+        Str("SMTP_Password", "") with { Secret = true },
+        Bool("SMTP_IgnoreTLS", true),
+        new("SMTP_Protocol", SettingType.Select, "smtp", ["smtp", "smtps"]),
+        Str("From_Email", ""),
+        Str("Livechat_offline_email", ""),
+        Str("Livechat_transcript_email_subject", ""),
     ];
 
     public static readonly IReadOnlyDictionary<string, SettingDefinition> ById = All.ToDictionary(s => s.Id);

@@ -25,9 +25,15 @@ public static class SettingEndpoints
 
     static async Task<Results<Ok<SettingResponse>, ApiError>> Get([FromRoute(Name = "_id")] string id, SettingsStore settings, CancellationToken ct)
     {
-        if (!SettingDefinitions.ById.ContainsKey(id)) return ApiError.BareFailure();
-        return TypedResults.Ok(new SettingResponse(id, (await settings.GetAsync(id, ct))?.DeepClone()));
+        if (!SettingDefinitions.ById.TryGetValue(id, out var definition)) return ApiError.BareFailure();
+        var value = (await settings.GetAsync(id, ct))?.DeepClone();
+        // A secret is write-only: an admin sees whether one is set, never the value (docs/compatibility.md).
+        if (definition.Secret && value?.GetValue<string>() is { Length: > 0 }) value = SecretMask;
+        return TypedResults.Ok(new SettingResponse(id, value));
     }
+
+    /// <summary>What a set secret reads as; writing it back keeps the stored value.</summary>
+    public const string SecretMask = "********";
 
     static async Task<Results<Ok<SuccessResponse>, ApiError>> Set(
         [FromRoute(Name = "_id")] string id, JsonBody body, LivechatDb db, SettingsStore settings, CancellationToken ct)
@@ -38,6 +44,7 @@ public static class SettingEndpoints
         {
             return ApiError.BareFailure();
         }
+        if (definition.Secret && value?.GetValue<string>() == SecretMask) return TypedResults.Ok(SuccessResponse.Instance);
         await settings.SetAsync(db, id, value, ct);
         return TypedResults.Ok(SuccessResponse.Instance);
     }

@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+using Livechat.Server.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -48,6 +50,53 @@ public sealed class OutboxMessage
 }
 
 public enum OutboxStatus { Pending = 0, Delivered = 1, Failed = 2 }
+
+/// <summary>What the webhook and mail outboxes share: the status names of their listings, and the workers' poll loop.</summary>
+public static class Outbox
+{
+    public static readonly string[] StatusNames = ["pending", "delivered", "failed"];
+
+    /// <summary>The <c>?status=</c> filter: null when absent, or the 400 for an unknown name.</summary>
+    public static (OutboxStatus? Status, ApiError? Error) ParseStatus(HttpRequest http)
+    {
+        if (http.Query["status"].ToString() is not { Length: > 0 } status) return (null, null);
+        var index = Array.IndexOf(StatusNames, status);
+        return index < 0
+            ? (null, ApiError.InvalidParams("must be equal to one of the allowed values (status: pending, delivered, failed)"))
+            : ((OutboxStatus)index, null);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="next"/> (one due row; false when none) until nothing is due, then waits for a wake-up or
+    /// <paramref name="poll"/>; an error is logged and the loop goes on at the next poll.
+    /// </summary>
+    public static async Task RunAsync(Func<CancellationToken, Task<bool>> next, ChannelReader<bool> wake, TimeSpan poll,
+        Action<Exception> logError, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await next(stoppingToken))
+                {
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logError(e);
+            }
+            using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            delay.CancelAfter(poll);
+            try
+            {
+                await wake.ReadAsync(delay.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+}
 
 sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
 {

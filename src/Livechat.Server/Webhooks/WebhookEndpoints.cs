@@ -49,21 +49,15 @@ public static class WebhookEndpoints
         return app;
     }
 
-    static readonly string[] Statuses = ["pending", "delivered", "failed"];
-
     /// <summary>Recent webhook calls, newest first; <c>?status=</c>, <c>?event=</c> and <c>?roomId=</c> narrow the list.</summary>
     static async Task<Results<Ok<DeliveriesResponse>, ApiError>> Deliveries(HttpRequest http, LivechatDb db, SettingsStore settings,
         CancellationToken ct)
     {
         var paging = await Paging.ReadAsync(http, settings, ct);
         var query = db.OutboxMessages.AsNoTracking();
-        if (http.Query["status"].ToString() is { Length: > 0 } status)
-        {
-            var index = Array.IndexOf(Statuses, status);
-            if (index < 0) return ApiError.InvalidParams("must be equal to one of the allowed values (status: pending, delivered, failed)");
-            var wanted = (OutboxStatus)index;
-            query = query.Where(m => m.Status == wanted);
-        }
+        var (wanted, invalid) = Outbox.ParseStatus(http);
+        if (invalid is not null) return invalid;
+        if (wanted is { } only) query = query.Where(m => m.Status == only);
         if (http.Query["event"].ToString() is { Length: > 0 } type) query = query.Where(m => m.Type == type);
         if (http.Query["roomId"].ToString() is { Length: > 0 } roomId) query = query.Where(m => m.RoomId == roomId);
         var total = await query.CountAsync(ct);
@@ -71,7 +65,7 @@ public static class WebhookEndpoints
         var page = await paging.Apply(query.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.OrderKey).ThenByDescending(m => m.Id))
             .Select(m => new { m.Id, m.Type, m.RoomId, m.Status, m.Attempts, m.LastError, m.CreatedAt, m.NextAttemptAt, m.DeliveredAt })
             .ToListAsync(ct);
-        var views = page.Select(m => new DeliveryView(m.Id, m.Type, m.RoomId, Statuses[(int)m.Status], m.Attempts, m.LastError, m.CreatedAt,
+        var views = page.Select(m => new DeliveryView(m.Id, m.Type, m.RoomId, Outbox.StatusNames[(int)m.Status], m.Attempts, m.LastError, m.CreatedAt,
             m.Status == OutboxStatus.Pending ? m.NextAttemptAt : null, m.DeliveredAt)).ToList();
         return TypedResults.Ok(new DeliveriesResponse(views, views.Count, paging.Offset, total));
     }

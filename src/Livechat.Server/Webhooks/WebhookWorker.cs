@@ -34,31 +34,8 @@ public sealed partial class WebhookWorker(
     /// <summary>Called after a commit that wrote outbox rows, so delivery starts without waiting for the next poll.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await DeliverNextAsync(stoppingToken))
-                {
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogWorkerError(logger, e);
-            }
-            using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            delay.CancelAfter(PollInterval);
-            try
-            {
-                await _wake.Reader.ReadAsync(delay.Token);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Outbox.RunAsync(DeliverNextAsync, _wake.Reader, PollInterval, e => LogWorkerError(logger, e), stoppingToken);
 
     /// <summary>Claims one due row and delivers it; false when nothing is due.</summary>
     async Task<bool> DeliverNextAsync(CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Livechat.Server.BusinessHours;
 using Livechat.Server.Data;
 using Livechat.Server.Http;
+using Livechat.Server.Mail;
 using Livechat.Server.Rooms;
 using Livechat.Server.Security;
 using Livechat.Server.Settings;
@@ -20,7 +21,6 @@ public static class WidgetApiEndpoints
     // GET  livechat/agent.next/{token}      none (visitor token)
     // POST livechat/page.visited            none (visitor token)
     // POST livechat/offline.message         none (1 / 5 s)
-    // POST livechat/transcript              none (visitor token)
     public static IEndpointRouteBuilder MapWidgetApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/livechat").WithTags("Website widget");
@@ -29,7 +29,6 @@ public static class WidgetApiEndpoints
         group.MapGet("/agent.next/{token}", NextAgent);
         group.MapPost("/page.visited", PageVisited);
         group.MapPost("/offline.message", OfflineMessage).WithRocketChatRateLimit(1, 5000);
-        group.MapPost("/transcript", Transcript);
         return app;
     }
 
@@ -123,11 +122,12 @@ public static class WidgetApiEndpoints
         ("host", Schema.String().AtMost(Limits.MaxShortTextLength))).Requires("name", "email", "message");
 
     /// <summary>
-    /// Rocket.Chat e-mails offline messages; this server has no mail transport, so it hands them to the CRM webhook
-    /// (<c>LivechatOfflineMessage</c>, when <c>Livechat_webhook_on_offline_msg</c> is on) and answers as Rocket.Chat does.
+    /// Rocket.Chat e-mails offline messages (to the department's address or <c>Livechat_offline_email</c>, through the mail
+    /// outbox) and, when <c>Livechat_webhook_on_offline_msg</c> is on, hands them to the CRM webhook (<c>LivechatOfflineMessage</c>);
+    /// both rows are written in one save.
     /// </summary>
     static async Task<Results<Ok<TextMessageResponse>, ApiError>> OfflineMessage(JsonBody body, LivechatDb db, SettingsStore settings,
-        TimeProvider time, CancellationToken ct)
+        MailWorker mail, TimeProvider time, CancellationToken ct)
     {
         var request = (JsonObject)OfflineMessageSchema.Validate(body.Root)!;
         if (!await settings.GetBoolAsync("Livechat_display_offline_form", ct)
@@ -135,10 +135,12 @@ public static class WidgetApiEndpoints
         {
             return ApiError.Failure("Error sending Livechat offline message");
         }
+        var now = time.UtcNow();
+        var mailed = await OfflineMessages.EnqueueAsync(db, settings, (string)request["name"]!, ((string)request["email"]!).Trim(),
+            (string)request["message"]!, (string?)request["department"], now, ct);
         if (await settings.GetBoolAsync("Livechat_webhook_on_offline_msg", ct)
             && await settings.GetStringAsync("Livechat_webhookUrl", ct) is { Length: > 0 })
         {
-            var now = time.UtcNow();
             var payload = new JsonObject
             {
                 ["type"] = "LivechatOfflineMessage",
@@ -150,25 +152,9 @@ public static class WidgetApiEndpoints
             {
                 Id = Ids.NewObjectId(), Type = "LivechatOfflineMessage", Payload = payload.ToJsonString(), CreatedAt = now, NextAttemptAt = now,
             });
-            await db.SaveChangesAsync(ct);
         }
+        if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
+        if (mailed) mail.Wake();
         return TypedResults.Ok(new TextMessageResponse("Livechat offline message sent"));
-    }
-
-    static readonly ObjectSchema TranscriptSchema = Schema.Object(("token", Schema.String()), ("rid", Schema.String()), ("email", Schema.String()))
-        .Requires("token", "rid", "email");
-
-    /// <summary>
-    /// Checks the request as Rocket.Chat does (visitor, room, address); sending needs a mail transport, which this server
-    /// does not have, so a valid request answers Rocket.Chat's failure text (docs/compatibility.md).
-    /// </summary>
-    static async Task<Results<Ok<TextMessageResponse>, ApiError>> Transcript(JsonBody body, LivechatDb db, CancellationToken ct)
-    {
-        var request = (JsonObject)TranscriptSchema.Validate(body.Root)!;
-        var (token, rid, email) = ((string)request["token"]!, (string)request["rid"]!, ((string)request["email"]!).Trim());
-        if (!await db.Visitors.AsNoTracking().AnyAsync(v => v.Token == token, ct)) return ApiError.Failure("invalid-token");
-        if (!await db.Rooms.AsNoTracking().AnyAsync(r => r.Id == rid && r.VisitorToken == token, ct)) return ApiError.Failure("invalid-room");
-        if (!EmailAddress.Pattern().IsMatch(email)) return ApiError.Failure("invalid-email");
-        return ApiError.Failure("Error sending Livechat transcript");
     }
 }

@@ -251,6 +251,12 @@ public static class PermissionMatrix
             Bad("""{"success":false,"error":"invalid-data"}"""), InvalidToken),
         Everyone("GET", "/sounds/chime.mp3", "/sounds/chime.mp3", null, "200~RIFF") with { NoFuzz = "static sound" },
         Everyone("HEAD", "/sounds/chime.mp3", "/sounds/chime.mp3", null, "200~") with { NoFuzz = "static sound" },
+        // Mail (src/Livechat.Server/Mail)
+        Perm("POST", "/api/v1/livechat/transcript/{rid}", "/api/v1/livechat/transcript/no-such-room", """{"email":"matrix@example.com","subject":"x"}""",
+            Bad("""{"success":false,"error":"Invalid room [error-invalid-room]","errorType":"error-invalid-room"}"""), Managers),
+        Perm("DELETE", "/api/v1/livechat/transcript/{rid}", "/api/v1/livechat/transcript/no-such-room", null,
+            Bad("""{"success":false,"error":"error-invalid-room"}"""), Managers),
+        Perm("GET", "/api/v1/livechat/mail.deliveries", "/api/v1/livechat/mail.deliveries", null, Ok, Managers),
         Perm("GET", "/api/v1/livechat/inquiries.queued", "/api/v1/livechat/inquiries.queued", null, Ok, Agents),
         Perm("POST", "/api/v1/livechat/inquiries.take", "/api/v1/livechat/inquiries.take", """{"inquiryId":"no-such-inquiry"}""",
             Bad("""{"success":false,"error":"Inquiry not found [error-not-found]","errorType":"error-not-found"}"""), Agents),

@@ -144,7 +144,7 @@ public abstract class WidgetApiEndpointsTests<TFactory>(TFactory factory) : ICla
     }
 
     [Fact]
-    public async Task OfflineMessagesAreAcceptedAndTranscriptsNeedAMailTransport()
+    public async Task OfflineMessagesAreAcceptedAndTranscriptsNeedLivechatEnableTranscript()
     {
         var (room, token, _, _) = await factory.CreateServedRoomAsync();
         var api = factory.Anonymous();

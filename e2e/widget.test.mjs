@@ -290,7 +290,9 @@ test('the visitor attaches an image in the widget; the agent\'s message stream h
     // Console errors about uploads or files (the widget's chime is another part of issue 18).
     page.on('console', (m) => { if (m.type() === 'error' && /upload|file/i.test(m.text() + (m.location()?.url ?? ''))) errors.push(m.text()); });
     page.on('requestfailed', (r) => { if (r.url().includes('/file-upload/')) errors.push(`${r.url()} ${r.failure()?.errorText}`); });
-    await page.goto(site.url);
+    // The widget authenticates image requests with its rc_token cookie, which a browser sends only where the widget's
+    // cookies are first-party: the site on the server's host name (the same site, another port).
+    await page.goto(site.url.replace('127.0.0.1', new URL(base).hostname));
     const frame = await widgetFrame(page);
     await frame.locator('[class*="screen__chat-button"]').click();
     await frame.waitForSelector('select[name="department"]');

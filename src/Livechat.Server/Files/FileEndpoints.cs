@@ -149,7 +149,16 @@ public static class FileEndpoints
         SettingsStore settings, IFileStorage storage, TimeProvider time, CancellationToken ct)
     {
         if (!http.HasFormContentType) return (null, null, FileRequired());
-        var form = await http.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            form = await http.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException && !ct.IsCancellationRequested)
+        {
+            // A multipart body without a boundary, or a malformed or truncated one.
+            return (null, null, FileRequired());
+        }
         if (form.Files.GetFile("file") is not { } file) return (null, null, FileRequired());
         var max = await settings.GetIntAsync("FileUpload_MaxFileSize", ct);
         if (max >= 0 && file.Length > max)

@@ -3,7 +3,7 @@
 // server; an agent on the other side over REST and DDP. Screenshots go to e2e/artifacts/.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -309,5 +309,78 @@ test('a trigger set through the API greets the visitor in the widget as the next
     // Later tests see neither this trigger nor this agent.
     await api('DELETE', `livechat/triggers/${trigger._id}`, undefined, admin);
     await api('POST', 'livechat/agent.status', { status: 'not-available' }, agent);
+  }
+});
+
+test('the visitor attaches an image in the widget; the agent\'s message stream has it and the widget shows it', { timeout: 110000 }, async () => {
+  const admin = await login('admin', adminPassword);
+  const username = `fiona.${Date.now()}`;
+  const created = await api('POST', 'users.create', {
+    username, email: `${username}@example.com`, name: 'Fiona Files', password: agentPassword, roles: ['user'], verified: true,
+  }, admin);
+  await api('POST', 'livechat/users/agent', { username }, admin);
+  const agent = await login(username, agentPassword);
+  const uid = created.user._id;
+  const desk = (await api('POST', 'livechat/department', {
+    department: { enabled: true, name: 'Files desk', email: 'files@example.com', showOnRegistration: true, showOnOfflineForm: true },
+    agents: [{ agentId: uid }],
+  }, admin)).department._id;
+
+  const ddp = new Ddp(`${base.replace('http', 'ws')}/websocket`);
+  await ddp.connect();
+  await ddp.call('login', { resume: agent.authToken });
+  await ddp.subscribe('stream-room-messages', '__my_messages__');
+
+  // A 1×1 PNG, as a visitor's photo.
+  const photo = path.join(artifacts, 'photo.png');
+  writeFileSync(photo, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+  const context = await browser.createBrowserContext();
+  try {
+    page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // Console errors about uploads or files (the widget's chime is another part of issue 18).
+    page.on('console', (m) => { if (m.type() === 'error' && /upload|file/i.test(m.text() + (m.location()?.url ?? ''))) errors.push(m.text()); });
+    page.on('requestfailed', (r) => { if (r.url().includes('/file-upload/')) errors.push(`${r.url()} ${r.failure()?.errorText}`); });
+    // The widget authenticates image requests with its rc_token cookie, which a browser sends only where the widget's
+    // cookies are first-party: the site on the server's host name (the same site, another port).
+    await page.goto(site.url.replace('127.0.0.1', new URL(base).hostname));
+    const frame = await widgetFrame(page);
+    await frame.locator('[class*="screen__chat-button"]').click();
+    await frame.waitForSelector('select[name="department"]');
+    await frame.type('input[name="name"]', 'Paula Photo');
+    await frame.type('input[name="email"]', 'paula@example.com');
+    await frame.select('select[name="department"]', desk);
+    await clickText(frame, 'button', 'Start chat');
+    const composer = await frame.waitForSelector('[contenteditable="true"]');
+    await composer.type('Here is a photo of the damage');
+    await composer.press('Enter');
+    const [first] = await ddp.event('stream-room-messages', '__my_messages__', ([m]) => m.msg === 'Here is a photo of the damage');
+    const rid = first.rid;
+
+    // The widget's attach button opens its file input; the upload goes to livechat/upload/:rid.
+    const upload = page.waitForResponse((r) => r.url().endsWith(`/api/v1/livechat/upload/${rid}`));
+    const input = await frame.waitForSelector('input[type="file"]');
+    await input.uploadFile(photo);
+    assert.equal((await upload).status(), 200);
+    const [message] = await ddp.event('stream-room-messages', '__my_messages__', ([m]) => m.rid === rid && m.file);
+    assert.equal(message.file.name, 'photo.png');
+    assert.equal(message.file.type, 'image/png');
+    assert.equal(message.attachments[0].type, 'file');
+    assert.equal(message.attachments[0].image_url, `/file-upload/${message.file._id}/photo.png`);
+
+    // The widget shows the image, fetched with its rc_token cookie.
+    const image = await frame.waitForSelector(`img[src*="/file-upload/${message.file._id}/"]`, { timeout: 15000 });
+    await frame.waitForFunction((img) => img.complete && img.naturalWidth === 1, { timeout: 15000 }, image);
+    await shot(page, '20-image-in-widget');
+    // The agent downloads the same bytes.
+    const response = await fetch(`${base}${message.attachments[0].title_link}`, { headers: { 'X-User-Id': uid, 'X-Auth-Token': agent.authToken } });
+    assert.equal(response.status, 200);
+    assert.deepEqual(Buffer.from(await response.arrayBuffer()), readFileSync(photo));
+    assert.deepEqual(errors, []);
+  } finally {
+    await shot(page, '30-files-last-state').catch(() => {});
+    ddp.close();
+    await context.close();
   }
 });

@@ -6,6 +6,7 @@ using Livechat.Server.Workspace;
 using Livechat.Server.CustomFields;
 using Livechat.Server.Data;
 using Livechat.Server.Events;
+using Livechat.Server.Files;
 using Livechat.Server.Departments;
 using Livechat.Server.Handover;
 using Livechat.Server.Messages;
@@ -75,6 +76,7 @@ builder.Services.AddSingleton<ITimedAction, PresenceUpkeep>();     // connection
 builder.Services.AddSingleton<ITimedAction, AgentLeaveAction>();   // Livechat_agent_leave_action after the timeout
 builder.Services.AddSingleton<ITimedAction, QueueWaitLimit>();     // Livechat_max_queue_wait_time
 builder.Services.AddSingleton<ITimedAction, QueueDrain>();         // waiting chats to agents with room, as a safety net
+builder.Services.AddSingleton<IFileStorage, LocalFileStorage>();   // uploads on local disk (FileUpload_FileSystemPath)
 builder.Services.AddLivechatOpenApi();
 builder.AddConsole();                 // the agent workspace's files (src/Livechat.Console)
 
@@ -123,6 +125,7 @@ app.MapBusinessHours();
 app.MapInquiries();
 app.MapHandover();                   // transfer, return to queue, supervisor join
 app.MapMessages();
+app.MapFiles();                      // uploads and /file-upload/:id/:name
 app.MapDepartments();
 app.MapRealtime();
 app.MapPresence();

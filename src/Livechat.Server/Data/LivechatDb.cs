@@ -34,6 +34,7 @@ public class LivechatDb(DbContextOptions options) : DbContext(options)
     public DbSet<RoomTag> RoomTags => Set<RoomTag>();
     public DbSet<RoomField> RoomFields => Set<RoomField>();
     public DbSet<Message> Messages => Set<Message>();
+    public DbSet<Files.Upload> Uploads => Set<Files.Upload>();
     public DbSet<RoomMember> RoomMembers => Set<RoomMember>();
     public DbSet<Department> Departments => Set<Department>();
     public DbSet<DepartmentAgent> DepartmentAgents => Set<DepartmentAgent>();

@@ -79,7 +79,9 @@ public static class RequestBodyLimit
     /// </summary>
     public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var max = context.RequestServices.GetRequiredService<Limits>().MaxRequestBodyBytes;
+        var max = context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>() is { } own
+            ? await own.MaxBytesAsync(context)
+            : context.RequestServices.GetRequiredService<Limits>().MaxRequestBodyBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
             feature.MaxRequestBodySize = max;
@@ -98,3 +100,9 @@ public static class RequestBodyLimit
         await next(context);
     });
 }
+
+/// <summary>
+/// Endpoint metadata: a body limit of the endpoint's own (uploads), in place of <c>Limits:MaxRequestBodyBytes</c>;
+/// <see cref="RequestBodyLimit.UseRequestBodyLimit"/> applies it.
+/// </summary>
+public sealed record BodyLimit(Func<HttpContext, ValueTask<long>> MaxBytesAsync);

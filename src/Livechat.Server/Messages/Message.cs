@@ -37,6 +37,9 @@ public sealed class Message
     /// <summary>The <c>comment</c> of on-hold system messages (<c>omnichannel_placed_chat_on_hold</c>, <c>…_resumed</c>).</summary>
     public string? Comment { get; init; }
 
+    /// <summary>A file message's <c>file</c>, <c>files</c> and <c>attachments</c>, as one JSON object (Files/FileMessages.cs).</summary>
+    public string? Files { get; init; }
+
     /// <summary>Set by an edit (<c>editedAt</c>, <c>editedBy</c>).</summary>
     public DateTime? EditedAt { get; set; }
 

@@ -37,6 +37,14 @@ public sealed record MessageView(
     /// <summary>The comment of the on-hold system messages.</summary>
     public string? Comment { get; init; }
 
+    /// <summary>A file message's upload (<c>{_id, name, type, size, format}</c>), as Rocket.Chat's.</summary>
+    public JsonNode? File { get; init; }
+
+    public JsonNode? Files { get; init; }
+
+    /// <summary>A file message's attachment: <c>type: "file"</c>, <c>title_link</c>, and <c>image_url</c> for images.</summary>
+    public JsonNode? Attachments { get; init; }
+
     public static MessageView From(Message m) => Of(m, token: null);
 
     /// <summary>A message as the room's visitor reads it: their own messages carry their token, as in Rocket.Chat.</summary>
@@ -46,11 +54,17 @@ public sealed record MessageView(
     {
         // Normal messages carry empty urls/mentions/channels; system messages do not.
         var normal = m.T is null;
+        var files = Parse(m.Files);
         return new(m.Id, m.T, m.Rid, m.Msg, m.Ts, new MessageUserView(m.UserId, m.Username, m.UserDisplayName), token, m.Alias,
             m.Groupable, m.Unread, Parse(m.PriorityData), Parse(m.SlaData), Parse(m.TransferData),
             normal ? [] : null, normal ? [] : null, normal ? [] : null, m.UpdatedAt, m.EditedAt,
             m.EditedById is { } editor ? new MessageEditorView(editor, m.EditedByUsername ?? "") : null)
-        { Comment = m.Comment };
+        {
+            Comment = m.Comment,
+            File = files?["file"]?.DeepClone(),
+            Files = files?["files"]?.DeepClone(),
+            Attachments = files?["attachments"]?.DeepClone(),
+        };
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonSetup.Options);

@@ -85,7 +85,7 @@ public static class RoomMessages
             room.Msgs, room.Lm, room.LastMessage, room.VisitorLastMessageTs, room.WaitingResponse, room.FirstResponseTs, room.ResponseById,
             room.ResponseByUsername, room.ResponseLastMessageTs, room.Version, room.UpdatedAt, room.Id, read,
             message.Id, message.Rid, message.Msg, message.Ts, message.UpdatedAt, message.UserId, message.Username, message.UserDisplayName,
-            message.Token, message.Alias,
+            message.Token, message.Alias, message.Files,
         ];
         return async (write, ct) =>
         {
@@ -101,8 +101,8 @@ public static class RoomMessages
             "FirstResponseTs" = @p5, "ResponseById" = @p6, "ResponseByUsername" = @p7, "ResponseLastMessageTs" = @p8,
             "Version" = @p9, "UpdatedAt" = @p10
         WHERE "Id" = @p11 AND "Version" = @p12;
-        INSERT INTO messages ("Id", "Rid", "Msg", "Ts", "UpdatedAt", "UserId", "Username", "UserDisplayName", "Token", "Alias")
-        VALUES (@p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21, @p22)
+        INSERT INTO messages ("Id", "Rid", "Msg", "Ts", "UpdatedAt", "UserId", "Username", "UserDisplayName", "Token", "Alias", "Files")
+        VALUES (@p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21, @p22, @p23)
         ON CONFLICT ("Id") DO NOTHING;
         """;
 

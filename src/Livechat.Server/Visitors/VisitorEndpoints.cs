@@ -102,7 +102,7 @@ public static class VisitorEndpoints
     }
 
     static async Task<Results<Ok<DeletedVisitorResponse>, ApiError>> Delete(
-        string token, LivechatDb db, SettingsStore settings, TimeProvider time, CancellationToken ct)
+        string token, LivechatDb db, SettingsStore settings, Files.IFileStorage storage, TimeProvider time, CancellationToken ct)
     {
         var visitor = await db.Visitors.AsNoTracking().FirstOrDefaultAsync(v => v.Token == token, ct);
         if (visitor is null) return ApiError.Coded("invalid-token");
@@ -120,6 +120,7 @@ public static class VisitorEndpoints
         // Their change history goes too; the removal events carry ids only.
         await db.ChangeEvents.Where(e => e.VisitorId == visitor.Id || rooms.Contains(e.RoomId!)).ExecuteDeleteAsync(ct);
         await db.Messages.Where(m => rooms.Contains(m.Rid)).ExecuteDeleteAsync(ct);
+        var files = await Files.FileMessages.DeleteRowsAsync(db, rooms, ct);
         await db.Inquiries.Where(i => rooms.Contains(i.Rid)).ExecuteDeleteAsync(ct);
         await db.RoomTags.Where(t => rooms.Contains(t.RoomId)).ExecuteDeleteAsync(ct);
         await db.RoomFields.Where(f => rooms.Contains(f.RoomId)).ExecuteDeleteAsync(ct);
@@ -137,6 +138,8 @@ public static class VisitorEndpoints
         db.RecordChange(new ChangeEvent { Type = ChangeTypes.VisitorRemoved, Ts = default, Actor = ChangeActor.System, VisitorId = visitor.Id });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        // The files' bytes go once their rows are gone for good.
+        await Files.FileMessages.DeleteBytesAsync(storage, files, CancellationToken.None);
         return TypedResults.Ok(new DeletedVisitorResponse(new DeletedVisitorView(visitor.Id, time.UtcNow())));
     }
 

@@ -17,9 +17,9 @@ public static class WidgetSettings
             ["nameFieldRegistrationForm"] = await s.GetBoolAsync("Livechat_name_field_registration_form", ct),
             ["emailFieldRegistrationForm"] = await s.GetBoolAsync("Livechat_email_field_registration_form", ct),
             ["displayOfflineForm"] = await s.GetBoolAsync("Livechat_display_offline_form", ct),
-            // No video calls and no file uploads on this server: the widget then hides both buttons.
+            // No video calls on this server: the widget then hides the button.
             ["videoCall"] = false,
-            ["fileUpload"] = false,
+            ["fileUpload"] = await Files.FileMessages.EnabledAsync(s, ct),
             ["language"] = await s.GetStringAsync("Language", ct),
             ["transcript"] = await s.GetBoolAsync("Livechat_enable_transcript", ct),
             ["historyMonitorType"] = await s.GetStringAsync("Livechat_history_monitor_type", ct),

@@ -286,6 +286,14 @@ public static class PermissionMatrix
         Row("GET", "/api/v1/chat.syncMessages", "/api/v1/chat.syncMessages?roomId={rid}&lastUpdate=2000-01-01T00:00:00.000Z", null,
             A, NotAllowedSync, Ok, NotAllowedSync, Ok, Ok, Ok, A),
 
+        // Files: a JSON body is no file; the visitor's credential is the x-visitor-token header (401 without it)
+        Visitor("POST", "/api/v1/livechat/upload/{rid}", "/api/v1/livechat/upload/{rid}", "{}", FileRequired, A),
+        Row("POST", "/api/v1/rooms.media/{rid}", "/api/v1/rooms.media/{rid}", "{}", A, NotAllowedMessage, FileRequired,
+            NotAllowedMessage, NotAllowedMessage, NotAllowedMessage, NotAllowedMessage, A),
+        Row("POST", "/api/v1/rooms.mediaConfirm/{rid}/{fileId}", "/api/v1/rooms.mediaConfirm/{rid}/nope", "{}", A,
+            InvalidFile, InvalidFile, InvalidFile, InvalidFile, InvalidFile, InvalidFile, A),
+        Everyone("GET", "/file-upload/{id}/{name}", "/file-upload/nope/a.png", null, """404 {"success":false,"error":"File not found"}"""),
+
         // Departments
         Perm("GET", "/api/v1/livechat/department/", "/api/v1/livechat/department", null, Ok, Agents),
         Perm("POST", "/api/v1/livechat/department/", "/api/v1/livechat/department", """{"agents":[]}""", Params("must have required property 'department'"), Supervisors),
@@ -326,6 +334,8 @@ public static class PermissionMatrix
     ];
 
     const string NotAllowedRoom = """400 {"success":false,"error":"not-allowed","errorType":"Not Allowed"}""";
+    const string FileRequired = """400 {"success":false,"error":"File required [error-file-required]","errorType":"error-file-required"}""";
+    const string InvalidFile = """400 {"success":false,"error":"[invalid-file]","errorType":"invalid-file"}""";
     const string NotAllowedMessage = """400 {"success":false,"error":"[error-not-allowed]","errorType":"error-not-allowed"}""";
     const string NotAllowedSync = """400 {"success":false,"error":"Not allowed [error-not-allowed]","errorType":"error-not-allowed"}""";
     const string NotImpersonate = """400 {"success":false,"error":"Not enough permission"}""";

@@ -20,7 +20,7 @@ public abstract class WidgetApiEndpointsTests<TFactory>(TFactory factory) : ICla
         Assert.True(anonymous.GetProperty("online").GetBoolean());
         Assert.Equal("""
             {"registrationForm":true,"allowSwitchingDepartments":true,"nameFieldRegistrationForm":true,"emailFieldRegistrationForm":true,
-            "displayOfflineForm":true,"videoCall":false,"fileUpload":false,"language":"","transcript":false,"historyMonitorType":"url",
+            "displayOfflineForm":true,"videoCall":false,"fileUpload":true,"language":"","transcript":false,"historyMonitorType":"url",
             "forceAcceptDataProcessingConsent":false,"showConnecting":false,"agentHiddenInfo":false,"clearLocalStorageWhenChatEnded":false,
             "limitTextLength":false}
             """.ReplaceLineEndings(""), anonymous.GetProperty("settings").GetRawText());

@@ -382,6 +382,43 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.ToTable("change_events", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.Files.Upload", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("MessageId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Rid")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Rid");
+
+                    b.ToTable("uploads", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Caller")
@@ -544,6 +581,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("EditedByUsername")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Files")
                         .HasColumnType("text");
 
                     b.Property<bool?>("Groupable")

@@ -372,6 +372,43 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                     b.ToTable("change_events", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.Files.Upload", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rid")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Rid");
+
+                    b.ToTable("uploads", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Caller")
@@ -534,6 +571,9 @@ namespace Livechat.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("EditedByUsername")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Files")
                         .HasColumnType("TEXT");
 
                     b.Property<bool?>("Groupable")

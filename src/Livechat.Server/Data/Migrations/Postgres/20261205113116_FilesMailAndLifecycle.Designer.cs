@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Livechat.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLivechatDb))]
-    [Migration("20261205103827_Mail")]
-    partial class Mail
+    [Migration("20261205113116_FilesMailAndLifecycle")]
+    partial class FilesMailAndLifecycle
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -142,6 +142,59 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.HasIndex("Type");
 
                     b.ToTable("business_hours", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.CannedResponses.CannedResponse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("CreatedByUsername")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DepartmentId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Shortcut")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Shortcut")
+                        .IsUnique();
+
+                    b.HasIndex("Scope", "DepartmentId");
+
+                    b.HasIndex("Scope", "UserId");
+
+                    b.ToTable("canned_responses", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.CustomFields.CustomField", b =>
@@ -332,6 +385,43 @@ namespace Livechat.Server.Data.Migrations.Postgres
                     b.ToTable("change_events", (string)null);
                 });
 
+            modelBuilder.Entity("Livechat.Server.Files.Upload", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("MessageId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Rid")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Rid");
+
+                    b.ToTable("uploads", (string)null);
+                });
+
             modelBuilder.Entity("Livechat.Server.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Caller")
@@ -494,6 +584,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("EditedByUsername")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Files")
                         .HasColumnType("text");
 
                     b.Property<bool?>("Groupable")
@@ -851,6 +944,9 @@ namespace Livechat.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("SurveyFeedback")
+                        .HasColumnType("text");
+
                     b.PrimitiveCollection<List<string>>("Tags")
                         .HasColumnType("text[]");
 
@@ -1049,6 +1145,46 @@ namespace Livechat.Server.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("tags", (string)null);
+                });
+
+            modelBuilder.Entity("Livechat.Server.Triggers.Trigger", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Actions")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Conditions")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("RunOnce")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Enabled", "CreatedAt");
+
+                    b.ToTable("livechat_triggers", (string)null);
                 });
 
             modelBuilder.Entity("Livechat.Server.Users.User", b =>

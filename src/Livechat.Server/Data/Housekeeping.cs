@@ -8,7 +8,7 @@ namespace Livechat.Server.Data;
 /// Removes what has outlived its use, every <see cref="Interval"/>: expired <c>Idempotency-Key</c>s, change events
 /// that are not part of an audit log after <see cref="EventRetention"/> (audited ones then shrink to their audit row),
 /// audit rows after <see cref="Retention.Audit"/>, login attempts after <see cref="Retention.LoginAttempts"/>, and
-/// finished webhook deliveries after <see cref="DeliveryRetention"/>. Safe to run in several processes at once (plain
+/// finished webhook deliveries and mails after <see cref="DeliveryRetention"/>. Safe to run in several processes at once (plain
 /// conditional statements).
 /// </summary>
 public sealed partial class Housekeeping(IServiceScopeFactory scopes, TimeProvider time, IConfiguration config, ILogger<Housekeeping> logger)
@@ -65,7 +65,8 @@ public sealed partial class Housekeeping(IServiceScopeFactory scopes, TimeProvid
             + await db.ChangeEvents.Where(e => !e.Audited && e.Ts < events).ExecuteDeleteAsync(ct)
             + await db.ChangeEvents.Where(e => e.Audited && e.Ts < audit).ExecuteDeleteAsync(ct)
             + await db.LoginAttempts.Where(a => a.Ts < attempts).ExecuteDeleteAsync(ct)
-            + await db.OutboxMessages.Where(m => m.Status != OutboxStatus.Pending && m.CreatedAt < deliveries).ExecuteDeleteAsync(ct);
+            + await db.OutboxMessages.Where(m => m.Status != OutboxStatus.Pending && m.CreatedAt < deliveries).ExecuteDeleteAsync(ct)
+            + await db.Mails.Where(m => m.Status != OutboxStatus.Pending && m.CreatedAt < deliveries).ExecuteDeleteAsync(ct);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Housekeeping pass failed; trying again at the next one")]

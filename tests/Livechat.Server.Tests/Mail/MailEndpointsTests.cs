@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using Livechat.Server.Data;
 using Livechat.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -85,6 +86,34 @@ public abstract class MailEndpointsTests<TFactory>(TFactory factory) : IClassFix
         Assert.DoesNotContain(smtp.Received, m => m.To.Mailboxes.Any(b => b.Address == toNobody));
         var listed = (await admin.GetAsync($"livechat/mail.deliveries?roomId={withdrawn.Str("_id")}")).Ok().Json;
         Assert.Equal(0, listed.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task HousekeepingRemovesSentMailOnlyAfterTheDeliveryRetention()
+    {
+        using var smtp = new SmtpListener();
+        await UseAsync(smtp);
+        var (room, token, _, _) = await factory.CreateServedRoomAsync();
+        var rid = room.Str("_id");
+        var email = Address("kept");
+        await factory.SetSettingAsync("Livechat_enable_transcript", true);
+        (await factory.Anonymous().PostAsync("livechat/transcript", new { token, rid, email })).Ok();
+        await smtp.NextToAsync(email);
+        var admin = await factory.AdminAsync();
+        async Task<JsonElement> ListedAsync() => (await admin.GetAsync($"livechat/mail.deliveries?roomId={rid}")).Ok().Json;
+        for (var i = 0; i < 100 && ListedStatus(await ListedAsync()) != "delivered"; i++) await Task.Delay(50);
+        var sentAt = DateTime.UtcNow;
+
+        await factory.WithDbAsync(db => Housekeeping.RunOnceAsync(db, sentAt + Housekeeping.DeliveryRetention - TimeSpan.FromMinutes(5)));
+        var kept = await ListedAsync();
+        await factory.WithDbAsync(db => Housekeeping.RunOnceAsync(db, sentAt + Housekeeping.DeliveryRetention + TimeSpan.FromMinutes(5)));
+        var removed = await ListedAsync();
+
+        Assert.Equal("delivered", ListedStatus(kept));
+        Assert.Equal(0, removed.GetProperty("total").GetInt32());
+
+        static string? ListedStatus(JsonElement listed) =>
+            listed.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("status").GetString()).FirstOrDefault();
     }
 
     [Fact]

@@ -70,6 +70,38 @@ public static class DatabaseSetup
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
             await db.Database.CloseConnectionAsync();
         }
+        if (!db.IsPostgres)
+        {
+            await RebaseAndMigrateAsync(db, log, ct);
+            return;
+        }
+        // Processes migrating one PostgreSQL database at the same time take turns (a session lock on this context's
+        // connection, which the migrator reuses): the later ones find nothing left to apply, instead of adding a column
+        // the first one is adding too.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", ct);
+            try
+            {
+                await RebaseAndMigrateAsync(db, log, ct);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The advisory lock key migrations take on PostgreSQL (any fixed number no other code uses).</summary>
+    const long MigrationLockKey = 4_721_905_318;
+
+    static async Task RebaseAndMigrateAsync(LivechatDb db, ILogger? log, CancellationToken ct)
+    {
         if (await LegacyMigrations.RebaseAsync(db, ct) is { } steps && log is not null) LegacyMigrations.LogRebased(log, steps);
         await db.Database.MigrateAsync(ct);
     }

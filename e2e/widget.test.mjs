@@ -235,10 +235,19 @@ test('the visitor switches department from the widget, and the chat moves to the
     await frame.locator('button[class*="footer__options"]').click();
     await clickText(frame, '[class*="menu__item"]', 'Change department');
     await frame.waitForSelector('::-p-text(Choose a department)');
-    await frame.select('select[name="department"]', returns);
-    await shot(page, '11-switch-department');
-    await clickText(frame, 'button', 'Start chat');
-    await frame.waitForSelector('[class*="modal"] ::-p-text(switch the department)');
+    // The widget's form can take the click before it has taken the choice (CI saw the click do nothing once, the
+    // choice still shown as a placeholder): choose and submit again until the confirmation comes, at most three times.
+    for (let attempt = 1; ; attempt++) {
+      await frame.select('select[name="department"]', returns);
+      await shot(page, '11-switch-department');
+      await clickText(frame, 'button', 'Start chat');
+      try {
+        await frame.waitForSelector('[class*="modal"] ::-p-text(switch the department)', { timeout: 10000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
     const transferRequest = page.waitForResponse((r) => r.url().endsWith('/api/v1/livechat/room.transfer'));
     await clickText(frame, '[class*="modal"] button', 'Yes');
     const transfer = await transferRequest;

@@ -19,7 +19,7 @@ namespace Livechat.Server.Webhooks;
 /// messages), <c>Message</c> (<c>Livechat_webhook_on_visitor_message</c>, <c>Livechat_webhook_on_agent_message</c>) and
 /// <c>LeadCapture</c> (<c>Livechat_webhook_on_capture</c>, a visitor message holding an e-mail address or a phone number).
 /// The payload is Rocket.Chat's <c>getLivechatRoomGuestInfo</c> plus <c>type</c>, the fields each type adds, and
-/// <c>messages</c>. With every setting off an event costs a type test and a cached setting read.
+/// <c>messages</c>. With every setting off an event costs a type test and cached setting reads: no document is parsed.
 /// </summary>
 static class LifecycleWebhooks
 {
@@ -58,16 +58,18 @@ static class LifecycleWebhooks
                     break;
                 case ChangeTypes.RoomAssigned or ChangeTypes.RoomUpdated when change.Room is { } room
                     && (change.Changes.ContainsKey("servedBy") || change.Changes.ContainsKey("departmentId")):
+                    var onForward = await settings.GetBoolInHandAsync("Livechat_webhook_on_forward", ct);
+                    var onTaken = await settings.GetBoolInHandAsync("Livechat_webhook_on_chat_taken", ct);
+                    if (!onForward && !onTaken) break;   // before IsTransfer, which parses the save's messages
                     if (IsTransfer(events, change.RoomId))
                     {
-                        if (!await settings.GetBoolInHandAsync("Livechat_webhook_on_forward", ct)) break;
+                        if (!onForward) break;
                         var extra = new JsonObject();
                         if (change.Changes.TryGetValue("departmentId", out var department)) extra["oldDepartmentId"] = department.From?.DeepClone();
                         if (change.Changes.TryGetValue("servedBy", out var agent)) extra["oldServedBy"] = agent.From?.DeepClone();
                         (calls ??= []).Add((Forwarded, change, room.Node, null, extra));
                     }
-                    else if (change.Changes.TryGetValue("servedBy", out var served) && served.From is null && served.To is not null
-                        && await settings.GetBoolInHandAsync("Livechat_webhook_on_chat_taken", ct))
+                    else if (onTaken && change.Changes.TryGetValue("servedBy", out var served) && served.From is null && served.To is not null)
                     {
                         (calls ??= []).Add((Taken, change, room.Node, null, null));
                     }
@@ -84,15 +86,19 @@ static class LifecycleWebhooks
                     }
                     (calls ??= []).Add((Session, change, room.Node, messages, null));
                     break;
-                case ChangeTypes.MessageCreated when change.Room is { } room && change.Message is { } message && message["t"] is null:
+                case ChangeTypes.MessageCreated when change.Room is { } room && change.Message is { } message:
+                    // The settings first: a message's documents are parsed only when one of its calls is on (the hot path).
+                    var onVisitorMessage = await settings.GetBoolInHandAsync("Livechat_webhook_on_visitor_message", ct);
+                    var onAgentMessage = await settings.GetBoolInHandAsync("Livechat_webhook_on_agent_message", ct);
+                    var onCapture = await settings.GetBoolInHandAsync("Livechat_webhook_on_capture", ct);
+                    if (!onVisitorMessage && !onAgentMessage && !onCapture || message["t"] is not null) break;
                     var roomVisitor = (string)room.Node["v"]!["_id"]!;
                     var fromVisitor = (string?)message["u"]?["_id"] == roomVisitor;
-                    if (await settings.GetBoolInHandAsync(fromVisitor ? "Livechat_webhook_on_visitor_message" : "Livechat_webhook_on_agent_message", ct))
+                    if (fromVisitor ? onVisitorMessage : onAgentMessage)
                     {
                         (calls ??= []).Add((MessageType, change, room.Node, [MessageItem(message.Node, roomVisitor, closing: false)], null));
                     }
-                    if (fromVisitor && await settings.GetBoolInHandAsync("Livechat_webhook_on_capture", ct)
-                        && await CapturedAsync(settings, (string?)message["msg"] ?? "", ct) is { } lead)
+                    if (fromVisitor && onCapture && await CapturedAsync(settings, (string?)message["msg"] ?? "", ct) is { } lead)
                     {
                         (calls ??= []).Add((LeadCapture, change, room.Node, null, lead));
                     }

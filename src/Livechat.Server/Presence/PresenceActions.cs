@@ -1,4 +1,5 @@
 using Livechat.Server.Data;
+using Livechat.Server.Handover;
 using Livechat.Server.Rooms;
 using Livechat.Server.Scheduling;
 using Livechat.Server.Settings;
@@ -22,7 +23,7 @@ public sealed class PresenceUpkeep(UserPresence presence) : ITimedAction
 /// Rocket.Chat's agent-leave action: when an agent's last connection has been gone for
 /// <c>Livechat_agent_leave_action_timeout</c> seconds, <c>Livechat_agent_leave_action</c> applies to the chats they still
 /// serve: <c>close</c> closes each as the agent with <c>Livechat_agent_leave_comment</c>, <c>forward</c> puts each back
-/// in its department's queue and routes it again, <c>none</c> does nothing. What is due is found in the database (the
+/// in its department's queue as a return (<see cref="Transfers.ReturnToQueueAsync"/>) and routes it again, <c>none</c> does nothing. What is due is found in the database (the
 /// open rooms of agents offline since before the timeout), and each room's change is version-checked, so with several
 /// processes every room is acted on once; an agent who comes back first (a connection, or a REST login or
 /// <c>users.setStatus</c>, which set <c>status</c>) keeps their chats.
@@ -47,24 +48,30 @@ public sealed class AgentLeaveAction : ITimedAction
         foreach (var item in due)
         {
             db.ChangeTracker.Clear();
-            if (action == "forward")
-            {
-                if (!await Routing.ReturnToQueueAsync(db, item.Id, item.AgentId, now, ct)) continue;
-                done++;
-                if (await db.Inquiries.AsNoTracking().Where(i => i.Rid == item.Id).Select(i => new { i.Id, i.Department }).FirstOrDefaultAsync(ct)
-                    is { } inquiry)
-                {
-                    await Routing.RouteAsync(db, inquiry.Id, inquiry.Department, now, ct);
-                }
-                continue;
-            }
             var agent = await db.Users.AsNoTracking().Where(u => u.Id == item.AgentId).Select(u => new { u.Username, u.Name }).FirstAsync(ct);
             var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == item.Id && r.Open && r.ServedById == item.AgentId, ct);
-            // As Rocket.Chat's closeOpenChats: closed by the agent, with the setting's comment.
-            if (room is not null && await RoomClosing.CloseAsync(db, settings, room, "user", item.AgentId, agent.Username, agent.Name, comment, [], now, ct))
+            if (room is null) continue;
+            if (action == "close")
             {
-                done++;
+                // As Rocket.Chat's closeOpenChats: closed by the agent, with the setting's comment.
+                if (await RoomClosing.CloseAsync(db, settings, room, "user", item.AgentId, agent.Username, agent.Name, comment, [], now, ct)) done++;
+                continue;
             }
+            // forward: back to the department's queue as the agent's own return (history message, joined users out), then
+            // routed again. The room's version guards the write: another process, or the agent coming back, wins.
+            if (await db.Inquiries.FirstOrDefaultAsync(i => i.Rid == room.Id, ct) is not { } inquiry) continue;
+            await Transfers.ReturnToQueueAsync(db, room, inquiry, new TransferredBy(item.AgentId, agent.Username, agent.Name, "agent"),
+                departmentId: null, now, ct);
+            try
+            {
+                await services.GetRequiredService<Writes>().SaveAsync(db, ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                continue;
+            }
+            done++;
+            await Routing.RouteAsync(db, inquiry.Id, inquiry.Department, now, ct);
         }
         return done;
     }

@@ -211,27 +211,6 @@ public static class Routing
         return await SaveVersionCheckedAsync(db, tx, ct);
     }
 
-    /// <summary>
-    /// Puts a served open room back in its queue (the agent-leave action's <c>forward</c>): no agent, the inquiry queued
-    /// again from now. Only while <paramref name="servedById"/> still serves it; false otherwise or when the room changed
-    /// meanwhile (version-checked). The caller then routes it again (<see cref="RouteAsync"/>).
-    /// </summary>
-    public static async Task<bool> ReturnToQueueAsync(LivechatDb db, string roomId, string servedById, DateTime now, CancellationToken ct)
-    {
-        db.ChangeTracker.Clear();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var room = await RoomLocks.LockAsync(db, roomId, ct);
-        if (room is not { Open: true } || room.ServedById != servedById) return false;
-        (room.ServedById, room.ServedByUsername, room.ServedByTs, room.QueuedAt) = (null, null, null, now);
-        await db.Inquiries.Where(i => i.Rid == roomId).ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, "queued")
-            .SetProperty(i => i.QueuedAt, now).SetProperty(i => i.TakenAt, (DateTime?)null).SetProperty(i => i.UpdatedAt, now), ct);
-        if (await db.Inquiries.AsNoTracking().FirstOrDefaultAsync(i => i.Rid == roomId, ct) is { } inquiry)
-        {
-            db.RecordChange(ChangeEvents.ForInquiry(ChangeTypes.InquiryQueued, inquiry));
-        }
-        return await SaveVersionCheckedAsync(db, tx, ct);
-    }
-
     /// <summary>Saves and commits; false (nothing kept) when a version-checked row changed since it was read.</summary>
     public static async Task<bool> SaveVersionCheckedAsync(LivechatDb db, IDbContextTransaction tx, CancellationToken ct)
     {

@@ -67,7 +67,7 @@ public static class HandoverEndpoints
             freed = servedBy == room.ServedById ? null : servedBy;
             return null;
         }, ct);
-        await Routing.FreedAsync(db, freed, time.UtcNow(), ct);
+        await Routing.FreedAsync(db, settings, freed, time.UtcNow(), ct);
         return error ?? (Results<Ok<SuccessResponse>, ApiError>)TypedResults.Ok(SuccessResponse.Instance);
     }
 
@@ -100,7 +100,7 @@ public static class HandoverEndpoints
             transferred = room;
             return null;
         }, ct);
-        await Routing.FreedAsync(db, freed, time.UtcNow(), ct);
+        await Routing.FreedAsync(db, settings, freed, time.UtcNow(), ct);
         return error ?? (Results<Ok<RoomResponse>, ApiError>)TypedResults.Ok(new RoomResponse(RoomView.ForVisitor(transferred!)));
     }
 

@@ -29,12 +29,12 @@ public static class Transfers
         TransferredBy by, DateTime now, CancellationToken ct)
     {
         if (request.DepartmentId is { } departmentId) return await ToDepartmentAsync(db, settings, room, departmentId, request, by, now, ct);
-        if (request.UserId is { } userId) return await ToAgentAsync(db, room, userId, request.Comment, by, now, ct);
+        if (request.UserId is { } userId) return await ToAgentAsync(db, settings, room, userId, request.Comment, by, now, ct);
         return NotTransferred;
     }
 
-    static async Task<ApiError?> ToAgentAsync(LivechatDb db, LivechatRoom room, string userId, string? comment, TransferredBy by, DateTime now,
-        CancellationToken ct)
+    static async Task<ApiError?> ToAgentAsync(LivechatDb db, SettingsStore settings, LivechatRoom room, string userId, string? comment,
+        TransferredBy by, DateTime now, CancellationToken ct)
     {
         if (!room.Open) return NotTransferred;
         var agent = await OnlineAgentAsync(db, userId, ct);
@@ -43,7 +43,7 @@ public static class Transfers
         if (inquiry is null) return ApiError.Failure("error-invalid-inquiry");
         if (room.ServedById == userId) return ApiError.Failure("error-selected-agent-room-agent-are-same");
         // Capacity is the routing's: an available agent who is no candidate has no room for another chat.
-        if (!(await Routing.CandidatesAsync(db, null, ct)).Exists(c => c.Id == userId))
+        if (!(await Routing.CandidatesAsync(db, settings, null, ct)).Exists(c => c.Id == userId))
         {
             return ApiError.Failure("error-max-number-simultaneous-chats-reached");
         }
@@ -90,7 +90,7 @@ public static class Transfers
         Routing.Candidate? chosen = null;
         while (autoAssign && tried.Add(target.Id))
         {
-            var candidates = (await Routing.CandidatesAsync(db, target.Id, ct)).Where(c => c.Id != room.ServedById).ToList();
+            var candidates = (await Routing.CandidatesAsync(db, settings, target.Id, ct)).Where(c => c.Id != room.ServedById).ToList();
             chosen = requested is not null && target == requestedTarget
                 ? candidates.Find(c => c.Id == requested.Id)
                 : Routing.SelectAgent(candidates, null);

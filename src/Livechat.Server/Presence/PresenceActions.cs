@@ -71,7 +71,7 @@ public sealed class AgentLeaveAction : ITimedAction
                 continue;
             }
             done++;
-            await Routing.RouteAsync(db, inquiry.Id, inquiry.Department, now, ct);
+            await Routing.RouteAsync(db, settings, inquiry.Id, inquiry.Department, now, ct);
         }
         return done;
     }

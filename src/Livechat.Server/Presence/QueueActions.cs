@@ -18,7 +18,7 @@ public sealed class QueueDrain : ITimedAction
     public string Name => "queue-drain";
 
     public Task<int> RunDueAsync(IServiceProvider services, DateTime now, CancellationToken ct) =>
-        Routing.AssignWaitingAsync(services.GetRequiredService<LivechatDb>(), null, now, ct);
+        Routing.AssignWaitingAsync(services.GetRequiredService<LivechatDb>(), services.GetRequiredService<SettingsStore>(), null, now, ct);
 }
 
 /// <summary>
@@ -51,7 +51,7 @@ public sealed class QueueWaitLimit : ITimedAction
                 if (await MoveAsync(db, inquiry.Id, inquiry.Rid, inquiry.QueuedAt, fallback, now, ct))
                 {
                     done++;
-                    await Routing.RouteAsync(db, inquiry.Id, fallback, now, ct);
+                    await Routing.RouteAsync(db, settings, inquiry.Id, fallback, now, ct);
                 }
                 continue;
             }

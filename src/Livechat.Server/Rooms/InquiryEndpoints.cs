@@ -40,8 +40,8 @@ public static class InquiryEndpoints
 
     static readonly ObjectSchema TakeSchema = Schema.Object(("inquiryId", Schema.String()), ("userId", Schema.String())).Requires("inquiryId");
 
-    static async Task<Results<Ok<SuccessResponse>, ApiError>> Take(JsonBody body, CurrentUser caller, LivechatDb db, TimeProvider time,
-        CancellationToken ct)
+    static async Task<Results<Ok<SuccessResponse>, ApiError>> Take(JsonBody body, CurrentUser caller, LivechatDb db, SettingsStore settings,
+        TimeProvider time, CancellationToken ct)
     {
         var request = (JsonObject)TakeSchema.Validate(body.Root)!;
         var userId = (string?)request["userId"];
@@ -62,7 +62,7 @@ public static class InquiryEndpoints
             return NotAuthorized();
         }
         // Rocket.Chat EE's validateMaxChats: a full agent cannot take more.
-        if (!(await Routing.CandidatesAsync(db, inquiry.Department, ct)).Exists(c => c.Id == agent.Id))
+        if (!(await Routing.CandidatesAsync(db, settings, inquiry.Department, ct)).Exists(c => c.Id == agent.Id))
         {
             return ApiError.Failure("error-max-number-simultaneous-chats-reached");
         }

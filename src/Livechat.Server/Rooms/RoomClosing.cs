@@ -56,7 +56,7 @@ public static class RoomClosing
             return false;
         }
         await tx.CommitAsync(ct);
-        await Routing.FreedAsync(db, servedBy, now, ct);
+        await Routing.FreedAsync(db, settings, servedBy, now, ct);
         return true;
     }
 }

@@ -7,7 +7,6 @@ using Livechat.Server.Settings;
 using Livechat.Server.Users;
 using Livechat.Server.Visitors;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Livechat.Server.Rooms;
@@ -52,9 +51,8 @@ public static class Routing
     /// (and not idle when <c>Livechat_enabled_when_agent_idle</c> is off) and, with <c>Livechat_waiting_queue</c> on,
     /// below their chat limit (<see cref="ChatLimit"/>).
     /// </summary>
-    public static async Task<List<Candidate>> CandidatesAsync(LivechatDb db, string? departmentId, CancellationToken ct)
+    public static async Task<List<Candidate>> CandidatesAsync(LivechatDb db, SettingsStore settings, string? departmentId, CancellationToken ct)
     {
-        var settings = SettingsOf(db);
         // As Rocket.Chat EE: chat limits hold with the waiting queue on.
         var limited = await settings.GetBoolAsync("Livechat_waiting_queue", ct);
         var globalMax = await settings.GetIntAsync("Livechat_maximum_chats_per_agent", ct);
@@ -78,10 +76,6 @@ public static class Routing
     public static int ChatLimit(int departmentMax, int? agentMax, int globalMax) =>
         departmentMax > 0 ? departmentMax : agentMax is > 0 ? agentMax.Value : Math.Max(0, globalMax);
 
-    /// <summary>The settings, from the application's services behind the context (routing helpers take only the context).</summary>
-    static SettingsStore SettingsOf(LivechatDb db) =>
-        db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()!.ApplicationServiceProvider!.GetRequiredService<SettingsStore>();
-
     /// <summary>
     /// Auto_Selection's choice: the preferred agent when available, else the one with the fewest open served rooms, ties
     /// to the longest since the last assignment (never assigned first), then to the username in ordinal order.
@@ -98,8 +92,8 @@ public static class Routing
     }
 
     /// <inheritdoc cref="SelectAgent"/>
-    public static async Task<Candidate?> SelectAgentAsync(LivechatDb db, string? departmentId, string? preferredAgentId, CancellationToken ct) =>
-        SelectAgent(await CandidatesAsync(db, departmentId, ct), preferredAgentId);
+    public static async Task<Candidate?> SelectAgentAsync(LivechatDb db, SettingsStore settings, string? departmentId, string? preferredAgentId,
+        CancellationToken ct) => SelectAgent(await CandidatesAsync(db, settings, departmentId, ct), preferredAgentId);
 
     /// <summary>
     /// Assigns a tracked room and its inquiry to an agent; the caller saves in its transaction, and sets the agent's
@@ -126,9 +120,9 @@ public static class Routing
     /// chat closes or is transferred, and by the queue drain as a safety net; returns how many chats were assigned.
     /// Each assignment is <see cref="TakeAsync"/>, so two processes never assign one chat twice.
     /// </summary>
-    public static async Task<int> AssignWaitingAsync(LivechatDb db, string? freedAgentId, DateTime now, CancellationToken ct)
+    public static async Task<int> AssignWaitingAsync(LivechatDb db, SettingsStore settings, string? freedAgentId, DateTime now, CancellationToken ct)
     {
-        if (!await SettingsOf(db).GetBoolAsync("Livechat_waiting_queue", ct)) return 0;
+        if (!await settings.GetBoolAsync("Livechat_waiting_queue", ct)) return 0;
         var queued = db.Inquiries.AsNoTracking().Where(i => i.Status == "queued");
         if (freedAgentId is not null)
         {
@@ -142,7 +136,7 @@ public static class Routing
         foreach (var inquiry in waiting)
         {
             if (full.Contains(inquiry.Department ?? "")) continue;
-            switch (await RouteAsync(db, inquiry.Id, inquiry.Department, now, ct))
+            switch (await RouteAsync(db, settings, inquiry.Id, inquiry.Department, now, ct))
             {
                 case null:
                     full.Add(inquiry.Department ?? "");
@@ -160,12 +154,12 @@ public static class Routing
     /// the next waiting chat is theirs, or another free agent's (<see cref="AssignWaitingAsync"/>). The write stands if
     /// this fails; the queue drain (Presence/QueueActions.cs) assigns the chat at its next pass.
     /// </summary>
-    public static async Task FreedAsync(LivechatDb db, string? freedAgentId, DateTime now, CancellationToken ct)
+    public static async Task FreedAsync(LivechatDb db, SettingsStore settings, string? freedAgentId, DateTime now, CancellationToken ct)
     {
         if (freedAgentId is null) return;
         try
         {
-            await AssignWaitingAsync(db, freedAgentId, now, ct);
+            await AssignWaitingAsync(db, settings, freedAgentId, now, ct);
         }
         catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or TimeoutException)
         {
@@ -177,10 +171,10 @@ public static class Routing
     /// picks. True when assigned, false when it was taken or changed meanwhile, null when nobody can take it now (or the
     /// routing is manual).
     /// </summary>
-    public static async Task<bool?> RouteAsync(LivechatDb db, string inquiryId, string? department, DateTime now, CancellationToken ct)
+    public static async Task<bool?> RouteAsync(LivechatDb db, SettingsStore settings, string inquiryId, string? department, DateTime now, CancellationToken ct)
     {
-        if (await SettingsOf(db).GetStringAsync("Livechat_Routing_Method", ct) != "Auto_Selection") return null;
-        if (SelectAgent(await CandidatesAsync(db, department, ct), null) is not { } agent) return null;
+        if (await settings.GetStringAsync("Livechat_Routing_Method", ct) != "Auto_Selection") return null;
+        if (SelectAgent(await CandidatesAsync(db, settings, department, ct), null) is not { } agent) return null;
         return await TakeAsync(db, inquiryId, agent.Id, agent.Username, now, ct);
     }
 
@@ -249,7 +243,7 @@ public static class Routing
         var department = visitor.Department;
         // Under Auto_Selection a candidate also answers whether anyone is available: one read instead of two.
         var candidates = await settings.GetStringAsync("Livechat_Routing_Method", ct) == "Auto_Selection"
-            ? await CandidatesAsync(db, department, ct) : null;
+            ? await CandidatesAsync(db, settings, department, ct) : null;
         if (candidates is not { Count: > 0 } && !await AcceptsChatsAsync(db, settings, department, ct))
         {
             throw ApiError.Coded("no-agent-online", "Sorry, no online agents").ToException();

@@ -86,7 +86,7 @@ public static class WidgetApiEndpoints
             return TypedResults.Ok(new OptionalAgentResponse(null));
         }
         var department = http.Query["department"].ToString() is { Length: > 0 } d ? d : null;
-        var next = await Routing.SelectAgentAsync(db, department, null, ct);
+        var next = await Routing.SelectAgentAsync(db, settings, department, null, ct);
         if (next is null) return ApiError.Failure("agent-not-found");
         var agent = await WidgetQueries.AgentViewAsync(db, settings, next.Id, ct);
         return agent is null ? ApiError.Failure("invalid-agent") : TypedResults.Ok(new OptionalAgentResponse(agent));

@@ -99,7 +99,9 @@ public sealed class UserPresence(IServiceScopeFactory scopes, TimeProvider time,
     /// </summary>
     public async Task<int> UpkeepAsync(LivechatDb db, SettingsStore settings, DateTime now, CancellationToken ct)
     {
-        var beating = await db.UserConnections.Where(c => c.ProcessId == ProcessId).ExecuteUpdateAsync(s => s.SetProperty(c => c.HeartbeatAt, now), ct);
+        // No connection here, no row of this process to renew: no write every pass on an idle server.
+        var beating = _local.IsEmpty ? 0
+            : await db.UserConnections.Where(c => c.ProcessId == ProcessId).ExecuteUpdateAsync(s => s.SetProperty(c => c.HeartbeatAt, now), ct);
         if (beating < _local.Count)
         {
             // Our rows were taken for lapsed (this process stalled longer than their lifetime): put them back.
